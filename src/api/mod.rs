@@ -1,1 +1,42 @@
-//! (being written)
+//! Wire models of what the services publish: the Vochain node API v2 ([`node`]) and the Vocdoni
+//! SaaS API ([`saas`]).
+//!
+//! Shapes follow `vocdoni/vocdoni-node:api/api_types.go` and `vocdoni/saas-backend:api/apicommon`.
+//! They are tolerant by design: unknown fields are ignored and every field that is not part of
+//! the long-standing core (vochain-api.md §0) is optional, because auditors meet nodes of
+//! several vintages. The simulator serialises the same types, so what it serves and what the
+//! fetcher reads cannot drift apart.
+
+pub mod node;
+pub mod saas;
+
+/// A multilingual text as the metadata carries it (`{"default": "…", "en": "…"}`) or a plain
+/// string; [`text`] picks the best single string for display.
+pub fn text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(s) => Some(s.clone()),
+        serde_json::Value::Object(map) => map
+            .get("default")
+            .and_then(|v| v.as_str())
+            .or_else(|| map.values().find_map(|v| v.as_str()))
+            .map(str::to_string),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn multilingual_text() {
+        assert_eq!(text(&json!("x")).as_deref(), Some("x"));
+        assert_eq!(
+            text(&json!({"ca": "a", "default": "b"})).as_deref(),
+            Some("b")
+        );
+        assert_eq!(text(&json!({"ca": "a"})).as_deref(), Some("a"));
+        assert_eq!(text(&json!(3)), None);
+    }
+}

@@ -1,0 +1,385 @@
+//! Node API v2 responses (`vocdoni/vocdoni-node:api/api_types.go`, handlers in `api/*.go`).
+//!
+//! Hex fields stay `String` here (the node writes lowercase hex without `0x`); decoding into
+//! typed bytes happens where a check needs them, so a malformed value becomes a located finding
+//! instead of a failed parse of the whole response. Big integers stay decimal strings.
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+/// Error body of every failing route: `{"error": "<text>", "code": <int>}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    #[serde(default)]
+    pub error: String,
+    #[serde(default)]
+    pub code: u32,
+}
+
+/// Node error codes an auditor meets (`api/errors.go`).
+pub mod codes {
+    /// 404: election not found.
+    pub const ELECTION_NOT_FOUND: u32 = 4045;
+    /// 404: vote not found.
+    pub const VOTE_NOT_FOUND: u32 = 4024;
+    /// 404: page past the last one (modern paginated routes).
+    pub const PAGE_NOT_FOUND: u32 = 4057;
+    /// 404: the election has no encryption keys.
+    pub const NO_ELECTION_KEYS: u32 = 4047;
+    /// HTTP 204: transaction not found.
+    pub const TX_NOT_FOUND: u32 = 4007;
+    /// HTTP 500: results not yet available (scrutiny before RESULTS).
+    pub const RESULTS_NOT_AVAILABLE: u32 = 5024;
+}
+
+/// `envelopeType` as protojson renders it (`voteMode`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct VoteMode {
+    pub serial: bool,
+    pub anonymous: bool,
+    pub encrypted_votes: bool,
+    pub unique_values: bool,
+    pub cost_from_weight: bool,
+}
+
+/// `processMode` as protojson renders it (`electionMode`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ElectionMode {
+    pub auto_start: bool,
+    pub interruptible: bool,
+    pub dynamic_census: bool,
+    pub encrypted_meta_data: bool,
+    pub pre_register: bool,
+}
+
+/// `ProcessVoteOptions` as protojson renders it (`tallyMode`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct TallyMode {
+    pub max_count: u32,
+    pub max_value: u32,
+    pub max_vote_overwrites: u32,
+    pub max_total_cost: u32,
+    pub cost_exponent: u32,
+}
+
+/// `census` of an election.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ElectionCensus {
+    /// Enum name, e.g. `OFF_CHAIN_TREE_WEIGHTED`, `OFF_CHAIN_CA`.
+    pub census_origin: String,
+    /// Hex: an arbo root (32 bytes) or a CSP public key (33 bytes compressed).
+    pub census_root: String,
+    pub post_register_census_root: String,
+    #[serde(rename = "censusURL")]
+    pub census_url: String,
+    pub max_census_size: u64,
+}
+
+/// `GET /elections/{id}`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Election {
+    pub election_id: String,
+    pub organization_id: String,
+    pub status: String,
+    /// RFC 3339; exact start of the voting window.
+    #[serde(default)]
+    pub start_date: String,
+    /// RFC 3339; may be moved to the results block's time (vochain-api.md §1.3).
+    #[serde(default)]
+    pub end_date: String,
+    #[serde(default)]
+    pub vote_count: u64,
+    #[serde(default)]
+    pub final_results: bool,
+    /// Decimal strings `[question][value]`; absent until the indexer has results.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result: Option<Vec<Vec<String>>>,
+    #[serde(default)]
+    pub manually_ended: bool,
+    #[serde(default)]
+    pub chain_id: String,
+    /// 2026 addition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// 2026 addition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_reveal_height: Option<u64>,
+    /// 2026 addition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_reveal_tx_hash: Option<String>,
+    #[serde(default)]
+    pub census: ElectionCensus,
+    #[serde(default, rename = "metadataURL")]
+    pub metadata_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub creation_time: Option<String>,
+    #[serde(default)]
+    pub vote_mode: VoteMode,
+    #[serde(default)]
+    pub election_mode: ElectionMode,
+    #[serde(default)]
+    pub tally_mode: TallyMode,
+    /// The metadata re-serialised by the node (see [`ElectionMetadata`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<serde_json::Value>,
+}
+
+/// The parts of `ElectionMetadata` (`api/metadata_types.go`) a report shows.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ElectionMetadata {
+    pub title: serde_json::Value,
+    pub description: serde_json::Value,
+    pub questions: Vec<MetadataQuestion>,
+}
+
+/// One question of the metadata; `choices[].value` is the results column.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MetadataQuestion {
+    pub title: serde_json::Value,
+    pub description: serde_json::Value,
+    pub choices: Vec<MetadataChoice>,
+}
+
+/// One choice of a metadata question.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MetadataChoice {
+    pub title: serde_json::Value,
+    pub value: u64,
+}
+
+/// One entry of `/elections/{id}/keys`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElectionKey {
+    /// Slot in the 16-key array (1..15 in practice).
+    pub index: u32,
+    /// 32-byte X25519 key, hex.
+    pub key: String,
+}
+
+/// `GET /elections/{id}/keys` (from state).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ElectionKeys {
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub public_keys: Vec<ElectionKey>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub private_keys: Vec<ElectionKey>,
+}
+
+/// `GET /elections/{id}/scrutiny` (consensus results, only once RESULTS).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Scrutiny {
+    pub abi_encoded: String,
+    pub census_root: String,
+    pub election_id: String,
+    pub organization_id: String,
+    pub results: Vec<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_contract_address: Option<String>,
+}
+
+/// `GET /elections/{id}/votes/count`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteCount {
+    pub count: u64,
+}
+
+/// The `pagination` object of modern list routes (`api/helpers.go`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Pagination {
+    pub total_items: u64,
+    pub previous_page: Option<u64>,
+    pub current_page: u64,
+    pub next_page: Option<u64>,
+    pub last_page: u64,
+}
+
+/// One row of a vote list (no package, no weight: those need `/votes/{id}`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VoteRow {
+    #[serde(default)]
+    pub tx_hash: String,
+    #[serde(rename = "voteID")]
+    pub vote_id: String,
+    #[serde(rename = "voterID", default, skip_serializing_if = "Option::is_none")]
+    pub voter_id: Option<String>,
+    /// Absent on the legacy `/elections/{id}/votes/page/{n}` route.
+    #[serde(
+        rename = "electionID",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub election_id: Option<String>,
+    #[serde(default)]
+    pub block_height: u64,
+    #[serde(default)]
+    pub transaction_index: u32,
+    /// 2026 addition.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub block_time: Option<String>,
+}
+
+/// `GET /votes?electionId=…&page=&limit=` (and the legacy page route, without `pagination`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VoteList {
+    #[serde(default)]
+    pub votes: Vec<VoteRow>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pagination: Option<Pagination>,
+}
+
+/// `GET /votes/{voteId}`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VoteDetail {
+    /// Tx of the latest (overwriting) envelope; omitted if the tx is not indexed.
+    #[serde(default)]
+    pub tx_hash: String,
+    #[serde(rename = "voteID")]
+    pub vote_id: String,
+    /// Key indexes used to encrypt (encrypted elections only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub encryption_keys: Vec<u32>,
+    /// The stored package verbatim when it is JSON, the server-decrypted package once keys are
+    /// revealed, or `{"encrypted": "<base64>"}` before that.
+    pub package: Box<RawValue>,
+    /// Decimal big integer as stored in state.
+    #[serde(default)]
+    pub weight: String,
+    #[serde(rename = "electionID", default)]
+    pub election_id: String,
+    #[serde(rename = "voterID", default, skip_serializing_if = "Option::is_none")]
+    pub voter_id: Option<String>,
+    #[serde(default)]
+    pub block_height: u64,
+    #[serde(default)]
+    pub transaction_index: u32,
+    #[serde(default)]
+    pub overwrite_count: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub memo: Option<String>,
+    /// Block time of the (latest) vote, RFC 3339.
+    #[serde(default)]
+    pub date: String,
+}
+
+/// `txInfo` of `/chain/transactions/{hash}`; accepts the pre-2024 names too.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct TxInfo {
+    #[serde(alias = "transactionHash")]
+    pub hash: String,
+    #[serde(alias = "blockHeight")]
+    pub height: u64,
+    #[serde(alias = "transactionIndex")]
+    pub index: u32,
+    #[serde(rename = "type", alias = "transactionType")]
+    pub tx_type: String,
+    pub subtype: String,
+    pub signer: String,
+}
+
+/// `GET /chain/transactions/{hash}`: the decoded `Tx` as protojson (bytes as hex on modern
+/// nodes, base64 on old ones), its info and the signature.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TransactionResponse {
+    pub tx: Box<RawValue>,
+    #[serde(default)]
+    pub tx_info: TxInfo,
+    #[serde(default)]
+    pub signature: String,
+}
+
+/// The filled part of a CometBFT header as the indexer serves it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct BlockHeader {
+    pub chain_id: String,
+    pub height: u64,
+    /// RFC 3339.
+    pub time: String,
+    pub proposer_address: String,
+}
+
+/// `GET /chain/blocks/{height}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Block {
+    pub header: BlockHeader,
+    pub hash: String,
+    pub tx_count: u64,
+}
+
+/// `GET /chain/info` (the fields an audit records).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ChainInfo {
+    pub chain_id: String,
+    pub height: u64,
+    /// Unix seconds of the last block.
+    pub block_timestamp: i64,
+    pub genesis_time: String,
+    pub initial_height: u64,
+    pub election_count: u64,
+    pub vote_count: u64,
+    pub transaction_count: u64,
+}
+
+/// Sealed-box-before-reveal form of a vote package: `{"encrypted": "<base64>"}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EncryptedPackage {
+    pub encrypted: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn election_tolerates_unknown_and_missing_fields() {
+        let e: Election = serde_json::from_str(
+            r#"{"electionId":"aa","organizationId":"bb","status":"RESULTS","voteCount":3,
+                "census":{"censusOrigin":"OFF_CHAIN_CA","censusRoot":"02ab","censusURL":"https://csp"},
+                "tallyMode":{"maxCount":2,"maxValue":1,"maxVoteOverwrites":0,"maxTotalCost":0,"costExponent":1},
+                "brandNewField":{"x":1}}"#,
+        )
+        .unwrap();
+        assert_eq!(e.vote_count, 3);
+        assert_eq!(e.census.census_url, "https://csp");
+        assert_eq!(e.tally_mode.max_count, 2);
+        assert!(e.result.is_none());
+        assert_eq!(e.start_date, "");
+    }
+
+    #[test]
+    fn legacy_tx_info_names() {
+        let t: TxInfo = serde_json::from_str(
+            r#"{"transactionHash":"ab","blockHeight":7,"transactionIndex":2,"transactionType":"vote"}"#,
+        )
+        .unwrap();
+        assert_eq!((t.hash.as_str(), t.height, t.index), ("ab", 7, 2));
+        assert_eq!(t.tx_type, "vote");
+    }
+
+    #[test]
+    fn vote_detail_keeps_package_verbatim() {
+        let v: VoteDetail = serde_json::from_str(
+            r#"{"voteID":"01","package":{"votes":[1, 0],"nonce":"x"},"weight":"10"}"#,
+        )
+        .unwrap();
+        assert_eq!(v.package.get(), r#"{"votes":[1, 0],"nonce":"x"}"#);
+        assert_eq!(v.weight, "10");
+    }
+}
