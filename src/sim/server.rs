@@ -19,7 +19,7 @@ use axum::extract::State;
 use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::response::Response;
 use axum::Router;
-use futures::stream;
+use futures::{stream, StreamExt};
 use serde::Serialize;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -54,6 +54,9 @@ pub const ROUTE_NAMES: &[&str] = &[
 /// `DefaultItemsPerPage` and `MaxItemsPerPage` of `api/api.go`.
 const DEFAULT_LIMIT: u64 = 10;
 const MAX_LIMIT: u64 = 100;
+
+/// How long a truncated body waits after its prefix before failing.
+const FLUSH_PAUSE: std::time::Duration = std::time::Duration::from_millis(20);
 
 const JSON: &str = "application/json";
 const TEXT: &str = "text/plain; charset=utf-8";
@@ -1000,11 +1003,14 @@ fn deliver(reply: Reply, fault: Option<BodyFault>) -> Response {
             let declared = body.len().max(1);
             let keep = keep.unwrap_or(body.len() / 2).min(declared - 1);
             let sent = body.slice(..keep.min(body.len()));
-            let chunks: Vec<Result<Bytes, io::Error>> = vec![
-                Ok(sent),
-                Err(simulated_io_error("truncated body")),
-            ];
-            let mut r = response(status, content_type, Body::from_stream(stream::iter(chunks)));
+            // The pause lets hyper flush the head and the prefix before the error closes the
+            // connection (an immediate error would discard them, as for `Reset`).
+            let cut = stream::once(async {
+                tokio::time::sleep(FLUSH_PAUSE).await;
+                Err(simulated_io_error("truncated body"))
+            });
+            let body = stream::once(async { Ok::<_, io::Error>(sent) }).chain(cut);
+            let mut r = response(status, content_type, Body::from_stream(body));
             r.headers_mut()
                 .insert(header::CONTENT_LENGTH, HeaderValue::from(declared));
             r
