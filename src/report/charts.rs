@@ -140,12 +140,12 @@ fn question_charts(election: &ElectionAudit) -> Result<Vec<BarChart>, ReportErro
             chart.labels.push(choice_title(election, q, v));
             chart.bars.push((bar.unwrap_or(0.0), differs));
             chart.markers.push(marker);
-            chart.bar_text.push(
-                bar_source
-                    .and_then(|r| r.get(v))
-                    .cloned()
-                    .unwrap_or_else(|| "—".into()),
-            );
+            let shown = bar_source.and_then(|r| r.get(v)).map_or("—", String::as_str);
+            chart.bar_text.push(match p_row.and_then(|r| r.get(v)) {
+                Some(published) if differs => format!("{shown} (published {published})"),
+                None if differs => format!("{shown} (not published)"),
+                _ => shown.to_string(),
+            });
         }
         charts.push(chart);
     }
@@ -272,6 +272,7 @@ fn draw<DB: DrawingBackend>(
     ctx.configure_mesh()
         .disable_x_mesh()
         .x_labels(0)
+        .y_max_light_lines(1)
         .y_desc(chart.y_desc)
         .y_labels(if y_integers { y_max.ceil() as usize + 1 } else { 8 })
         .y_label_formatter(&|y| {
@@ -327,9 +328,11 @@ fn draw<DB: DrawingBackend>(
         .pos(Pos::new(HPos::Center, VPos::Bottom))
         .color(&BLACK);
     ctx.draw_series(chart.bar_text.iter().enumerate().map(|(i, text)| {
-        let y = chart.bars.get(i).map_or(0.0, |b| b.0);
+        let bar = chart.bars.get(i).map_or(0.0, |b| b.0);
+        let marker = chart.markers.get(i).copied().flatten().unwrap_or(0.0);
+        let y = bar.max(marker);
         Text::new(
-            shorten(text, 16),
+            shorten(text, 32),
             (i as f64 + 0.5, y + y_max * 0.01),
             text_style.clone(),
         )
