@@ -402,10 +402,11 @@ fn bad_hex_and_wrong_lengths_in_proof_inputs() {
     assert!(decode("censusProof", "4500zz").is_err());
     assert!(decode_array::<32>("censusRoot", "53b3").is_err());
     // A proof cut by one byte, or grown by one byte, no longer matches its fullLen.
-    let set = LeafSet::new(HashKind::Blake2b, 160, &w_leaves()).unwrap();
-    let packed = set.proof(&w_leaves()[0].0).unwrap().packed().unwrap();
+    let leaves = w_leaves();
+    let set = LeafSet::new(HashKind::Blake2b, 160, &leaves).unwrap();
+    let (k, v) = leaves[0];
+    let packed = set.proof(&k).unwrap().packed().unwrap();
     let r = set.root().unwrap();
-    let (k, v) = w_leaves()[0];
     assert_eq!(check_proof(HashKind::Blake2b, &k, &v, &r, &packed), Ok(true));
     assert!(check_proof(HashKind::Blake2b, &k, &v, &r, &packed[..packed.len() - 1]).is_err());
     let mut longer = packed.clone();
