@@ -67,7 +67,11 @@ fn push_down(
         Box::new(Node::Leaf(old.0, old.1)),
         Box::new(Node::Leaf(new.0, new.1)),
     );
-    Some(if bo { Node::Inner(n, o) } else { Node::Inner(o, n) })
+    Some(if bo {
+        Node::Inner(n, o)
+    } else {
+        Node::Inner(o, n)
+    })
 }
 
 fn model_hash(kind: HashKind, node: &Node) -> Hash32 {
@@ -106,7 +110,7 @@ fn kind() -> impl Strategy<Value = HashKind> {
 proptest! {
     #![proptest_config(ProptestConfig {
         cases: 64,
-        rng_seed: RngSeed::Fixed(0x00a7_b0a7_b0),
+        rng_seed: RngSeed::Fixed(0xa7b0_a7b0),
         ..ProptestConfig::default()
     })]
 
@@ -191,11 +195,10 @@ proptest! {
         let mut p2 = packed.clone();
         let j = pos.index(p2.len());
         p2[j] ^= mask;
-        match check_proof(HashKind::Blake2b, k, v, &r, &p2) {
-            // Go ignores bitmap bits past the last stored sibling, so a flip there still
-            // unpacks to the same siblings; any other flip must fail.
-            Ok(true) => prop_assert_eq!(unpack_siblings(&p2).unwrap(), unpack_siblings(&packed).unwrap()),
-            Ok(false) | Err(_) => {}
+        // Go ignores bitmap bits past the last stored sibling, so a flip there still unpacks
+        // to the same siblings; any other flip must fail (Ok(false) or a typed error).
+        if let Ok(true) = check_proof(HashKind::Blake2b, k, v, &r, &p2) {
+            prop_assert_eq!(unpack_siblings(&p2).unwrap(), unpack_siblings(&packed).unwrap());
         }
     }
 
@@ -287,7 +290,10 @@ fn w_leaves() -> Vec<([u8; 20], [u8; 32])> {
                 .leaf_key(&[0x11 * i; 20])
                 .try_into()
                 .unwrap();
-            (key, weight_to_value(&BigUint::from(10u32 * u32::from(i))).unwrap())
+            (
+                key,
+                weight_to_value(&BigUint::from(10u32 * u32::from(i))).unwrap(),
+            )
         })
         .collect()
 }
@@ -310,7 +316,12 @@ fn built_dump_is_zstd_and_matches_vector_w() {
         "53b35fdbf3ded1528ae5a6635514de5f5c9cb151cae8f62bb7fc67c1704a8487"
     );
     let json: serde_json::Value = serde_json::from_slice(&dump.to_json().unwrap()).unwrap();
-    let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(keys.len(), 4, "{keys:?}");
     assert_eq!(json["type"], 1);
     assert_eq!(json["maxLevels"], 160);
@@ -321,7 +332,10 @@ fn truncated_zstd_is_a_typed_error() {
     let dump = CensusDump::build(CensusTreeType::Weighted, 160, &w_leaves()).unwrap();
     let cut = &dump.data[..dump.data.len() - 5];
     let parsed = CensusDump::from_json(w_dump_json(cut).as_bytes()).unwrap();
-    assert!(matches!(parsed.records_bytes(), Err(DumpError::Zstd { .. })));
+    assert!(matches!(
+        parsed.records_bytes(),
+        Err(DumpError::Zstd { .. })
+    ));
     assert!(matches!(parsed.rebuild_root(), Err(DumpError::Zstd { .. })));
 }
 
@@ -334,18 +348,33 @@ fn truncated_records_name_the_byte() {
     assert!(
         matches!(
             err,
-            DumpError::Truncated { record: 2, offset: 113, part: "key", needed: 20, available: 7 }
+            DumpError::Truncated {
+                record: 2,
+                offset: 113,
+                part: "key",
+                needed: 20,
+                available: 7
+            }
         ),
         "{err:?}"
     );
     assert!(err.to_string().contains("at byte 113"), "{err}");
     let err = decode_records(&raw[..111]).unwrap_err();
-    assert!(matches!(err, DumpError::Truncated { record: 2, offset: 110, part: "header", .. }));
+    assert!(matches!(
+        err,
+        DumpError::Truncated {
+            record: 2,
+            offset: 110,
+            part: "header",
+            ..
+        }
+    ));
 }
 
 #[test]
 fn malformed_census_dump_json() {
-    let cases: [(&str, fn(&DumpError) -> bool); 8] = [
+    type IsExpected = fn(&DumpError) -> bool;
+    let cases: [(&str, IsExpected); 8] = [
         ("not json", |e| matches!(e, DumpError::Json(_))),
         (r#"{"type":1,"data":""}"#, |e| {
             matches!(e, DumpError::MissingField { field: "rootHash" })
@@ -353,14 +382,12 @@ fn malformed_census_dump_json() {
         (r#"{"type":1,"rootHash":"00"}"#, |e| {
             matches!(e, DumpError::MissingField { field: "data" })
         }),
-        (
-            r#"{"type":1,"rootHash":"zz","data":""}"#,
-            |e| matches!(e, DumpError::RootHash { .. }),
-        ),
-        (
-            r#"{"type":1,"rootHash":"abcd","data":""}"#,
-            |e| matches!(e, DumpError::RootHash { .. }),
-        ),
+        (r#"{"type":1,"rootHash":"zz","data":""}"#, |e| {
+            matches!(e, DumpError::RootHash { .. })
+        }),
+        (r#"{"type":1,"rootHash":"abcd","data":""}"#, |e| {
+            matches!(e, DumpError::RootHash { .. })
+        }),
         (
             r#"{"type":1,"rootHash":"53b35fdbf3ded1528ae5a6635514de5f5c9cb151cae8f62bb7fc67c1704a8487","data":"!!"}"#,
             |e| matches!(e, DumpError::Base64 { .. }),
@@ -369,10 +396,9 @@ fn malformed_census_dump_json() {
             r#"{"type":1,"rootHash":"53b35fdbf3ded1528ae5a6635514de5f5c9cb151cae8f62bb7fc67c1704a8487","data":"","censusID":"xyz"}"#,
             |e| matches!(e, DumpError::Hex(_)),
         ),
-        (
-            r#"{"type":"weighted","rootHash":"00","data":""}"#,
-            |e| matches!(e, DumpError::Json(_)),
-        ),
+        (r#"{"type":"weighted","rootHash":"00","data":""}"#, |e| {
+            matches!(e, DumpError::Json(_))
+        }),
     ];
     for (json, is_expected) in cases {
         let err = CensusDump::from_json(json.as_bytes()).unwrap_err();
@@ -392,7 +418,9 @@ fn dump_census_type_and_poseidon() {
     let zk = CensusDump::from_json(json.as_bytes()).unwrap();
     assert!(matches!(
         zk.rebuild_root(),
-        Err(DumpError::Arbo(ArboError::Unsupported { hash: HashKind::Poseidon }))
+        Err(DumpError::Arbo(ArboError::Unsupported {
+            hash: HashKind::Poseidon
+        }))
     ));
 }
 
@@ -407,7 +435,10 @@ fn bad_hex_and_wrong_lengths_in_proof_inputs() {
     let (k, v) = leaves[0];
     let packed = set.proof(&k).unwrap().packed().unwrap();
     let r = set.root().unwrap();
-    assert_eq!(check_proof(HashKind::Blake2b, &k, &v, &r, &packed), Ok(true));
+    assert_eq!(
+        check_proof(HashKind::Blake2b, &k, &v, &r, &packed),
+        Ok(true)
+    );
     assert!(check_proof(HashKind::Blake2b, &k, &v, &r, &packed[..packed.len() - 1]).is_err());
     let mut longer = packed.clone();
     longer.push(0);
@@ -417,6 +448,8 @@ fn bad_hex_and_wrong_lengths_in_proof_inputs() {
     odd[0] -= 1;
     assert!(matches!(
         unpack_siblings(&odd),
-        Err(ArboError::Packed(vocaudit::protocol::arbo::PackedError::SiblingBytes { .. }))
+        Err(ArboError::Packed(
+            vocaudit::protocol::arbo::PackedError::SiblingBytes { .. }
+        ))
     ));
 }

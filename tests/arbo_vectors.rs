@@ -92,7 +92,11 @@ fn assert_proofs(kind: HashKind, max_levels: usize, leaves: &[(Vec<u8>, Vec<u8>)
         let proof = set.proof(&key).unwrap();
         assert!(proof.existence, "proof {n}");
         assert_eq!(proof.leaf_value, value, "proof {n}");
-        assert_eq!(hex::encode(proof.packed().unwrap()), hex::encode(&packed), "proof {n}");
+        assert_eq!(
+            hex::encode(proof.packed().unwrap()),
+            hex::encode(&packed),
+            "proof {n}"
+        );
         if let Some(ns) = p.get("num_siblings") {
             assert_eq!(proof.siblings.len(), usize_of(ns), "proof {n}");
         }
@@ -114,7 +118,12 @@ fn assert_check_cases(kind: HashKind, cases: &Value) {
             &h32(&c["root"]),
             &hx(&c["packed"]),
         );
-        assert_eq!(got, Ok(c["expected"].as_bool().unwrap()), "case {n}: {}", c["note"]);
+        assert_eq!(
+            got,
+            Ok(c["expected"].as_bool().unwrap()),
+            "case {n}: {}",
+            c["note"]
+        );
     }
 }
 
@@ -132,9 +141,17 @@ fn assert_non_existence(
         assert!(!proof.existence, "case {n}");
         assert_eq!(proof.leaf_key, hx(&c["found_key"]), "case {n}");
         assert_eq!(proof.leaf_value, hx(&c["found_value"]), "case {n}");
-        assert_eq!(proof.siblings.len(), usize_of(&c["num_siblings"]), "case {n}");
+        assert_eq!(
+            proof.siblings.len(),
+            usize_of(&c["num_siblings"]),
+            "case {n}"
+        );
         let packed = hx(&c["packed"]);
-        assert_eq!(hex::encode(proof.packed().unwrap()), hex::encode(&packed), "case {n}");
+        assert_eq!(
+            hex::encode(proof.packed().unwrap()),
+            hex::encode(&packed),
+            "case {n}"
+        );
         let ok = check_non_existence(
             kind,
             &key,
@@ -174,7 +191,10 @@ fn sha256_known_answer() {
     assert_eq!(c["function"], "sha256");
     let inputs: Vec<Vec<u8>> = arr(&c["inputs_hex"]).iter().map(hx).collect();
     let parts: Vec<&[u8]> = inputs.iter().map(Vec::as_slice).collect();
-    assert_eq!(HashKind::Sha256.hash(&parts).unwrap(), h32(&c["output_hex"]));
+    assert_eq!(
+        HashKind::Sha256.hash(&parts).unwrap(),
+        h32(&c["output_hex"])
+    );
 }
 
 #[rstest]
@@ -197,14 +217,22 @@ fn d1_and_d2_differ_because_keys_are_hashed_unpadded() {
 
 #[rstest]
 #[case::blake2b_a(HashKind::Blake2b, blake_tree("A"), "roots_after_each_add")]
-#[case::sha256(HashKind::Sha256, sp_tree("sha256.TestAddTestVectors"), "roots_after_each_add_hex")]
+#[case::sha256(
+    HashKind::Sha256,
+    sp_tree("sha256.TestAddTestVectors"),
+    "roots_after_each_add_hex"
+)]
 fn roots_after_each_add(#[case] kind: HashKind, #[case] t: &Value, #[case] field: &str) {
     let all = leaves(t);
     let roots = arr(&t[field]);
     assert_eq!(roots.len(), all.len() + 1);
     for (i, expected) in roots.iter().enumerate() {
         let got = root(kind, usize_of(&t["max_levels"]), &all[..i]).unwrap();
-        assert_eq!(hex::encode(got), expected.as_str().unwrap(), "after {i} adds");
+        assert_eq!(
+            hex::encode(got),
+            expected.as_str().unwrap(),
+            "after {i} adds"
+        );
     }
 }
 
@@ -272,7 +300,9 @@ fn w_leaves_follow_the_weighted_census_rule() {
         let weight: BigUint = l["weight"].as_str().unwrap().parse().unwrap();
         assert_eq!(weight_to_value(&weight).unwrap().to_vec(), hx(&l["value"]));
         assert_eq!(
-            HashKind::Blake2b.leaf(&hx(&l["key"]), &hx(&l["value"])).unwrap(),
+            HashKind::Blake2b
+                .leaf(&hx(&l["key"]), &hx(&l["value"]))
+                .unwrap(),
             h32(&l["leaf_hash"])
         );
     }
@@ -459,14 +489,24 @@ fn extra_leaves() -> &'static Vec<(Vec<u8>, Vec<u8>)> {
 
 #[test]
 fn extra_generated_root() {
-    let got = root(HashKind::Blake2b, usize_of(&extra()["max_levels"]), extra_leaves()).unwrap();
+    let got = root(
+        HashKind::Blake2b,
+        usize_of(&extra()["max_levels"]),
+        extra_leaves(),
+    )
+    .unwrap();
     assert_eq!(hex::encode(got), extra()["root"].as_str().unwrap());
 }
 
 #[test]
 fn extra_generated_proofs() {
     let e = extra();
-    assert_proofs(HashKind::Blake2b, usize_of(&e["max_levels"]), extra_leaves(), e);
+    assert_proofs(
+        HashKind::Blake2b,
+        usize_of(&e["max_levels"]),
+        extra_leaves(),
+        e,
+    );
 }
 
 #[test]
@@ -500,7 +540,10 @@ fn pack_cases(#[case] i: usize) {
     let c = pack_case(i);
     let siblings: Vec<Hash32> = arr(&c["siblings"]).iter().map(h32).collect();
     let packed = hx(&c["packed"]);
-    assert_eq!(hex::encode(pack_siblings(&siblings).unwrap()), hex::encode(&packed));
+    assert_eq!(
+        hex::encode(pack_siblings(&siblings).unwrap()),
+        hex::encode(&packed)
+    );
     // Both upstream lists end with a non-empty sibling, so unpacking gives them back whole.
     assert_eq!(unpack_siblings(&packed).unwrap(), siblings);
 }
@@ -547,7 +590,10 @@ fn unpack_must_fail_reasons() {
 fn bitmap_cases(#[case] i: usize) {
     let c = &arr(&sha_poseidon()["packed_siblings"]["bitmap_cases"])[i];
     let bytes = hx(&c["bytes_hex"]);
-    let bits: Vec<bool> = arr(&c["bits"]).iter().map(|b| b.as_bool().unwrap()).collect();
+    let bits: Vec<bool> = arr(&c["bits"])
+        .iter()
+        .map(|b| b.as_bool().unwrap())
+        .collect();
     assert_eq!(bytes_to_bitmap(&bytes), bits);
     assert_eq!(bitmap_to_bytes(&bits), bytes);
 }

@@ -151,8 +151,9 @@ pub fn check_non_existence(
 ) -> Result<bool, ArboError> {
     let siblings = unpack_siblings(packed)?;
     if found_key.is_empty() {
-        return Ok(found_value.is_empty()
-            && fold_siblings(kind, key, EMPTY_NODE, &siblings)? == *root);
+        return Ok(
+            found_value.is_empty() && fold_siblings(kind, key, EMPTY_NODE, &siblings)? == *root
+        );
     }
     if found_key == key || (0..siblings.len()).any(|i| key_bit(key, i) != key_bit(found_key, i)) {
         return Ok(false);
@@ -168,7 +169,10 @@ mod tests {
     #[test]
     fn single_leaf_proof_is_four_bytes() {
         assert_eq!(pack_siblings(&[]).unwrap(), vec![4, 0, 0, 0]);
-        assert_eq!(unpack_siblings(&[4, 0, 0, 0]).unwrap(), Vec::<Hash32>::new());
+        assert_eq!(
+            unpack_siblings(&[4, 0, 0, 0]).unwrap(),
+            Vec::<Hash32>::new()
+        );
     }
 
     #[test]
