@@ -121,10 +121,7 @@ fn render_election(
     let _ = writeln!(
         out,
         "{}{}",
-        paint(
-            &format!("Election {}", election.election_id),
-            &Color::BOLD
-        ),
+        paint(&format!("Election {}", election.election_id), &Color::BOLD),
         title
     );
     let published = election
@@ -183,7 +180,10 @@ fn render_election(
 
     let c = CheckCounts::of(&election.checks);
     let failed = if c.fail > 0 {
-        paint(&format!("{} failed", c.fail), &(Color::FG_RED | Color::BOLD))
+        paint(
+            &format!("{} failed", c.fail),
+            &(Color::FG_RED | Color::BOLD),
+        )
     } else {
         "0 failed".to_string()
     };
