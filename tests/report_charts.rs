@@ -121,11 +121,3 @@ fn a_non_decimal_tally_cell_is_a_typed_error() {
         "{err}"
     );
 }
-
-#[test]
-#[ignore = "writes sample output for a human to look at"]
-fn dump_samples() {
-    let out = std::path::Path::new("/tmp/report_out");
-    render_all(&failing(), &out.join("failing"), &RenderOptions::default()).unwrap();
-    render_all(&passing(), &out.join("passing"), &RenderOptions::default()).unwrap();
-}
