@@ -1,0 +1,644 @@
+//! Crawling one election from a node: election, keys, scrutiny, counts, the full vote listing
+//! (modern `/votes?electionId=` pagination or the legacy page route), every vote's detail,
+//! transaction and (when the detail has no date) block, with the completeness gaps of the module
+//! doc. Routes and their answers: `vocdoni/vocdoni-node:api/{vote,elections,chain}.go`.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::sync::atomic::Ordering;
+
+use futures::{stream, StreamExt};
+use serde::Deserialize;
+
+use crate::api::node::{ChainInfo, Election, VoteCount, VoteList, VoteRow};
+
+use super::http::{Outcome, Response};
+use super::{ipfs, Ctx, FetchError};
+
+/// Rows per page asked of the modern list route (`MaxItemsPerPage`).
+const PAGE_LIMIT: u64 = 100;
+/// Rows per page of the legacy page route.
+const LEGACY_PAGE: usize = 10;
+
+/// Gap kinds the listing re-checks on every run (stale ones are dropped first).
+pub(crate) const LISTING_GAPS: &[&str] = &[
+    "vote-list-total",
+    "vote-list-duplicate",
+    "vote-count",
+    "vote-count-route",
+    "live-listing-unstable",
+];
+
+/// The lowercase 64-hex form of an election id (`0x` dropped), as the vote list requires.
+pub(crate) fn election_id(id: &str) -> Result<String, FetchError> {
+    let hex = id.strip_prefix("0x").unwrap_or(id);
+    if hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        Ok(hex.to_ascii_lowercase())
+    } else {
+        Err(FetchError::Target(format!(
+            "election id {id:?} is not 64 hex characters"
+        )))
+    }
+}
+
+fn malformed(r: &Response, e: impl std::fmt::Display) -> FetchError {
+    FetchError::Malformed {
+        url: r.url.clone(),
+        reason: e.to_string(),
+    }
+}
+
+fn refused(r: &Response, what: &str) -> FetchError {
+    let detail = r
+        .api_error()
+        .map(|e| format!("{what} (node says: {} [code {}])", e.error, e.code))
+        .unwrap_or_else(|| what.to_string());
+    FetchError::Refused {
+        url: r.url.clone(),
+        status: r.status,
+        what: detail,
+    }
+}
+
+/// A response the fetch cannot do without: stored as `path` when 200, an error otherwise.
+async fn required<T: serde::de::DeserializeOwned>(
+    ctx: &Ctx,
+    url: &str,
+    path: String,
+    what: &str,
+) -> Result<T, FetchError> {
+    match ctx.get(url).await? {
+        Outcome::Ok(r) => {
+            let parsed = serde_json::from_slice(&r.body).map_err(|e| malformed(&r, e));
+            ctx.store.put(path, r).await?;
+            parsed
+        }
+        other => Err(refused(other.response(), what)),
+    }
+}
+
+/// `GET /chain/info`, stored as `path`.
+pub(crate) async fn chain_info(ctx: &Ctx, path: &str) -> Result<ChainInfo, FetchError> {
+    let url = format!("{}/chain/info", ctx.node);
+    required(ctx, &url, path.to_string(), "chain info unavailable").await
+}
+
+/// Stores an optional singleton whatever the node answered; a non-200 answer is a gap.
+async fn optional(ctx: &Ctx, url: String, path: String, gap: &str) -> Result<(), FetchError> {
+    let outcome = ctx.get(&url).await?;
+    if !matches!(outcome, Outcome::Ok(_)) {
+        let r = outcome.response();
+        ctx.store
+            .gap(gap, format!("GET {url}: HTTP {} {}", r.status, body_hint(r)))
+            .await?;
+    }
+    ctx.store.put(path, outcome.into_response()).await?;
+    Ok(())
+}
+
+/// A short, printable excerpt of an error body for gap messages.
+fn body_hint(r: &Response) -> String {
+    let text = String::from_utf8_lossy(&r.body);
+    text.trim().chars().take(120).collect()
+}
+
+/// Everything about one election (see the module doc of [`super`] for the names written).
+pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<(), FetchError> {
+    let node = &ctx.node;
+    let dir = format!("elections/{id}");
+    let election_url = format!("{node}/elections/{id}");
+    let mut election: Election = required(
+        ctx,
+        &election_url,
+        format!("{dir}/election.json"),
+        "election not found",
+    )
+    .await?;
+    ctx.store.forget_gaps(LISTING_GAPS.to_vec()).await?;
+
+    if election.vote_mode.encrypted_votes {
+        optional(
+            ctx,
+            format!("{election_url}/keys"),
+            format!("{dir}/keys.json"),
+            "keys-unavailable",
+        )
+        .await?;
+    }
+    if election.status == "RESULTS" {
+        optional(
+            ctx,
+            format!("{election_url}/scrutiny"),
+            format!("{dir}/scrutiny.json"),
+            "scrutiny-unavailable",
+        )
+        .await?;
+    }
+    ipfs::census(ctx, &election).await?;
+    let txs = format!("txs-{id}");
+    if let Some(hash) = election.key_reveal_tx_hash.as_deref().filter(|h| !h.is_empty()) {
+        fetch_tx(ctx, &txs, hash).await?;
+    }
+
+    let list_task = ctx.progress.task("vote list", None);
+    let live = election.status == "READY";
+    let listing = if live {
+        let listing = live_listing(ctx, id).await?;
+        chain_info(ctx, "chain/info-after.json").await?;
+        election = required(
+            ctx,
+            &election_url,
+            format!("{dir}/election.json"),
+            "election not found",
+        )
+        .await?;
+        listing
+    } else {
+        list_once(ctx, id, &format!("list-{id}")).await?
+    };
+    list_task.inc(listing.rows.len() as u64);
+    list_task.finish();
+
+    let count_url = format!("{election_url}/votes/count");
+    let count = match ctx.get(&count_url).await? {
+        Outcome::Ok(r) => {
+            let c = serde_json::from_slice::<VoteCount>(&r.body).ok();
+            ctx.store.put(format!("{dir}/votes-count.json"), r).await?;
+            c.map(|c| c.count)
+        }
+        other => {
+            ctx.store
+                .put(format!("{dir}/votes-count.json"), other.into_response())
+                .await?;
+            None
+        }
+    };
+    completeness(ctx, id, &listing, &election, count).await?;
+    votes(ctx, id, &listing.rows).await
+}
+
+/// One listing of an election's votes.
+#[derive(Debug, Default)]
+struct Listing {
+    /// Rows in page order, duplicates kept.
+    rows: Vec<VoteRow>,
+    /// Distinct `pagination.totalItems` values seen (modern route only).
+    totals: BTreeSet<u64>,
+}
+
+impl Listing {
+    /// What two listings must agree on: every row's nullifier and height, in order.
+    fn key(&self) -> Vec<(String, u64)> {
+        self.rows
+            .iter()
+            .map(|r| (r.vote_id.to_ascii_lowercase(), r.block_height))
+            .collect()
+    }
+}
+
+/// Lists until two consecutive rounds agree, at most `ctx.live_rounds` rounds; round 1 goes to
+/// stream `list-ID`, round N to `list-ID-rN`.
+async fn live_listing(ctx: &Ctx, id: &str) -> Result<Listing, FetchError> {
+    let mut previous = list_once(ctx, id, &format!("list-{id}")).await?;
+    for round in 2..=ctx.live_rounds {
+        let next = list_once(ctx, id, &format!("list-{id}-r{round}")).await?;
+        let agreed = next.key() == previous.key();
+        previous = next;
+        if agreed {
+            return Ok(previous);
+        }
+    }
+    ctx.store
+        .gap(
+            "live-listing-unstable",
+            format!(
+                "election {id} is live and {} consecutive listings never agreed; the last one \
+                 (stream list-{id}-r{}) has {} rows",
+                ctx.live_rounds,
+                ctx.live_rounds,
+                previous.rows.len()
+            ),
+        )
+        .await?;
+    Ok(previous)
+}
+
+/// Lists every page once into `stream`: the modern route, or the legacy page route when the
+/// node does not have it (404 without code 4057).
+async fn list_once(ctx: &Ctx, id: &str, stream: &str) -> Result<Listing, FetchError> {
+    let url = |page: u64| {
+        format!(
+            "{}/votes?electionId={id}&page={page}&limit={PAGE_LIMIT}",
+            ctx.node
+        )
+    };
+    let first = match ctx.get(&url(0)).await? {
+        Outcome::Ok(r) => r,
+        // Page 0 past the last page: an empty election.
+        Outcome::PastLastPage(r) => {
+            ctx.store.append(stream, r).await?;
+            return Ok(Listing::default());
+        }
+        Outcome::NotFound(_) => return legacy_list(ctx, id, stream).await,
+        other => return Err(refused(other.response(), "vote list refused")),
+    };
+    let mut pages: Vec<(u64, VoteList)> = Vec::new();
+    let list0: VoteList = serde_json::from_slice(&first.body).map_err(|e| malformed(&first, e))?;
+    ctx.store.append(stream, first).await?;
+    let last = list0
+        .pagination
+        .as_ref()
+        .and_then(|p| p.next_page.map(|_| p.last_page))
+        .unwrap_or(0);
+    pages.push((0, list0));
+    let mut rest = stream::iter(1..=last)
+        .map(|page| {
+            let u = url(page);
+            async move { (page, ctx.get(&u).await) }
+        })
+        .buffer_unordered(ctx.buffer);
+    while let Some((page, outcome)) = rest.next().await {
+        match outcome? {
+            Outcome::Ok(r) => {
+                let list: VoteList = serde_json::from_slice(&r.body).map_err(|e| malformed(&r, e))?;
+                ctx.store.append(stream, r).await?;
+                pages.push((page, list));
+            }
+            // The list shrank while we read it (live election): the rounds will tell.
+            Outcome::PastLastPage(r) => ctx.store.append(stream, r).await?,
+            other => return Err(refused(other.response(), "vote list page refused")),
+        }
+    }
+    pages.sort_by_key(|(page, _)| *page);
+    let mut listing = Listing::default();
+    for (_, list) in pages {
+        if let Some(p) = list.pagination {
+            listing.totals.insert(p.total_items);
+        }
+        listing.rows.extend(list.votes);
+    }
+    Ok(listing)
+}
+
+/// The legacy `/elections/{id}/votes/page/{n}` route (10 rows, an empty page past the end),
+/// read in windows of concurrent pages until a short page.
+async fn legacy_list(ctx: &Ctx, id: &str, stream: &str) -> Result<Listing, FetchError> {
+    let url = |page: usize| format!("{}/elections/{id}/votes/page/{page}", ctx.node);
+    let window = ctx.buffer.max(1);
+    let mut listing = Listing::default();
+    let mut start = 0usize;
+    loop {
+        let mut pages: Vec<(usize, VoteList)> = Vec::with_capacity(window);
+        let mut got = stream::iter(start..start + window)
+            .map(|page| {
+                let u = url(page);
+                async move { (page, ctx.get(&u).await) }
+            })
+            .buffer_unordered(window);
+        while let Some((page, outcome)) = got.next().await {
+            match outcome? {
+                Outcome::Ok(r) => {
+                    let list: VoteList =
+                        serde_json::from_slice(&r.body).map_err(|e| malformed(&r, e))?;
+                    ctx.store.append(stream, r).await?;
+                    pages.push((page, list));
+                }
+                other => return Err(refused(other.response(), "legacy vote list refused")),
+            }
+        }
+        pages.sort_by_key(|(page, _)| *page);
+        for (_, list) in pages {
+            let short = list.votes.len() < LEGACY_PAGE;
+            listing.rows.extend(list.votes);
+            if short {
+                return Ok(listing);
+            }
+        }
+        start += window;
+    }
+}
+
+/// Records the completeness gaps of a listing (never judging: the verifier decides).
+async fn completeness(
+    ctx: &Ctx,
+    id: &str,
+    listing: &Listing,
+    election: &Election,
+    count: Option<u64>,
+) -> Result<(), FetchError> {
+    let rows = listing.rows.len() as u64;
+    let mut seen = HashSet::new();
+    let mut dups = Vec::new();
+    for r in &listing.rows {
+        let n = r.vote_id.to_ascii_lowercase();
+        if !seen.insert(n.clone()) {
+            dups.push(n);
+        }
+    }
+    let distinct = seen.len() as u64;
+    let store = &ctx.store;
+    if listing.totals.len() > 1 || listing.totals.iter().any(|&t| t != rows) {
+        let totals: Vec<String> = listing.totals.iter().map(u64::to_string).collect();
+        store
+            .gap(
+                "vote-list-total",
+                format!(
+                    "election {id}: the vote list has {rows} rows, pagination totalItems is {}",
+                    totals.join(" then ")
+                ),
+            )
+            .await?;
+    }
+    if !dups.is_empty() {
+        let shown: Vec<&str> = dups.iter().take(5).map(String::as_str).collect();
+        store
+            .gap(
+                "vote-list-duplicate",
+                format!(
+                    "election {id}: {} nullifier(s) listed more than once (raw pages kept), e.g. {}",
+                    dups.len(),
+                    shown.join(", ")
+                ),
+            )
+            .await?;
+    }
+    if distinct != election.vote_count {
+        store
+            .gap(
+                "vote-count",
+                format!(
+                    "election {id}: {distinct} distinct nullifiers listed, election voteCount is {}",
+                    election.vote_count
+                ),
+            )
+            .await?;
+    }
+    match count {
+        Some(c) if c == distinct => {}
+        Some(c) => {
+            store
+                .gap(
+                    "vote-count-route",
+                    format!("election {id}: {distinct} distinct nullifiers listed, votes/count says {c}"),
+                )
+                .await?
+        }
+        None => {
+            store
+                .gap(
+                    "vote-count-route",
+                    format!("election {id}: votes/count did not answer a count"),
+                )
+                .await?
+        }
+    }
+    Ok(())
+}
+
+/// The fields of a vote detail the crawler needs (the full body is stored verbatim).
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+struct DetailInfo {
+    tx_hash: String,
+    block_height: u64,
+    date: String,
+}
+
+enum Job<'a> {
+    Detail(&'a VoteRow),
+    Tx(&'a str),
+}
+
+/// Every distinct listed vote's detail and transaction (concurrently), then the transactions
+/// only the detail names and the blocks of votes without a date. Already-stored URLs are
+/// skipped, so a resumed run fetches only what is missing.
+async fn votes(ctx: &Ctx, id: &str, rows: &[VoteRow]) -> Result<(), FetchError> {
+    let node = &ctx.node;
+    let mut seen = HashSet::new();
+    let distinct: Vec<&VoteRow> = rows
+        .iter()
+        .filter(|r| seen.insert(r.vote_id.to_ascii_lowercase()))
+        .collect();
+    let detail_url = |r: &VoteRow| format!("{node}/votes/{}", r.vote_id.to_ascii_lowercase());
+    let block_url = |h: u64| format!("{node}/chain/blocks/{h}");
+
+    // What is stored already: details, row txs (either route), row blocks.
+    let mut probe = Vec::with_capacity(distinct.len() * 4);
+    for r in &distinct {
+        probe.push(detail_url(r));
+        probe.extend(tx_urls(ctx, &r.tx_hash, r.block_height, r.transaction_index));
+        probe.push(block_url(r.block_height));
+    }
+    let stored: HashSet<String> = {
+        let has = ctx.store.has(probe.clone()).await?;
+        probe
+            .into_iter()
+            .zip(has)
+            .filter_map(|(u, h)| h.then_some(u))
+            .collect()
+    };
+    let tx_done = |r: &VoteRow| {
+        tx_urls(ctx, &r.tx_hash, r.block_height, r.transaction_index)
+            .iter()
+            .any(|u| stored.contains(u))
+    };
+    let mut jobs: Vec<Job> = Vec::new();
+    for r in &distinct {
+        // Re-read a stored detail when it is the only source of the tx hash or the vote time.
+        let need_detail = !stored.contains(&detail_url(r))
+            || r.tx_hash.is_empty()
+            || (r.block_time.is_none() && !stored.contains(&block_url(r.block_height)));
+        if need_detail {
+            jobs.push(Job::Detail(r));
+        }
+        if !r.tx_hash.is_empty() && !tx_done(r) {
+            jobs.push(Job::Tx(&r.tx_hash));
+        }
+    }
+
+    let votes_stream = format!("votes-{id}");
+    let txs_stream = format!("txs-{id}");
+    let task = ctx.progress.task("votes+txs", Some(jobs.len() as u64));
+    let mut details: HashMap<String, DetailInfo> = HashMap::new();
+    let mut results = stream::iter(jobs)
+        .map(|job| {
+            let (votes_stream, txs_stream) = (&votes_stream, &txs_stream);
+            async move {
+                match job {
+                    Job::Detail(r) => {
+                        let url = detail_url(r);
+                        let outcome = ctx.get(&url).await?;
+                        let info = match &outcome {
+                            Outcome::Ok(resp) => serde_json::from_slice::<DetailInfo>(&resp.body)
+                                .ok()
+                                .map(|d| (r.vote_id.to_ascii_lowercase(), d)),
+                            other => {
+                                let resp = other.response();
+                                ctx.store
+                                    .gap(
+                                        "vote-detail-missing",
+                                        format!(
+                                            "election {id}: GET {url}: HTTP {} {}",
+                                            resp.status,
+                                            body_hint(resp)
+                                        ),
+                                    )
+                                    .await?;
+                                None
+                            }
+                        };
+                        ctx.store
+                            .append(votes_stream, outcome.into_response())
+                            .await?;
+                        Ok::<_, FetchError>(info)
+                    }
+                    Job::Tx(hash) => {
+                        fetch_tx(ctx, txs_stream, hash).await?;
+                        Ok(None)
+                    }
+                }
+            }
+        })
+        .buffer_unordered(ctx.buffer);
+    while let Some(result) = results.next().await {
+        if let Some((nullifier, info)) = result? {
+            details.insert(nullifier, info);
+        }
+        task.inc(1);
+    }
+    drop(results);
+    task.finish();
+
+    // Second pass: txs named only by the detail, blocks of votes without a date.
+    let mut txs: BTreeSet<String> = BTreeSet::new();
+    let mut heights: BTreeSet<u64> = BTreeSet::new();
+    for r in &distinct {
+        let Some(d) = details.get(&r.vote_id.to_ascii_lowercase()) else {
+            continue;
+        };
+        if r.tx_hash.is_empty() {
+            if d.tx_hash.is_empty() {
+                ctx.store
+                    .gap(
+                        "tx-missing",
+                        format!(
+                            "election {id}: vote {} names no transaction (list row and detail)",
+                            r.vote_id
+                        ),
+                    )
+                    .await?;
+            } else if !tx_urls(ctx, &d.tx_hash, d.block_height, r.transaction_index)
+                .iter()
+                .any(|u| stored.contains(u))
+            {
+                txs.insert(d.tx_hash.clone());
+            }
+        }
+        if d.date.is_empty() && !stored.contains(&block_url(d.block_height)) {
+            heights.insert(d.block_height);
+        }
+    }
+    let mut more = stream::iter(txs)
+        .map(|hash| {
+            let txs_stream = &txs_stream;
+            async move { fetch_tx(ctx, txs_stream, &hash).await }
+        })
+        .buffer_unordered(ctx.buffer);
+    while let Some(r) = more.next().await {
+        r?;
+    }
+    drop(more);
+    let blocks_task = ctx.progress.task("blocks", Some(heights.len() as u64));
+    let mut blocks = stream::iter(heights)
+        .map(|h| async move {
+            let url = block_url(h);
+            let outcome = ctx.get(&url).await?;
+            if !matches!(outcome, Outcome::Ok(_)) {
+                let r = outcome.response();
+                ctx.store
+                    .gap(
+                        "block-missing",
+                        format!("GET {url}: HTTP {} {}", r.status, body_hint(r)),
+                    )
+                    .await?;
+            }
+            ctx.store.append("blocks", outcome.into_response()).await?;
+            Ok::<_, FetchError>(())
+        })
+        .buffer_unordered(ctx.buffer);
+    while let Some(r) = blocks.next().await {
+        r?;
+        blocks_task.inc(1);
+    }
+    blocks_task.finish();
+    Ok(())
+}
+
+/// The URLs under which a transaction may already be stored: the modern route, and the legacy
+/// `{height}/{index}` route.
+fn tx_urls(ctx: &Ctx, hash: &str, height: u64, index: u32) -> Vec<String> {
+    let mut urls = Vec::with_capacity(2);
+    if !hash.is_empty() {
+        urls.push(format!(
+            "{}/chain/transactions/{}",
+            ctx.node,
+            hash.to_ascii_lowercase()
+        ));
+    }
+    urls.push(format!("{}/chain/transactions/{height}/{index}", ctx.node));
+    urls
+}
+
+/// `txInfo` position as the reference route gives it (old names accepted).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+struct TxRef {
+    #[serde(alias = "blockHeight")]
+    height: u64,
+    #[serde(alias = "transactionIndex")]
+    index: u32,
+}
+
+/// Fetches one transaction into `stream`: `/chain/transactions/{hash}`, or on a node without
+/// that route `/chain/transactions/reference/{hash}` → `/chain/transactions/{height}/{index}`.
+/// A transaction the node does not know is stored as answered and recorded as a gap.
+pub(crate) async fn fetch_tx(ctx: &Ctx, stream: &str, hash: &str) -> Result<(), FetchError> {
+    let hash = hash.to_ascii_lowercase();
+    let node = &ctx.node;
+    if !ctx.legacy_tx.load(Ordering::Relaxed) {
+        let url = format!("{node}/chain/transactions/{hash}");
+        match ctx.get(&url).await? {
+            Outcome::Ok(r) => return Ok(ctx.store.append(stream, r).await?),
+            Outcome::NotFound(_) => ctx.legacy_tx.store(true, Ordering::Relaxed),
+            other => return tx_gap(ctx, stream, &hash, other).await,
+        }
+    }
+    let ref_url = format!("{node}/chain/transactions/reference/{hash}");
+    let reference = match ctx.get(&ref_url).await? {
+        Outcome::Ok(r) => r,
+        other => return tx_gap(ctx, stream, &hash, other).await,
+    };
+    let at: TxRef = serde_json::from_slice(&reference.body).map_err(|e| malformed(&reference, e))?;
+    ctx.store.append(stream, reference).await?;
+    let url = format!("{node}/chain/transactions/{}/{}", at.height, at.index);
+    match ctx.get(&url).await? {
+        Outcome::Ok(r) => Ok(ctx.store.append(stream, r).await?),
+        other => tx_gap(ctx, stream, &hash, other).await,
+    }
+}
+
+async fn tx_gap(ctx: &Ctx, stream: &str, hash: &str, outcome: Outcome) -> Result<(), FetchError> {
+    let r = outcome.response();
+    ctx.store
+        .gap(
+            "tx-missing",
+            format!(
+                "transaction {hash}: GET {}: HTTP {} {}",
+                r.url,
+                r.status,
+                body_hint(r)
+            ),
+        )
+        .await?;
+    ctx.store.append(stream, outcome.into_response()).await?;
+    Ok(())
+}
