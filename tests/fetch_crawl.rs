@@ -306,7 +306,8 @@ async fn live_election_relists_until_stable() {
     assert_eq!(election.vote_count, 35, "election re-read after the listing");
     assert_eq!(stream_len(&out, &format!("votes-{id}")), 35);
     // Rounds 1..=5 each revealed a vote; round 6 agreed with round 5.
-    assert!(bundle.streams().contains(&format!("list-{id}-r6").as_str()));
+    let streams = bundle.streams();
+    assert!(streams.contains(&format!("list-{id}-r6").as_str()), "{streams:?}");
     assert!(!bundle.streams().contains(&format!("list-{id}-r7").as_str()));
     server.shutdown().await.unwrap();
 }

@@ -27,7 +27,7 @@
 //! | file `elections/ID/votes-count.json` | `NODE/elections/ID/votes/count` | always |
 //! | file `census/{cid}` | `GW/ipfs/{cid}` (first gateway that answers) | `censusURL` is `ipfs://` and the origin is an arbo tree |
 //! | stream `list-ID` | `NODE/votes?electionId=ID&page=P&limit=100`, or on nodes without it `NODE/elections/ID/votes/page/P` | one full listing (pages in any order) |
-//! | stream `list-ID-rN` (N = 2, 3, …) | same URLs | live elections: listing round N; the highest N is the final one |
+//! | stream `list-ID-rN` (N = 2, 3, …) | the same URLs plus `&round=N` (`?round=N` on the legacy route; the node ignores it, it keeps each round's URLs distinct) | live elections: listing round N; the highest N is the final one |
 //! | stream `votes-ID` | `NODE/votes/{nullifier}` | one per distinct listed nullifier |
 //! | stream `txs-ID` | `NODE/chain/transactions/{hash}`, or `NODE/chain/transactions/reference/{hash}` then `NODE/chain/transactions/{height}/{index}` | each vote's tx, and the `keyRevealTxHash` tx |
 //! | stream `blocks` | `NODE/chain/blocks/{height}` | heights of votes whose detail has no `date` |

@@ -153,7 +153,7 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<(), FetchError> {
         .await?;
         listing
     } else {
-        list_once(ctx, id, &format!("list-{id}")).await?
+        list_once(ctx, id, 1).await?
     };
     list_task.inc(listing.rows.len() as u64);
     list_task.finish();
@@ -195,12 +195,12 @@ impl Listing {
     }
 }
 
-/// Lists until two consecutive rounds agree, at most `ctx.live_rounds` rounds; round 1 goes to
-/// stream `list-ID`, round N to `list-ID-rN`.
+/// Lists until two consecutive rounds agree, at most `ctx.live_rounds` rounds (see
+/// [`list_once`] for where each round goes).
 async fn live_listing(ctx: &Ctx, id: &str) -> Result<Listing, FetchError> {
-    let mut previous = list_once(ctx, id, &format!("list-{id}")).await?;
+    let mut previous = list_once(ctx, id, 1).await?;
     for round in 2..=ctx.live_rounds {
-        let next = list_once(ctx, id, &format!("list-{id}-r{round}")).await?;
+        let next = list_once(ctx, id, round).await?;
         let agreed = next.key() == previous.key();
         previous = next;
         if agreed {
@@ -222,12 +222,29 @@ async fn live_listing(ctx: &Ctx, id: &str) -> Result<Listing, FetchError> {
     Ok(previous)
 }
 
-/// Lists every page once into `stream`: the modern route, or the legacy page route when the
+/// The stream of listing round `round` (1-based) and the query suffix that keeps its URLs
+/// distinct from earlier rounds' (a bundle stores each URL once; the node ignores `round`).
+fn round_names(id: &str, round: usize) -> (String, String) {
+    if round <= 1 {
+        (format!("list-{id}"), String::new())
+    } else {
+        (format!("list-{id}-r{round}"), format!("round={round}"))
+    }
+}
+
+/// Lists every page once (round `round`): the modern route, or the legacy page route when the
 /// node does not have it (404 without code 4057).
-async fn list_once(ctx: &Ctx, id: &str, stream: &str) -> Result<Listing, FetchError> {
+async fn list_once(ctx: &Ctx, id: &str, round: usize) -> Result<Listing, FetchError> {
+    let (stream, suffix) = round_names(id, round);
+    let stream = stream.as_str();
     let url = |page: u64| {
+        let extra = if suffix.is_empty() {
+            String::new()
+        } else {
+            format!("&{suffix}")
+        };
         format!(
-            "{}/votes?electionId={id}&page={page}&limit={PAGE_LIMIT}",
+            "{}/votes?electionId={id}&page={page}&limit={PAGE_LIMIT}{extra}",
             ctx.node
         )
     };
@@ -238,7 +255,7 @@ async fn list_once(ctx: &Ctx, id: &str, stream: &str) -> Result<Listing, FetchEr
             ctx.store.append(stream, r).await?;
             return Ok(Listing::default());
         }
-        Outcome::NotFound(_) => return legacy_list(ctx, id, stream).await,
+        Outcome::NotFound(_) => return legacy_list(ctx, id, stream, &suffix).await,
         other => return Err(refused(other.response(), "vote list refused")),
     };
     let mut pages: Vec<(u64, VoteList)> = Vec::new();
@@ -281,8 +298,20 @@ async fn list_once(ctx: &Ctx, id: &str, stream: &str) -> Result<Listing, FetchEr
 
 /// The legacy `/elections/{id}/votes/page/{n}` route (10 rows, an empty page past the end),
 /// read in windows of concurrent pages until a short page.
-async fn legacy_list(ctx: &Ctx, id: &str, stream: &str) -> Result<Listing, FetchError> {
-    let url = |page: usize| format!("{}/elections/{id}/votes/page/{page}", ctx.node);
+async fn legacy_list(
+    ctx: &Ctx,
+    id: &str,
+    stream: &str,
+    suffix: &str,
+) -> Result<Listing, FetchError> {
+    let url = |page: usize| {
+        let extra = if suffix.is_empty() {
+            String::new()
+        } else {
+            format!("?{suffix}")
+        };
+        format!("{}/elections/{id}/votes/page/{page}{extra}", ctx.node)
+    };
     let window = ctx.buffer.max(1);
     let mut listing = Listing::default();
     let mut start = 0usize;
