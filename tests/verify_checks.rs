@@ -13,7 +13,16 @@ use vocaudit::verify::{verify, VerifyOptions};
 const ELECTION: &str = "6b342d99f218d8da6bf26964af9d7eed9e03e53415d37aa96045020000000001";
 const ORG: &str = "d8da6bf26964af9d7eed9e03e53415d37aa96045";
 
-/// A plain (unencrypted, unsigned-evidence) election with `n` votes of weight 1, all `[1, 0]`.
+/// The results of `n` ballots `[1, 0]` of weight 1: question 0 → column 1, question 1 → column 0.
+fn two_questions(n: usize) -> Vec<Vec<String>> {
+    vec![
+        vec!["0".into(), n.to_string()],
+        vec![n.to_string(), "0".into()],
+    ]
+}
+
+/// A plain (unencrypted) election with `n` votes of weight 1, all `[1, 0]`, evidence without
+/// transactions.
 struct Fixture {
     election: Election,
     votes: Vec<VoteEvidence>,
@@ -36,7 +45,7 @@ fn fixture(n: usize) -> Fixture {
         end_date: "2024-05-02T10:00:00Z".into(),
         vote_count: n as u64,
         final_results: true,
-        result: Some(vec![vec![n.to_string(), "0".into()]]),
+        result: Some(two_questions(n)),
         chain_id: "vocdoni/LTS/1.2".into(),
         census: ElectionCensus {
             census_origin: "OFF_CHAIN_TREE_WEIGHTED".into(),
@@ -46,7 +55,7 @@ fn fixture(n: usize) -> Fixture {
             ..Default::default()
         },
         tally_mode: TallyMode {
-            max_count: 1,
+            max_count: 2,
             max_value: 1,
             cost_exponent: 1,
             ..Default::default()
@@ -247,7 +256,7 @@ fn saas_for(f: &Fixture, results: Vec<Vec<String>>) -> SaasEvidence {
 #[test]
 fn saas_agreeing_with_the_chain_passes() {
     let mut f = fixture(2);
-    f.saas = Some(saas_for(&f, vec![vec!["2".into(), "0".into()]]));
+    f.saas = Some(saas_for(&f, two_questions(2)));
     let r = run(f);
     assert_eq!(failures(&r), []);
     let c = r.all_checks().find(|c| c.id == "V-CROSS-02").unwrap();
@@ -259,12 +268,14 @@ fn saas_agreeing_with_the_chain_passes() {
 #[test]
 fn saas_results_differing_fail_cross_source_at_the_cell() {
     let mut f = fixture(2);
-    f.saas = Some(saas_for(&f, vec![vec!["2".into(), "1".into()]]));
+    let mut results = two_questions(2);
+    results[1][1] = "1".into();
+    f.saas = Some(saas_for(&f, results));
     let r = run(f);
     assert_eq!(failing_categories(&r), [Category::CrossSource]);
     let fails = failures(&r);
     assert_eq!(fails.len(), 1);
-    assert_eq!(fails[0].3, Some([0, 1]));
+    assert_eq!(fails[0].3, Some([1, 1]));
 }
 
 #[test]
@@ -298,4 +309,45 @@ fn a_transaction_the_node_does_not_serve_fails_bundle() {
     let r = run(f);
     assert_eq!(failing_categories(&r), [Category::Bundle]);
     assert_eq!(r.verdict, Verdict::Fail);
+}
+
+#[test]
+fn recomputed_tally_passes_on_the_clean_election() {
+    let r = run(fixture(3));
+    let e = &r.elections[0];
+    assert_eq!(e.tally.computed.as_ref(), Some(&two_questions(3)));
+    assert_eq!((e.votes.counted, e.votes.skipped), (3, 0));
+    let t = r.all_checks().find(|c| c.id == "V-TALLY-01").unwrap();
+    assert_eq!(t.status, Status::Pass, "{}", t.message);
+}
+
+#[test]
+fn a_result_cell_plus_one_fails_tally_at_the_cell() {
+    let mut f = fixture(3);
+    let mut result = two_questions(3);
+    result[0][1] = "4".into();
+    f.election.result = Some(result);
+    let r = run(f);
+    assert_eq!(failing_categories(&r), [Category::Tally]);
+    let fails = failures(&r);
+    assert_eq!(fails.len(), 1, "{fails:?}");
+    assert_eq!((fails[0].0.as_str(), fails[0].3), ("V-TALLY-01", Some([0, 1])));
+}
+
+#[test]
+fn an_invalid_ballot_is_listed_not_failed() {
+    let mut f = fixture(3);
+    if let Some(d) = f.votes[0].detail.as_mut() {
+        d.package = serde_json::value::to_raw_value(&serde_json::json!({"votes": [2, 0]})).unwrap();
+    }
+    let mut result = two_questions(2);
+    result[1][0] = "2".into();
+    f.election.result = Some(result);
+    let r = run(f);
+    assert_eq!(failures(&r), []);
+    let b = r.all_checks().find(|c| c.id == "V-BALLOT-01").unwrap();
+    assert_eq!(b.status, Status::Warn);
+    assert_eq!(b.findings.len(), 1);
+    assert!(b.findings[0].message.contains("max value overflow"), "{}", b.findings[0].message);
+    assert_eq!(r.elections[0].votes.skipped, 1);
 }

@@ -4,14 +4,16 @@
 
 use std::collections::HashSet;
 
+use crate::protocol::tally::Tally;
 use crate::verify::check::{Level, Remarks};
+use crate::verify::context::ElectionContext;
 use crate::verify::derive::{DerivedVote, Step};
 
 /// A nullifier as a fixed-size key: length and bytes (zk nullifiers may be 31 bytes).
 type NullifierKey = (u8, [u8; 32]);
 
 /// What the runner learned from the whole vote stream.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Aggregate {
     /// Votes yielded by the source (list rows, duplicates included).
     pub listed: u64,
@@ -28,6 +30,11 @@ pub struct Aggregate {
     pub counted: u64,
     /// Ballots the protocol skips (invalid content, undecryptable).
     pub skipped: u64,
+    /// Ballots outside the node's safe range: the published tally may hold them in a way we
+    /// cannot reproduce, so tally differences become warnings.
+    pub manual_review: u64,
+    /// The running tally, or why it cannot be set up.
+    tally: Result<Tally, String>,
     /// Votes whose ballot could not be determined, and the first reason why: the tally cannot
     /// be recomputed then.
     pub undetermined: u64,
@@ -35,8 +42,21 @@ pub struct Aggregate {
 }
 
 impl Aggregate {
-    pub fn new() -> Self {
-        Self::default()
+    pub fn new(ctx: &ElectionContext) -> Self {
+        Aggregate {
+            listed: 0,
+            distinct: 0,
+            seen: HashSet::new(),
+            duplicates: Remarks::default(),
+            times: Vec::new(),
+            source_error: None,
+            counted: 0,
+            skipped: 0,
+            manual_review: 0,
+            tally: Tally::new(ctx.tally_params()).map_err(|e| e.to_string()),
+            undetermined: 0,
+            first_undetermined: None,
+        }
     }
 
     /// The recomputed tally as decimal strings, or why it cannot be recomputed.
@@ -51,7 +71,10 @@ impl Aggregate {
                 self.first_undetermined.as_deref().unwrap_or("")
             ));
         }
-        Err("tally not implemented".into())
+        self.tally
+            .as_ref()
+            .map(|t| t.results().to_decimal_strings())
+            .map_err(Clone::clone)
     }
 
     /// Records one vote; returns false when its vote id was already seen (the vote must then
@@ -82,10 +105,16 @@ impl Aggregate {
         if let Step::Done(t) = vote.time {
             self.times.push(t);
         }
-        match &vote.ballot {
-            Step::Done(b) if b.counted.is_ok() => self.counted += 1,
-            Step::Done(_) => self.skipped += 1,
-            other => {
+        match (&vote.ballot, &vote.stored_weight) {
+            (Step::Done(b), Step::Done(weight)) if b.counted.is_ok() => {
+                self.counted += 1;
+                if let Ok(t) = &mut self.tally {
+                    t.add(&b.values, weight);
+                }
+            }
+            (Step::Done(b), _) if b.out_of_safe_range => self.manual_review += 1,
+            (Step::Done(_), _) => self.skipped += 1,
+            (other, _) => {
                 self.undetermined += 1;
                 if self.first_undetermined.is_none() {
                     self.first_undetermined = other.why_not().map(str::to_string);

@@ -3,14 +3,16 @@
 //! names the election. Every decoding problem is kept as a reason, never a panic, so checks can
 //! say exactly why they could not run.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::{DateTime, Utc};
 
 use crate::api::node::{Election, ElectionKeys, Scrutiny};
 use crate::api::saas;
+use crate::protocol::arbo::dump::{decode_records, CensusDump};
 use crate::protocol::hash::Hash32;
 use crate::protocol::hex_bytes;
+use crate::protocol::tally::TallyParams;
 use crate::verify::evidence::{ElectionEvidence, Gap, SaasEvidence, VoteSource};
 use crate::verify::result::Location;
 
@@ -25,7 +27,6 @@ pub struct ElectionContext {
     pub scrutiny: Option<Scrutiny>,
     pub votes_count: Option<u64>,
     pub list_total: Option<u64>,
-    pub census_dump: Option<Result<Vec<u8>, String>>,
     pub gaps: Vec<Gap>,
     /// `startDate`, the exact start of the voting window.
     pub start: Result<DateTime<Utc>, String>,
@@ -35,6 +36,38 @@ pub struct ElectionContext {
     pub saas: Option<SaasQuestion>,
     /// The revealed private keys that decode, by key index.
     pub revealed: BTreeMap<u32, [u8; 32]>,
+    /// `census.censusRoot` decoded, for arbo censuses (32 bytes).
+    pub census_root: Result<Hash32, String>,
+    /// The census dump at `censusURL`, parsed (`None` when none was fetched).
+    pub dump: Option<Result<DumpFacts, String>>,
+}
+
+/// What the census dump holds: the root it claims, the root its leaves rebuild, and the leaves.
+pub struct DumpFacts {
+    pub claimed_root: Hash32,
+    pub rebuilt_root: Result<Hash32, String>,
+    /// Leaf key → value, to find each voter's leaf.
+    pub leaves: HashMap<Vec<u8>, Vec<u8>>,
+}
+
+impl DumpFacts {
+    /// Parses a `CensusDump` JSON object and rebuilds its root (vocdoni-node:tree/arbo `ImportDump`).
+    pub fn parse(raw: &[u8]) -> Result<DumpFacts, String> {
+        let dump = CensusDump::from_json(raw).map_err(|e| format!("census dump: {e}"))?;
+        let records = dump
+            .records_bytes()
+            .map_err(|e| format!("census dump records: {e}"))?;
+        let leaves = decode_records(&records)
+            .map_err(|e| format!("census dump records: {e}"))?
+            .into_iter()
+            .map(|(k, v)| (k.to_vec(), v.to_vec()))
+            .collect();
+        Ok(DumpFacts {
+            claimed_root: dump.root_hash,
+            rebuilt_root: dump.rebuild_root().map_err(|e| e.to_string()),
+            leaves,
+        })
+    }
 }
 
 /// How the election's census proves a voter's right to vote.
@@ -94,8 +127,16 @@ impl ElectionContext {
                     .map(|key| (k.index, key))
             })
             .collect();
+        let census_root =
+            hex_bytes::decode_array::<32>("census.censusRoot", &election.census.census_root)
+                .map_err(|e| e.to_string());
+        let dump = census_dump
+            .as_ref()
+            .map(|d| d.as_ref().map_err(Clone::clone).and_then(|raw| DumpFacts::parse(raw)));
         let ctx = ElectionContext {
             revealed,
+            census_root,
+            dump,
             id: decode_election_id(&id_hex),
             start: parse_time("startDate", &election.start_date),
             end: parse_time("endDate", &election.end_date),
@@ -105,7 +146,6 @@ impl ElectionContext {
             scrutiny,
             votes_count,
             list_total,
-            census_dump,
             gaps,
             election,
         };
@@ -129,6 +169,20 @@ impl ElectionContext {
                 CensusKind::Other(format!("{origin} (anonymous)"))
             }
             _ => CensusKind::Other(origin.to_string()),
+        }
+    }
+
+    /// The tally parameters of `tallyMode` and `voteMode`.
+    pub fn tally_params(&self) -> TallyParams {
+        let (t, v) = (&self.election.tally_mode, &self.election.vote_mode);
+        TallyParams {
+            max_count: t.max_count,
+            max_value: t.max_value,
+            max_total_cost: t.max_total_cost,
+            cost_exponent: t.cost_exponent,
+            max_vote_overwrites: t.max_vote_overwrites,
+            unique_values: v.unique_values,
+            cost_from_weight: v.cost_from_weight,
         }
     }
 

@@ -9,10 +9,16 @@
 
 use num_bigint::BigUint;
 
-use crate::api::node::VoteDetail;
-use crate::protocol::hash::{Address, Hash32};
+use crate::api::node::{TransactionResponse, VoteDetail};
+use crate::protocol::arbo::dump::{value_to_weight, weighted_census_key};
+use crate::protocol::arbo::proof::check_proof;
+use crate::protocol::arbo::HashKind;
+use crate::protocol::ballot::{check_package, BallotVerdict};
+use crate::protocol::hash::{keccak256, Address, Hash32};
 use crate::protocol::hex_bytes;
-use crate::verify::context::{normal_hex, parse_time, ElectionContext};
+use crate::protocol::proto::{ProofArbo, ProofPayload, Tx, TxPayload, VoteEnvelope};
+use crate::protocol::tx::{decode_tx_json, reproduce_tx_bytes, ClientEncoding, Reproduction};
+use crate::verify::context::{normal_hex, parse_time, CensusKind, ElectionContext};
 use crate::verify::evidence::VoteEvidence;
 use crate::verify::result::Location;
 
@@ -36,6 +42,16 @@ impl DerivedVote {
 }
 
 impl<T> Step<T> {
+    /// The same outcome for a step that depends on this one and could not run without it.
+    pub fn relay<U>(&self) -> Step<U> {
+        match self {
+            Step::Done(_) => Step::NotRun("prerequisite produced no value".into()),
+            Step::Bad(m) => Step::Bad(m.clone()),
+            Step::Unverifiable(m) => Step::Unverifiable(m.clone()),
+            Step::NotRun(m) => Step::NotRun(m.clone()),
+        }
+    }
+
     pub fn done(&self) -> Option<&T> {
         match self {
             Step::Done(t) => Some(t),
@@ -138,7 +154,7 @@ pub fn derive(ctx: &ElectionContext, ev: VoteEvidence) -> DerivedVote {
     let VoteEvidence {
         row,
         detail,
-        tx: _tx,
+        tx,
         errors,
     } = ev;
     let vote_id_hex = detail
@@ -155,7 +171,7 @@ pub fn derive(ctx: &ElectionContext, ev: VoteEvidence) -> DerivedVote {
         .map(normal_hex);
     let location = Location {
         vote_id: vote_id_hex.clone(),
-        tx_hash: tx_hash_hex,
+        tx_hash: tx_hash_hex.clone(),
         ..ctx.at()
     };
     let vote_id = match &vote_id_hex {
@@ -197,6 +213,46 @@ pub fn derive(ctx: &ElectionContext, ev: VoteEvidence) -> DerivedVote {
         None => Step::NotRun("no vote detail".into()),
         Some(d) => served_package(d),
     };
+
+    // The transaction: decoded, then its broadcast bytes recovered from the published hash.
+    let decoded = decode_vote_tx(tx.as_ref());
+    let envelope = decoded.as_ref().map(|t| &t.envelope);
+    let key_indexes = match envelope {
+        Ok(env) => env.encryption_key_indexes.clone(),
+        Err(_) => detail
+            .as_ref()
+            .map(|d| d.encryption_keys.clone())
+            .unwrap_or_default(),
+    };
+    let envelope_election = match (envelope, &ctx.id) {
+        (Err(why), _) => why.clone(),
+        (_, Err(e)) => Step::NotRun(format!("election id: {e}")),
+        (Ok(env), Ok(id)) if env.process_id.as_slice() == id.as_slice() => Step::Done(()),
+        (Ok(env), Ok(_)) => Step::Bad(format!(
+            "the envelope names election {}",
+            hex::encode(&env.process_id)
+        )),
+    };
+    let tx_bytes = match (&decoded, &tx_hash_hex) {
+        (Err(why), _) => why.relay(),
+        (_, None) => Step::NotRun("the node publishes no txHash".into()),
+        (Ok(t), Some(h)) => match_tx_bytes(t, h),
+    };
+    let nullifier = match (&voter, &ctx.id) {
+        (Step::Done(address), Ok(id)) => Step::Done(keccak256(&[address, id])),
+        (_, Err(e)) => Step::NotRun(format!("election id: {e}")),
+        (other, _) => Step::NotRun(other.why_not().unwrap_or_default().to_string()),
+    };
+    // The census key is the signer's address; the signature check ties it to the voterID.
+    let census = match envelope {
+        Err(why) => why.relay(),
+        Ok(env) => census_grant(ctx, env, &voter),
+    };
+    let package = match envelope {
+        Err(why) => why.relay(),
+        Ok(env) => open_package(ctx, env),
+    };
+    let ballot = ballot(ctx, &package, &served_package, &stored_weight);
     DerivedVote {
         location,
         vote_id,
@@ -206,18 +262,200 @@ pub fn derive(ctx: &ElectionContext, ev: VoteEvidence) -> DerivedVote {
         evidence_errors: errors,
         stored_weight,
         served_package,
-        key_indexes: detail
-            .as_ref()
-            .map(|d| d.encryption_keys.clone())
-            .unwrap_or_default(),
-        envelope_election: not_yet(),
-        tx_bytes: not_yet(),
-        signer: not_yet(),
-        nullifier: not_yet(),
-        census: not_yet(),
-        package: not_yet(),
-        ballot: not_yet(),
+        key_indexes,
+        envelope_election,
+        tx_bytes,
+        signer: Step::NotRun("signature recovery not available yet".into()),
+        nullifier,
+        census,
+        package,
+        ballot,
     }
+}
+
+/// A vote transaction as the node serves it, decoded.
+struct VoteTx {
+    envelope: VoteEnvelope,
+    tx: Tx,
+    signature: Vec<u8>,
+    /// Members the protocol model does not know; they make the bytes unreproducible.
+    ignored_fields: Vec<String>,
+}
+
+fn decode_vote_tx(tx: Option<&TransactionResponse>) -> Result<VoteTx, Step<()>> {
+    let Some(tx) = tx else {
+        return Err(Step::NotRun("no transaction".into()));
+    };
+    let value: serde_json::Value = serde_json::from_str(tx.tx.get())
+        .map_err(|e| Step::Bad(format!("transaction JSON: {e}")))?;
+    let decoded = decode_tx_json(&value).map_err(|e| Step::Bad(format!("transaction: {e}")))?;
+    let signature =
+        hex_bytes::decode("signature", &tx.signature).map_err(|e| Step::Bad(e.to_string()))?;
+    match &decoded.tx.payload {
+        Some(TxPayload::Vote(env)) => Ok(VoteTx {
+            envelope: env.clone(),
+            tx: decoded.tx.clone(),
+            signature,
+            ignored_fields: decoded.ignored_fields,
+        }),
+        _ => Err(Step::Bad("the transaction is not a vote".into())),
+    }
+}
+
+/// Finds the client encoding whose SignedTx hashes to the published txHash (vochain-api.md §5.2a).
+fn match_tx_bytes(tx: &VoteTx, tx_hash_hex: &str) -> Step<MatchedTx> {
+    let published = match hex_bytes::decode_array::<32>("txHash", tx_hash_hex) {
+        Ok(h) => h,
+        Err(e) => return Step::Bad(e.to_string()),
+    };
+    match reproduce_tx_bytes(&tx.tx, &tx.signature, &published) {
+        Reproduction::Reproduced(r) => Step::Done(MatchedTx {
+            tx: r.tx_bytes,
+            encoding: match r.encoding.client {
+                ClientEncoding::GoCanonical => "Go proto.Marshal",
+                ClientEncoding::TsProto => "ts-proto (@vocdoni/proto)",
+            },
+        }),
+        Reproduction::CannotReproduce { tried } => {
+            let unknown = if tx.ignored_fields.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; the transaction has members vocaudit does not model: {}",
+                    tx.ignored_fields.join(", ")
+                )
+            };
+            Step::Unverifiable(format!(
+                "no known client encoding hashes to txHash ({} tried){unknown}",
+                tried.len()
+            ))
+        }
+    }
+}
+
+/// Verifies the envelope's census proof and returns the weight it grants (vochain-api.md §2.6,
+/// §4.3, §4.5).
+fn census_grant(ctx: &ElectionContext, env: &VoteEnvelope, voter: &Step<Address>) -> Step<CensusGrant> {
+    let Some(payload) = env.proof.as_ref().and_then(|p| p.payload.as_ref()) else {
+        return Step::Bad("the envelope carries no census proof".into());
+    };
+    match (ctx.census_kind(), payload) {
+        (CensusKind::Arbo, ProofPayload::Arbo(proof)) => arbo_grant(ctx, proof, voter),
+        (CensusKind::Csp, ProofPayload::Ca(_)) => {
+            Step::NotRun("CSP proof verification not available yet".into())
+        }
+        (CensusKind::Other(origin), _) => {
+            Step::NotRun(format!("census proofs of {origin} are not verified"))
+        }
+        (kind, _) => Step::Bad(format!("the proof does not fit a {kind}")),
+    }
+}
+
+/// arbo `CheckProof` with key `blake2b256(address)[:20]` and the leaf value as sent; weight =
+/// `voteWeight` (little-endian) when set and ≤ `availableWeight`, else `availableWeight`, 1 when
+/// empty (arboproof.go).
+fn arbo_grant(ctx: &ElectionContext, proof: &ProofArbo, voter: &Step<Address>) -> Step<CensusGrant> {
+    let address = match voter {
+        Step::Done(a) => a,
+        other => {
+            return Step::NotRun(format!(
+                "no voter address: {}",
+                other.why_not().unwrap_or_default()
+            ))
+        }
+    };
+    let root = match &ctx.census_root {
+        Ok(r) => r,
+        Err(e) => return Step::Bad(e.clone()),
+    };
+    let key = weighted_census_key(address);
+    match check_proof(HashKind::Blake2b, &key, &proof.available_weight, root, &proof.siblings) {
+        Err(e) => return Step::Bad(format!("census proof: {e}")),
+        Ok(false) => return Step::Bad("the census proof does not verify against censusRoot".into()),
+        Ok(true) => {}
+    }
+    let available = if proof.available_weight.is_empty() {
+        BigUint::from(1u8)
+    } else {
+        value_to_weight(&proof.available_weight)
+    };
+    let weight = if proof.vote_weight.is_empty() {
+        available
+    } else {
+        let partial = value_to_weight(&proof.vote_weight);
+        if partial > available {
+            return Step::Bad(format!(
+                "voteWeight {partial} exceeds the available weight {available}"
+            ));
+        }
+        partial
+    };
+    let in_dump = match &ctx.dump {
+        Some(Ok(d)) => Some(d.leaves.get(key.as_slice()) == Some(&proof.available_weight)),
+        _ => None,
+    };
+    Step::Done(CensusGrant {
+        weight,
+        proof: ProofKind::Arbo { in_dump },
+    })
+}
+
+/// The package bytes the state stores for the vote: as sent, or opened with the revealed keys in
+/// reverse index order (vocdoni-node:vochain/results/compute.go: `unmarshalVote`).
+fn open_package(ctx: &ElectionContext, env: &VoteEnvelope) -> Step<Vec<u8>> {
+    if !ctx.encrypted() {
+        return Step::Done(env.vote_package.clone());
+    }
+    Step::NotRun("decryption not available yet".into())
+}
+
+/// Decodes and validates the ballot as the tally does. The transaction's package is
+/// authoritative; without it, the package the node served (plaintext or node-decrypted).
+fn ballot(
+    ctx: &ElectionContext,
+    package: &Step<Vec<u8>>,
+    served: &Step<ServedPackage>,
+    weight: &Step<BigUint>,
+) -> Step<Ballot> {
+    let Step::Done(weight) = weight else {
+        return Step::NotRun(format!(
+            "no stored weight: {}",
+            weight.why_not().unwrap_or_default()
+        ));
+    };
+    let served_bytes;
+    let bytes: &[u8] = match (package, served) {
+        (Step::Done(p), _) => p,
+        (_, Step::Done(ServedPackage::Json(v))) => {
+            served_bytes = v.to_string().into_bytes();
+            &served_bytes
+        }
+        (p, _) => {
+            return Step::NotRun(format!(
+                "no package: {}",
+                p.why_not().unwrap_or_default()
+            ))
+        }
+    };
+    let (decoded, verdict) = check_package(bytes, weight, &ctx.tally_params());
+    let values = decoded.map(|p| p.votes).unwrap_or_default();
+    Step::Done(match verdict {
+        BallotVerdict::Valid => Ballot {
+            values,
+            counted: Ok(()),
+            out_of_safe_range: false,
+        },
+        BallotVerdict::Invalid(why) => Ballot {
+            values,
+            counted: Err(why.to_string()),
+            out_of_safe_range: false,
+        },
+        BallotVerdict::ManualReview(why) => Ballot {
+            values,
+            counted: Err(format!("manual review: {why}")),
+            out_of_safe_range: true,
+        },
+    })
 }
 
 /// The node's decimal weight string (`types.BigInt`).
@@ -243,6 +481,3 @@ fn served_package(d: &VoteDetail) -> Step<ServedPackage> {
     }
 }
 
-fn not_yet<T>() -> Step<T> {
-    Step::NotRun("derivation not implemented".into())
-}

@@ -116,7 +116,7 @@ pub fn verify(input: AuditInput, options: &VerifyOptions) -> AuditResult {
 fn verify_election(ev: ElectionEvidence, saas: Option<&SaasEvidence>) -> (ElectionAudit, bool) {
     let (ctx, mut votes) = ElectionContext::new(ev, saas);
     let checks = election_checks();
-    let mut agg = Aggregate::new();
+    let mut agg = Aggregate::new(&ctx);
     let mut remarks: Vec<Remarks> = vec![Remarks::default(); checks.len()];
     while let Some(batch) = votes.next_batch() {
         let batch = match batch {

@@ -22,10 +22,12 @@ impl ElectionCheck for ResultsMatch {
             Ok(c) => c,
             Err(why) => return skip(&self.info(), format!("cannot recompute the tally: {why}")),
         };
-        let (level, kind) = if ctx.election.final_results {
-            (Level::Fail, "final")
-        } else {
+        let (level, kind) = if !ctx.election.final_results {
             (Level::Warn, "live (not final)")
+        } else if agg.manual_review > 0 {
+            (Level::Warn, "final (ballots under manual review)")
+        } else {
+            (Level::Fail, "final")
         };
         super::compare_cells(&computed, published, &ctx.at(), "result", level, &mut out);
         out.conclude(

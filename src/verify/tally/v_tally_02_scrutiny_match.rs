@@ -26,7 +26,11 @@ impl ElectionCheck for ScrutinyMatch {
             &scrutiny.results,
             &ctx.at(),
             "scrutiny results",
-            Level::Fail,
+            if agg.manual_review > 0 {
+                Level::Warn
+            } else {
+                Level::Fail
+            },
             &mut out,
         );
         out.conclude(
