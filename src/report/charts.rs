@@ -1,0 +1,360 @@
+//! Charts of one audit, drawn with plotters to SVG (inlined in report.html) and PNG: per question
+//! the computed results as bars, the published value as a black marker and any differing bar in
+//! red; per election the participation buckets. Text uses the DejaVu Sans font embedded in the
+//! binary (assets/), so output is the same bytes on any machine, with or without fonts.
+
+use std::sync::OnceLock;
+
+use num_traits::ToPrimitive;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+
+use crate::verify::result::{AuditResult, ElectionAudit};
+
+use super::view::{choice_title, file_stem, parse_decimal, question_title};
+use super::ReportError;
+
+/// DejaVu Sans (Bitstream Vera licence, assets/DejaVuSans-LICENSE.txt).
+static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+const FONT_FAMILY: &str = "sans-serif";
+const WIDTH: u32 = 800;
+const HEIGHT: u32 = 450;
+const BAR: RGBColor = RGBColor(0x2f, 0x6f, 0xb5);
+const BAR_DIFFERS: RGBColor = RGBColor(0xc6, 0x28, 0x28);
+
+/// What a chart shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Results of question `n` (0-based).
+    Question(usize),
+    /// Votes per participation bucket.
+    Participation,
+}
+
+/// One rendered chart in both formats.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartFile {
+    pub election_id: String,
+    pub kind: ChartKind,
+    /// File name without extension: `<electionId>-q<N>` (N 1-based) or `<electionId>-participation`.
+    pub stem: String,
+    pub title: String,
+    pub svg: String,
+    pub png: Vec<u8>,
+}
+
+/// The data of one bar chart, already in display form.
+struct BarChart {
+    title: String,
+    y_desc: &'static str,
+    labels: Vec<String>,
+    /// Bar height and whether the bar differs from its published value.
+    bars: Vec<(f64, bool)>,
+    /// Published value per column, drawn as a marker.
+    markers: Vec<Option<f64>>,
+    /// Text printed above each bar (the exact decimal figure).
+    bar_text: Vec<String>,
+}
+
+/// Every chart of the audit, in election order: one per question, then participation when the
+/// election has buckets.
+pub fn render_charts(result: &AuditResult) -> Result<Vec<ChartFile>, ReportError> {
+    let mut charts = Vec::new();
+    for election in &result.elections {
+        let stem = file_stem(&election.election_id);
+        for (q, chart) in question_charts(election)?.into_iter().enumerate() {
+            charts.push(draw_both(
+                election,
+                ChartKind::Question(q),
+                format!("{stem}-q{}", q + 1),
+                chart,
+            )?);
+        }
+        if !election.participation.is_empty() {
+            let chart = participation_chart(election);
+            charts.push(draw_both(
+                election,
+                ChartKind::Participation,
+                format!("{stem}-participation"),
+                chart,
+            )?);
+        }
+    }
+    Ok(charts)
+}
+
+fn question_charts(election: &ElectionAudit) -> Result<Vec<BarChart>, ReportError> {
+    let computed = election.tally.computed.as_deref();
+    let published = election.tally.published.as_deref();
+    let questions = computed
+        .map_or(0, <[_]>::len)
+        .max(published.map_or(0, <[_]>::len));
+    let mut charts = Vec::with_capacity(questions);
+    for q in 0..questions {
+        let c_row = computed.and_then(|m| m.get(q)).map(Vec::as_slice);
+        let p_row = published.and_then(|m| m.get(q)).map(Vec::as_slice);
+        let values = c_row
+            .map_or(0, <[_]>::len)
+            .max(p_row.map_or(0, <[_]>::len));
+        let number = |row: Option<&[String]>, v: usize| -> Result<Option<f64>, ReportError> {
+            match row.and_then(|r| r.get(v)) {
+                None => Ok(None),
+                Some(text) => parse_decimal(text)
+                    .map(|n| Some(n.to_f64().unwrap_or(f64::MAX)))
+                    .ok_or_else(|| ReportError::TallyCell {
+                        election_id: election.election_id.clone(),
+                        question: q,
+                        value: v,
+                        text: text.clone(),
+                    }),
+            }
+        };
+        let mut chart = BarChart {
+            title: format!("Q{}: {}", q + 1, question_title(election, q)),
+            y_desc: if c_row.is_some() {
+                "computed"
+            } else {
+                "published"
+            },
+            labels: Vec::with_capacity(values),
+            bars: Vec::with_capacity(values),
+            markers: Vec::with_capacity(values),
+            bar_text: Vec::with_capacity(values),
+        };
+        for v in 0..values {
+            let c = number(c_row, v)?;
+            let p = number(p_row, v)?;
+            // With no computed row the bars show what was published, and there is nothing to mark.
+            let (bar, marker) = match c_row {
+                Some(_) => (c, p_row.map(|_| p.unwrap_or(0.0))),
+                None => (p, None),
+            };
+            let bar_source = if c_row.is_some() { c_row } else { p_row };
+            let differs = c_row.is_some()
+                && p_row.is_some()
+                && match (c_row.and_then(|r| r.get(v)), p_row.and_then(|r| r.get(v))) {
+                    (Some(a), Some(b)) => parse_decimal(a) != parse_decimal(b),
+                    _ => true,
+                };
+            chart.labels.push(choice_title(election, q, v));
+            chart.bars.push((bar.unwrap_or(0.0), differs));
+            chart.markers.push(marker);
+            let shown = bar_source.and_then(|r| r.get(v)).map_or("—", String::as_str);
+            chart.bar_text.push(match p_row.and_then(|r| r.get(v)) {
+                Some(published) if differs => format!("{shown} (published {published})"),
+                None if differs => format!("{shown} (not published)"),
+                _ => shown.to_string(),
+            });
+        }
+        charts.push(chart);
+    }
+    Ok(charts)
+}
+
+fn participation_chart(election: &ElectionAudit) -> BarChart {
+    let buckets = &election.participation;
+    BarChart {
+        title: "Participation over time (UTC)".to_string(),
+        y_desc: "votes",
+        labels: buckets.iter().map(|b| bucket_label(&b.start)).collect(),
+        bars: buckets.iter().map(|b| (b.votes as f64, false)).collect(),
+        markers: vec![None; buckets.len()],
+        bar_text: buckets.iter().map(|b| b.votes.to_string()).collect(),
+    }
+}
+
+/// `MM-DD HH:MM` of an RFC 3339 bucket start; the raw text when it does not parse.
+fn bucket_label(start: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(start)
+        .map(|t| t.with_timezone(&chrono::Utc).format("%m-%d %H:%M").to_string())
+        .unwrap_or_else(|_| start.to_string())
+}
+
+fn draw_both(
+    election: &ElectionAudit,
+    kind: ChartKind,
+    stem: String,
+    chart: BarChart,
+) -> Result<ChartFile, ReportError> {
+    register_font().map_err(|message| ReportError::Chart {
+        chart: stem.clone(),
+        message,
+    })?;
+    let fail = |message: String| ReportError::Chart {
+        chart: stem.clone(),
+        message,
+    };
+
+    let mut svg = String::new();
+    {
+        let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(&root, &chart).map_err(|e| fail(e.to_string()))?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+
+    let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
+    {
+        let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
+        draw(&root, &chart).map_err(|e| fail(e.to_string()))?;
+        root.present().map_err(|e| fail(e.to_string()))?;
+    }
+    let png = encode_png(&rgb).map_err(|e| fail(e.to_string()))?;
+
+    Ok(ChartFile {
+        election_id: election.election_id.clone(),
+        kind,
+        stem,
+        title: chart.title,
+        svg,
+        png,
+    })
+}
+
+fn encode_png(rgb: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, WIDTH, HEIGHT);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(rgb)?;
+    writer.finish()?;
+    Ok(out)
+}
+
+/// Registers the embedded font with plotters once per process.
+fn register_font() -> Result<(), String> {
+    static REGISTERED: OnceLock<Result<(), String>> = OnceLock::new();
+    REGISTERED
+        .get_or_init(|| {
+            plotters::style::register_font(FONT_FAMILY, FontStyle::Normal, FONT)
+                .map_err(|_| "the embedded DejaVu Sans font does not load".to_string())
+        })
+        .clone()
+}
+
+/// Shortens a label to `max` characters, ending in "…" when cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let mut cut: String = text.chars().take(max.saturating_sub(1)).collect();
+        cut.push('…');
+        cut
+    }
+}
+
+fn draw<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    chart: &BarChart,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    root.fill(&WHITE)?;
+    let n = chart.bars.len().max(1);
+    let top = chart
+        .bars
+        .iter()
+        .map(|b| b.0)
+        .chain(chart.markers.iter().flatten().copied())
+        .fold(0.0f64, f64::max);
+    let y_max = if top <= 0.0 { 1.0 } else { top * 1.15 };
+    // Label every column while they fit, then every k-th.
+    let step = n.div_ceil(12);
+    let label_chars = (96 / n.min(12)).clamp(6, 24);
+
+    let mut ctx = ChartBuilder::on(root)
+        .caption(shorten(&chart.title, 70), (FONT_FAMILY, 22))
+        .margin(16)
+        .x_label_area_size(40)
+        .y_label_area_size(70)
+        .build_cartesian_2d(0f64..n as f64, 0f64..y_max)?;
+
+    let y_integers = y_max < 10.0;
+    ctx.configure_mesh()
+        .disable_x_mesh()
+        .x_labels(0)
+        .y_max_light_lines(1)
+        .y_desc(chart.y_desc)
+        .y_labels(if y_integers { y_max.ceil() as usize + 1 } else { 8 })
+        .y_label_formatter(&|y| {
+            if *y >= 1e15 {
+                format!("{y:.2e}")
+            } else {
+                format!("{y:.0}")
+            }
+        })
+        .label_style((FONT_FAMILY, 14))
+        .axis_desc_style((FONT_FAMILY, 14))
+        .draw()?;
+
+    // Column labels under the axis, centred on their bars (the mesh's own labels would sit on
+    // round numbers, not on columns).
+    let label_style = TextStyle::from((FONT_FAMILY, 14).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
+    ctx.draw_series(chart.labels.iter().enumerate().step_by(step).map(|(i, label)| {
+        EmptyElement::at((i as f64 + 0.5, 0.0))
+            + Text::new(shorten(label, label_chars), (0, 8), label_style.clone())
+    }))?;
+
+    let bar = |(i, (value, _)): (usize, &(f64, bool)), color: RGBColor| {
+        Rectangle::new(
+            [(i as f64 + 0.15, 0.0), (i as f64 + 0.85, *value)],
+            color.filled(),
+        )
+    };
+    ctx.draw_series(
+        chart
+            .bars
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| !b.1)
+            .map(|b| bar(b, BAR)),
+    )?
+    .label("computed")
+    .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], BAR.filled()));
+
+    if chart.bars.iter().any(|b| b.1) {
+        ctx.draw_series(
+            chart
+                .bars
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| b.1)
+                .map(|b| bar(b, BAR_DIFFERS)),
+        )?
+        .label("differs from published")
+        .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], BAR_DIFFERS.filled()));
+    }
+
+    let text_style = TextStyle::from((FONT_FAMILY, 13).into_font())
+        .pos(Pos::new(HPos::Center, VPos::Bottom))
+        .color(&BLACK);
+    ctx.draw_series(chart.bar_text.iter().enumerate().map(|(i, text)| {
+        let bar = chart.bars.get(i).map_or(0.0, |b| b.0);
+        let marker = chart.markers.get(i).copied().flatten().unwrap_or(0.0);
+        let y = bar.max(marker);
+        Text::new(
+            shorten(text, 32),
+            (i as f64 + 0.5, y + y_max * 0.01),
+            text_style.clone(),
+        )
+    }))?;
+
+    if chart.markers.iter().any(Option::is_some) {
+        ctx.draw_series(chart.markers.iter().enumerate().filter_map(|(i, m)| {
+            m.map(|p| {
+                PathElement::new(
+                    vec![(i as f64 + 0.05, p), (i as f64 + 0.95, p)],
+                    BLACK.stroke_width(3),
+                )
+            })
+        }))?
+        .label("published")
+        .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK.stroke_width(3)));
+        ctx.configure_series_labels()
+            .position(SeriesLabelPosition::UpperRight)
+            .label_font((FONT_FAMILY, 13))
+            .background_style(WHITE.mix(0.85))
+            .border_style(BLACK)
+            .draw()?;
+    }
+    Ok(())
+}

@@ -1,0 +1,182 @@
+//! Display helpers shared by the terminal, HTML, chart and summary renderers: results rows with
+//! their titles, check counts, and located findings. They only rearrange what the
+//! [`AuditResult`] holds; the one comparison made (computed vs published cell) is for highlighting.
+
+use num_bigint::BigUint;
+use serde::{Deserialize, Serialize};
+
+use crate::verify::result::{AuditResult, CheckResult, ElectionAudit, Finding, Status};
+
+/// One results cell `[question][value]` with its display titles.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ResultRow {
+    pub question: usize,
+    pub value: usize,
+    pub question_title: String,
+    pub choice_title: String,
+    pub computed: Option<String>,
+    pub published: Option<String>,
+    /// Both matrices exist and this cell differs between them (or exists in only one).
+    pub differs: bool,
+}
+
+/// The election's results cells, question by question, covering every cell of either matrix.
+pub(crate) fn result_rows(election: &ElectionAudit) -> Vec<ResultRow> {
+    let computed = election.tally.computed.as_deref().unwrap_or_default();
+    let published = election.tally.published.as_deref().unwrap_or_default();
+    let both = election.tally.computed.is_some() && election.tally.published.is_some();
+    let questions = computed.len().max(published.len());
+    let mut rows = Vec::new();
+    for q in 0..questions {
+        let c_row = computed.get(q).map(Vec::as_slice).unwrap_or_default();
+        let p_row = published.get(q).map(Vec::as_slice).unwrap_or_default();
+        for v in 0..c_row.len().max(p_row.len()) {
+            let c = c_row.get(v).cloned();
+            let p = p_row.get(v).cloned();
+            let differs = both && !same_number(c.as_deref(), p.as_deref());
+            rows.push(ResultRow {
+                question: q,
+                value: v,
+                question_title: question_title(election, q),
+                choice_title: choice_title(election, q, v),
+                computed: c,
+                published: p,
+                differs,
+            });
+        }
+    }
+    rows
+}
+
+/// Equal as decimal integers ("007" = "7"); falls back to text equality when either side is not
+/// a number, so an unparsable published value is shown as a difference rather than hidden.
+fn same_number(a: Option<&str>, b: Option<&str>) -> bool {
+    match (a, b) {
+        (Some(a), Some(b)) => match (parse_decimal(a), parse_decimal(b)) {
+            (Some(x), Some(y)) => x == y,
+            _ => a == b,
+        },
+        (None, None) => true,
+        _ => false,
+    }
+}
+
+/// A tally cell as a number; `None` unless it is a plain decimal integer.
+pub(crate) fn parse_decimal(text: &str) -> Option<BigUint> {
+    BigUint::parse_bytes(text.as_bytes(), 10)
+}
+
+pub(crate) fn question_title(election: &ElectionAudit, q: usize) -> String {
+    match election.questions.get(q) {
+        Some(question) if !question.title.is_empty() => question.title.clone(),
+        _ => format!("Question {}", q + 1),
+    }
+}
+
+pub(crate) fn choice_title(election: &ElectionAudit, q: usize, v: usize) -> String {
+    match election.questions.get(q).and_then(|x| x.choices.get(v)) {
+        Some(choice) if !choice.is_empty() => choice.clone(),
+        _ => format!("Value {v}"),
+    }
+}
+
+/// How many checks ended in each status.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CheckCounts {
+    pub pass: u64,
+    pub fail: u64,
+    pub warn: u64,
+    pub skip: u64,
+}
+
+impl CheckCounts {
+    pub(crate) fn of<'a>(checks: impl IntoIterator<Item = &'a CheckResult>) -> Self {
+        let mut counts = CheckCounts::default();
+        for check in checks {
+            match check.status {
+                Status::Pass => counts.pass += 1,
+                Status::Fail => counts.fail += 1,
+                Status::Warn => counts.warn += 1,
+                Status::Skip => counts.skip += 1,
+            }
+        }
+        counts
+    }
+}
+
+/// A finding (or a finding-less check) with the check it belongs to, for findings tables.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct FindingRow {
+    pub check_id: String,
+    pub category: &'static str,
+    pub status: Status,
+    pub election_id: String,
+    pub vote_id: Option<String>,
+    pub tx_hash: Option<String>,
+    /// `[q][v]` as text.
+    pub cell: Option<String>,
+    pub key_index: Option<u32>,
+    pub message: String,
+    pub expected: Option<String>,
+    pub actual: Option<String>,
+}
+
+/// Findings of the checks with `status`, process-level first; a check with that status but no
+/// findings gets one row carrying its own message, so no failure goes unlisted.
+pub(crate) fn finding_rows(result: &AuditResult, status: Status) -> Vec<FindingRow> {
+    let mut rows = Vec::new();
+    let scoped = result
+        .checks
+        .iter()
+        .map(|c| (None, c))
+        .chain(
+            result
+                .elections
+                .iter()
+                .flat_map(|e| e.checks.iter().map(move |c| (Some(e), c))),
+        );
+    for (election, check) in scoped.filter(|(_, c)| c.status == status) {
+        let row = |f: Option<&Finding>| FindingRow {
+            check_id: check.id.clone(),
+            category: check.category.as_str(),
+            status: check.status,
+            election_id: f
+                .map(|f| f.location.election_id.clone())
+                .or_else(|| election.map(|e| e.election_id.clone()))
+                .unwrap_or_default(),
+            vote_id: f.and_then(|f| f.location.vote_id.clone()),
+            tx_hash: f.and_then(|f| f.location.tx_hash.clone()),
+            cell: f.and_then(|f| f.location.cell.map(|[q, v]| format!("[{q}][{v}]"))),
+            key_index: f.and_then(|f| f.location.key_index),
+            message: f.map_or_else(|| check.message.clone(), |f| f.message.clone()),
+            expected: f.and_then(|f| f.expected.clone()),
+            actual: f.and_then(|f| f.actual.clone()),
+        };
+        if check.findings.is_empty() {
+            rows.push(row(None));
+        } else {
+            rows.extend(check.findings.iter().map(|f| row(Some(f))));
+        }
+    }
+    rows
+}
+
+/// A file-name stem from an election id: hex ids pass unchanged, anything else is reduced to
+/// `[0-9A-Za-z_-]` so a hostile id cannot escape the charts directory.
+pub(crate) fn file_stem(election_id: &str) -> String {
+    let stem: String = election_id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if stem.is_empty() {
+        "election".to_string()
+    } else {
+        stem
+    }
+}

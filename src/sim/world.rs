@@ -1,0 +1,179 @@
+//! The in-memory "world" the loopback node serves: chain info, elections with their votes, keys
+//! and scrutiny, transactions, blocks, IPFS objects and SaaS processes, all held in the wire
+//! models of [`crate::api`]. It mirrors what a `vocdoni/vocdoni-node` indexer + state and a
+//! `vocdoni/saas-backend` would publish; building one by hand needs no cryptography.
+//!
+//! Every collection is a `BTreeMap` (or a `Vec` whose order is defined), so the bytes the server
+//! derives from a world are the same on every run.
+
+use std::collections::BTreeMap;
+
+use crate::api::node::{
+    Block, ChainInfo, Election, ElectionKeys, Scrutiny, TransactionResponse, VoteDetail,
+};
+use crate::api::saas::{LegacyProcess, Process, ProcessBundle, ProcessResults};
+
+use super::SimError;
+
+/// Everything the simulated node, SaaS API and IPFS gateway publish.
+#[derive(Debug, Clone, Default)]
+pub struct World {
+    /// `GET /chain/info`, served as is.
+    pub chain_info: ChainInfo,
+    /// Elections by lowercase 64-hex id.
+    pub elections: BTreeMap<String, SimElection>,
+    /// `GET /chain/transactions/{hash}` bodies by lowercase hex hash: the exact JSON the node
+    /// would serve (without the trailing newline the server appends), so a test can plant
+    /// bytes no Rust type would produce (base64 bytes of old nodes, odd field orders).
+    pub transactions: BTreeMap<String, String>,
+    /// `GET /chain/blocks/{height}`.
+    pub blocks: BTreeMap<u64, Block>,
+    /// Raw IPFS objects by CID, served by the path gateway `/ipfs/{cid}`.
+    pub ipfs: BTreeMap<String, Vec<u8>>,
+    /// SaaS multi-question processes by 24-hex id.
+    pub saas_processes: BTreeMap<String, SaasProcess>,
+    /// Legacy single-election SaaS processes (`/process/{id}`) by 24-hex id.
+    pub legacy_processes: BTreeMap<String, LegacyProcess>,
+    /// Legacy SaaS process bundles (`/process/bundle/{id}`) by 24-hex id.
+    pub process_bundles: BTreeMap<String, ProcessBundle>,
+}
+
+/// One SaaS process: `GET /processes/{id}` and `GET /processes/{id}/results`.
+#[derive(Debug, Clone, Default)]
+pub struct SaasProcess {
+    pub process: Process,
+    pub results: ProcessResults,
+}
+
+/// One election as the node knows it.
+///
+/// `votes` holds the indexer's vote table: one [`VoteDetail`] per nullifier, the last accepted
+/// envelope (`REPLACE INTO votes`). If two entries share a nullifier the later one replaces the
+/// earlier, exactly like an overwrite on chain.
+#[derive(Debug, Clone)]
+pub struct SimElection {
+    /// `GET /elections/{id}`; `status` decides whether `/scrutiny` answers.
+    pub election: Election,
+    /// `GET /elections/{id}/keys` for an election with `voteMode.encryptedVotes`; `None` serves
+    /// `{}` (no key added yet). Ignored for unencrypted elections, which answer 404/4047.
+    pub keys: Option<ElectionKeys>,
+    /// `GET /elections/{id}/scrutiny`, served only while `election.status == "RESULTS"`
+    /// (otherwise HTTP 500 code 5024; RESULTS without a scrutiny is HTTP 500 code 5025).
+    pub scrutiny: Option<Scrutiny>,
+    /// Votes visible from the start.
+    pub votes: Vec<VoteDetail>,
+    /// Votes still to arrive (a "live" election), see [`LiveVotes`].
+    pub live: Option<LiveVotes>,
+}
+
+/// The arrival model of a live election.
+///
+/// Every vote-list request for the election (`/votes?electionId=` or the legacy page route)
+/// first makes the next `reveal_per_list_request` pending votes visible, in `pending` order, then
+/// answers. A revealed vote appears in the list, `/votes/{id}`, `/votes/verify`, the count route
+/// and the election's `voteCount`; its nullifier may repeat an earlier one (an overwrite: the row
+/// moves to its new height, the count does not grow). Because new votes carry higher block
+/// heights and the list is ordered by height descending, earlier pages shift while a client
+/// reads: exactly the hazard the real node has before an election ends. Transactions of pending
+/// votes are served from the start (the world's transaction map is static).
+#[derive(Debug, Clone, Default)]
+pub struct LiveVotes {
+    pub pending: Vec<VoteDetail>,
+    pub reveal_per_list_request: usize,
+}
+
+impl SimElection {
+    /// An election with no votes, keys or scrutiny.
+    pub fn new(election: Election) -> Self {
+        Self {
+            election,
+            keys: None,
+            scrutiny: None,
+            votes: Vec::new(),
+            live: None,
+        }
+    }
+}
+
+impl World {
+    /// An empty world on the given chain.
+    pub fn new(chain_info: ChainInfo) -> Self {
+        Self {
+            chain_info,
+            ..Self::default()
+        }
+    }
+
+    /// Adds an election under its `electionId`, which must be 64 hex characters (the node's
+    /// vote list only accepts a full id); it is stored lowercase.
+    pub fn add_election(&mut self, election: SimElection) -> Result<(), SimError> {
+        let id = full_election_id(&election.election.election_id).ok_or_else(|| {
+            SimError::InvalidId {
+                what: "electionId",
+                id: election.election.election_id.clone(),
+            }
+        })?;
+        if self.elections.contains_key(&id) {
+            return Err(SimError::Duplicate { what: "election", id });
+        }
+        self.elections.insert(id, election);
+        Ok(())
+    }
+
+    /// Stores a transaction under `txInfo.hash` (lowercase) as the JSON serde produces for it.
+    pub fn add_transaction(&mut self, tx: &TransactionResponse) -> Result<(), SimError> {
+        let json = serde_json::to_string(tx).map_err(SimError::Serialize)?;
+        self.transactions
+            .insert(tx.tx_info.hash.to_ascii_lowercase(), json);
+        Ok(())
+    }
+
+    /// Stores a block under its header height.
+    pub fn add_block(&mut self, block: Block) {
+        self.blocks.insert(block.header.height, block);
+    }
+}
+
+/// The lowercase form of a full 64-hex election id (an optional `0x` is dropped, as the node's
+/// `util.TrimHex` does), or `None` when it is not exactly 32 bytes of hex.
+pub(crate) fn full_election_id(id: &str) -> Option<String> {
+    let id = id.strip_prefix("0x").unwrap_or(id);
+    (id.len() == 64 && id.bytes().all(|b| b.is_ascii_hexdigit())).then(|| id.to_ascii_lowercase())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn election_ids_must_be_full_hex() {
+        let upper = "AB".repeat(32);
+        assert_eq!(full_election_id(&upper), Some("ab".repeat(32)));
+        assert_eq!(
+            full_election_id(&format!("0x{}", "0f".repeat(32))),
+            Some("0f".repeat(32))
+        );
+        assert_eq!(full_election_id(&"ab".repeat(31)), None);
+        assert_eq!(full_election_id(&"zz".repeat(32)), None);
+    }
+
+    #[test]
+    fn add_election_refuses_short_and_duplicate_ids() {
+        let mut world = World::default();
+        let mut e = Election {
+            election_id: "abcd".into(),
+            ..Election::default()
+        };
+        assert!(matches!(
+            world.add_election(SimElection::new(e.clone())),
+            Err(SimError::InvalidId { .. })
+        ));
+        e.election_id = "CD".repeat(32);
+        world.add_election(SimElection::new(e.clone())).unwrap();
+        assert!(world.elections.contains_key(&"cd".repeat(32)));
+        assert!(matches!(
+            world.add_election(SimElection::new(e)),
+            Err(SimError::Duplicate { .. })
+        ));
+    }
+}

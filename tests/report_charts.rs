@@ -1,0 +1,96 @@
+//! Charts: one per question plus participation, deterministic bytes, the tampered cell drawn in
+//! red with the published marker, and hostile ids kept inside the charts directory.
+
+mod report_common;
+
+use report_common::*;
+use vocaudit::report::charts::ChartKind;
+use vocaudit::report::{render_all, render_charts, RenderOptions};
+
+const RED_BAR: &str = "#C62828";
+
+fn png_size(png: &[u8]) -> (u32, u32) {
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
+    let be = |b: &[u8]| u32::from_be_bytes([b[0], b[1], b[2], b[3]]);
+    (be(&png[16..20]), be(&png[20..24]))
+}
+
+#[test]
+fn one_chart_per_question_and_participation_with_stable_names() {
+    let charts = render_charts(&passing()).unwrap();
+    let stems: Vec<&str> = charts.iter().map(|c| c.stem.as_str()).collect();
+    assert_eq!(
+        stems,
+        [
+            format!("{E1}-q1"), format!("{E1}-q2"), format!("{E1}-participation"),
+            format!("{E2}-q1"), format!("{E2}-q2"), format!("{E2}-participation"),
+        ]
+    );
+    assert_eq!(charts[1].kind, ChartKind::Question(1));
+    for chart in &charts {
+        assert_eq!(png_size(&chart.png), (800, 450));
+        // A drawn chart is far from a blank white image.
+        assert!(chart.png.len() > 5_000, "{} png only {} bytes", chart.stem, chart.png.len());
+        assert!(chart.svg.starts_with("<svg"));
+        assert!(!chart.svg.contains(RED_BAR), "nothing differs in a passing audit");
+    }
+    assert!(charts[0].svg.contains("Abstain") && charts[0].svg.contains("Approve the 2025 budget?"));
+    assert!(charts[2].svg.contains("03-01 08:00"), "participation labelled by bucket time");
+}
+
+#[test]
+fn same_input_same_bytes() {
+    let a = render_charts(&failing()).unwrap();
+    let b = render_charts(&failing()).unwrap();
+    assert_eq!(a, b);
+    let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let r1 = render_all(&failing(), d1.path(), &RenderOptions::default()).unwrap();
+    let r2 = render_all(&failing(), d2.path(), &RenderOptions::default()).unwrap();
+    assert_eq!(r1.charts.len(), 12);
+    for (p1, p2) in r1.charts.iter().zip(&r2.charts) {
+        assert_eq!(p1.file_name(), p2.file_name());
+        assert_eq!(std::fs::read(p1).unwrap(), std::fs::read(p2).unwrap(), "{p1:?}");
+    }
+}
+
+#[test]
+fn tampered_cell_is_red_with_a_published_marker() {
+    let charts = render_charts(&failing()).unwrap();
+    let q1 = &charts[0];
+    assert!(q1.svg.contains(RED_BAR), "differing bar drawn in red");
+    assert!(q1.svg.contains("differs from published") && q1.svg.contains(">\npublished\n<"));
+    assert_eq!(q1.svg.matches(RED_BAR).count(), 2, "one red bar plus its legend swatch");
+    assert!(q1.svg.contains("75 (published 95)"), "the differing bar names both figures");
+    // The PNG shows the red too.
+    let untampered = render_charts(&passing()).unwrap();
+    assert_ne!(q1.png, untampered[0].png);
+    // Question 2 is untouched: no red.
+    assert!(!charts[1].svg.contains(RED_BAR));
+}
+
+#[test]
+fn hostile_election_id_stays_in_the_charts_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let rendered = render_all(&hostile(), dir.path(), &RenderOptions::default()).unwrap();
+    for path in &rendered.charts {
+        assert_eq!(path.parent().unwrap(), dir.path().join("charts"));
+    }
+    let names: Vec<&str> = rendered.charts.iter().filter_map(|p| p.file_name()?.to_str()).collect();
+    assert!(names.contains(&"______etc_passwd-q1.svg"), "{names:?}");
+}
+
+#[test]
+fn a_non_decimal_tally_cell_is_a_typed_error() {
+    let mut result = passing();
+    result.elections[1].tally.published.as_mut().unwrap()[1][0] = "0x3c".into();
+    let err = render_charts(&result).unwrap_err().to_string();
+    assert!(err.contains("[1][0]") && err.contains(E2) && err.contains("0x3c"), "{err}");
+}
+
+#[test]
+#[ignore = "writes sample output for a human to look at"]
+fn dump_samples() {
+    let out = std::path::Path::new("/tmp/report_out");
+    render_all(&failing(), &out.join("failing"), &RenderOptions::default()).unwrap();
+    render_all(&passing(), &out.join("passing"), &RenderOptions::default()).unwrap();
+}

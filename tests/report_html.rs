@@ -1,0 +1,135 @@
+//! report.html: verdict banner, results, charts, checks, located findings and evidence in one
+//! self-contained page; every text escaped; no URL in any src/href; and, when Chromium is
+//! installed, a headless screenshot that shows a real page.
+
+mod report_common;
+
+use std::path::Path;
+use std::process::Command;
+
+use report_common::*;
+use vocaudit::report::{render_all, render_charts, render_html, RenderOptions};
+use vocaudit::verify::result::AuditResult;
+
+fn html(result: &AuditResult) -> String {
+    render_html(result, &render_charts(result).unwrap()).unwrap()
+}
+
+/// The values of every src/href attribute of every real tag (text is escaped, so `<` only opens tags).
+fn link_attributes(html: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    for tag in html.split('<').skip(1) {
+        let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+        for attr in ["src=", "href=", "xlink:href=", "action=", "poster=", "srcset="] {
+            let mut rest = tag;
+            while let Some(i) = rest.find(attr) {
+                let after = rest[i + attr.len()..].trim_start_matches(['"', '\'']);
+                let end = after.find(['"', '\'', ' ', '>']).unwrap_or(after.len());
+                values.push(after[..end].to_string());
+                rest = &after[end..];
+            }
+        }
+    }
+    values
+}
+
+#[test]
+fn passing_page_has_a_green_banner_and_everything_the_auditor_needs() {
+    let page = html(&passing());
+    assert!(page.contains(r#"<header class="banner banner-pass" id="verdict">"#));
+    assert!(page.contains("<h1>PASS</h1>"));
+    for needle in [E1, E2, MANIFEST, "https:&#x2f;&#x2f;api-dev.vocdoni.net&#x2f;v2", "vocdoni&#x2f;DEV&#x2f;33", "2025-03-02T10:00:00Z",
+                   env!("CARGO_PKG_VERSION"), "V-WINDOW-01", "badge-warn", "badge-skip", "No check failed.",
+                   "Alice Martín", "Bob O&#x27;Neil", "OFF_CHAIN_TREE_WEIGHTED"] {
+        assert!(page.contains(needle), "missing {needle}");
+    }
+    assert_eq!(page.matches("<svg").count(), 6, "charts inlined");
+    assert!(!page.contains("class=\"differs\""));
+    assert!(page.contains("@media print"));
+}
+
+#[test]
+fn tampered_page_shows_the_failure_prominently() {
+    let page = html(&failing());
+    assert!(page.contains(r#"<header class="banner banner-fail" id="verdict">"#));
+    assert!(page.contains("<h1>FAIL — 6 checks failed</h1>"));
+    assert!(page.contains("6 failing findings"));
+    assert_eq!(page.matches("<tr class=\"differs\">").count(), 1);
+    let findings = &page[page.find("id=\"findings\"").unwrap()..page.find("id=\"evidence\"").unwrap()];
+    for needle in [format!("vote {VOTE}"), format!("tx {TX}"), "cell [0][1]".into(), "key index 3".into(), "V-COUNT-01".into(),
+                   "the node lists 199 votes but reports voteCount 200".to_string()] {
+        assert!(findings.contains(&needle), "missing {needle}");
+    }
+    assert!(page.contains("badge-fail"));
+}
+
+#[test]
+fn incomplete_page_is_amber() {
+    let mut result = passing();
+    result.verdict = vocaudit::verify::result::Verdict::Incomplete;
+    let page = html(&result);
+    assert!(page.contains("banner-incomplete") && page.contains("<h1>INCOMPLETE</h1>"));
+}
+
+#[test]
+fn every_text_is_escaped_and_nothing_is_fetched() {
+    for result in [passing(), failing(), hostile()] {
+        let page = html(&result);
+        for value in link_attributes(&page) {
+            assert!(
+                !(value.contains("http:") || value.contains("https:") || value.starts_with("//")),
+                "external reference {value}"
+            );
+        }
+        for forbidden in ["<script", "<link", "<img", "<iframe", "@import", "url(", "@font-face"] {
+            assert!(!page.contains(forbidden), "{forbidden} in page");
+        }
+    }
+    let page = html(&hostile());
+    assert!(page.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt; &amp; &quot;quotes&quot;"));
+    assert!(page.contains("&lt;img src=https:&#x2f;&#x2f;evil.example&#x2f;x.png&gt;"));
+    assert!(page.contains("&lt;b&gt;Yes&lt;&#x2f;b&gt;"));
+}
+
+#[test]
+fn the_link_finder_sees_links() {
+    let found = link_attributes(r#"<p>a</p><img src="https://x/y.png"><a class="q" href='//cdn/x'>"#);
+    assert_eq!(found, ["https://x/y.png", "//cdn/x"]);
+}
+
+fn tool_missing(what: &str) -> bool {
+    if std::env::var("VOCAUDIT_REQUIRE_TOOLS").as_deref() == Ok("1") {
+        panic!("{what} is required (VOCAUDIT_REQUIRE_TOOLS=1) but not installed");
+    }
+    eprintln!("skipping: {what} is not installed");
+    true
+}
+
+#[test]
+fn chromium_renders_the_page_offline() {
+    let chromium = Path::new("/usr/bin/chromium");
+    if !chromium.exists() && tool_missing("/usr/bin/chromium") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let rendered = render_all(&failing(), dir.path(), &RenderOptions::default()).unwrap();
+    let shot = dir.path().join("screenshot.png");
+    let profile = dir.path().join("profile");
+    let output = Command::new(chromium)
+        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--no-first-run", "--hide-scrollbars"])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg("--window-size=1280,2000")
+        .arg(format!("file://{}", rendered.report_html.display()))
+        .output()
+        .unwrap();
+    assert!(shot.exists(), "no screenshot; chromium said: {}", String::from_utf8_lossy(&output.stderr));
+    let png = std::fs::read(&shot).unwrap();
+    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+    // A blank 1280x2000 page compresses to a few kB; the report is tables, text and charts.
+    assert!(png.len() > 60_000, "screenshot only {} bytes", png.len());
+    if let Ok(keep) = std::env::var("VOCAUDIT_KEEP_SCREENSHOT") {
+        std::fs::copy(&shot, keep).unwrap();
+    }
+}

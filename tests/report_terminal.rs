@@ -1,0 +1,65 @@
+//! The terminal report: every election's figures and, for a tampered run, a failing-findings
+//! table with each location; colour only when asked for.
+
+mod report_common;
+
+use report_common::*;
+use vocaudit::report::render_terminal;
+
+#[test]
+fn passing_audit_lists_both_elections_with_results_and_counts() {
+    let text = render_terminal(&passing(), false);
+    assert!(text.contains("verdict: PASS"), "{text}");
+    for id in [E1, E2] {
+        assert!(text.contains(&format!("Election {id}")), "{text}");
+    }
+    assert!(text.contains("votes: 200 listed, 200 counted, 0 skipped, published voteCount 200"));
+    assert!(text.contains("Alice Martín") && text.contains("Abstain"));
+    assert!(text.contains("1. Approve the 2025 budget?"));
+    assert!(text.contains("checks: 8 passed, 0 failed, 1 warned, 1 skipped"), "{text}");
+    assert!(!text.contains("Failing findings"));
+    assert!(!text.contains('≠'));
+}
+
+#[test]
+fn tampered_audit_shows_every_failing_location() {
+    let text = render_terminal(&failing(), false);
+    assert!(text.contains("verdict: FAIL"), "{text}");
+    assert!(text.contains("Failing findings (6)"), "{text}");
+    for needle in [VOTE, TX, "[0][1]", "V-TALLY-01 (tally)", "V-COUNT-01 (count)", "V-KEYS-01 (keys)", "tx-hash", "nullifier", "signature"] {
+        assert!(text.contains(needle), "missing {needle}:\n{text}");
+    }
+    // The tampered cell is marked in the results table: computed 75, published 95.
+    let row = text.lines().find(|l| l.contains("│ No ")).expect("row for choice No");
+    assert!(row.contains("75") && row.contains("95") && row.contains('≠'), "{row}");
+    assert!(text.contains("checks: 2 passed, 6 failed, 1 warned, 1 skipped"), "{text}");
+}
+
+#[test]
+fn colour_only_when_asked() {
+    let plain = render_terminal(&failing(), false);
+    let coloured = render_terminal(&failing(), true);
+    assert!(!plain.contains('\u{1b}'));
+    assert!(coloured.contains("\u{1b}[31m"), "red for failures");
+    assert!(coloured.contains("\u{1b}[1m"));
+    // Colour must not change the text itself.
+    let stripped = strip_ansi(&coloured);
+    assert_eq!(stripped, plain);
+}
+
+fn strip_ansi(s: &str) -> String {
+    let mut out = String::new();
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' {
+            for d in chars.by_ref() {
+                if d == 'm' {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
