@@ -56,6 +56,7 @@ fn election_checks() -> Vec<&'static dyn ElectionCheck> {
         &tx_hash::TxHash,
         &signature::Signature,
         &nullifier::Nullifier,
+        &census::DumpRoot,
         &census::MerkleProofs,
         &census::CspProofs,
         &census::CspSalt,
