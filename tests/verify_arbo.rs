@@ -5,12 +5,16 @@ use num_bigint::BigUint;
 use vocaudit::api::node::{
     Election, ElectionCensus, TallyMode, TransactionResponse, VoteDetail, VoteRow,
 };
-use vocaudit::protocol::arbo::dump::{weight_to_value, weighted_census_key, CensusDump, CensusTreeType};
+use vocaudit::protocol::arbo::dump::{
+    weight_to_value, weighted_census_key, CensusDump, CensusTreeType,
+};
 use vocaudit::protocol::arbo::{HashKind, LeafSet};
 use vocaudit::protocol::hash::keccak256;
 use vocaudit::protocol::proto::{Proof, ProofArbo, ProofPayload, Tx, TxPayload, VoteEnvelope};
 use vocaudit::protocol::tally::{Tally, TallyParams};
-use vocaudit::protocol::tx::{encode_signed_tx, encode_tx, tx_hash, tx_to_node_json, ClientEncoding};
+use vocaudit::protocol::tx::{
+    encode_signed_tx, encode_tx, tx_hash, tx_to_node_json, ClientEncoding,
+};
 use vocaudit::verify::evidence::{AuditInput, ElectionEvidence, InMemoryVotes, VoteEvidence};
 use vocaudit::verify::result::{AuditResult, Category, Status};
 use vocaudit::verify::{verify, VerifyOptions};
@@ -135,7 +139,8 @@ fn run(mut a: ArboElection) -> AuditResult {
         })
         .unwrap();
         for v in &a.votes {
-            let vp = vocaudit::protocol::ballot::VotePackage::decode(&v.envelope.vote_package).unwrap();
+            let vp =
+                vocaudit::protocol::ballot::VotePackage::decode(&v.envelope.vote_package).unwrap();
             tally.add(&vp.votes, &v.stored_weight.parse().unwrap());
         }
         a.election.result = Some(tally.results().to_decimal_strings());
@@ -150,7 +155,10 @@ fn run(mut a: ArboElection) -> AuditResult {
             let tx = Tx {
                 payload: Some(TxPayload::Vote(v.envelope)),
             };
-            let signed = encode_signed_tx(&encode_tx(&tx, ClientEncoding::GoCanonical), Some(&signature));
+            let signed = encode_signed_tx(
+                &encode_tx(&tx, ClientEncoding::GoCanonical),
+                Some(&signature),
+            );
             let hash = v
                 .published_hash
                 .unwrap_or_else(|| hex::encode(tx_hash(&signed)));
@@ -234,7 +242,16 @@ fn only_failure(r: &AuditResult) -> (String, Category, Option<String>) {
 fn clean_arbo_election_passes() {
     let r = run(arbo_election());
     assert_eq!(failures(&r), []);
-    for id in ["V-CENSUS-01", "V-TXHASH-01", "V-NULL-01", "V-CENSUS-02", "V-WEIGHT-01", "V-KEYS-03", "V-TALLY-01", "V-BALLOT-01"] {
+    for id in [
+        "V-CENSUS-01",
+        "V-TXHASH-01",
+        "V-NULL-01",
+        "V-CENSUS-02",
+        "V-WEIGHT-01",
+        "V-KEYS-03",
+        "V-TALLY-01",
+        "V-BALLOT-01",
+    ] {
         assert_eq!(status(&r, id), Status::Pass, "{id}");
     }
     assert_eq!(r.elections[0].votes.counted, VOTERS as u64);
@@ -246,7 +263,14 @@ fn a_wrong_stored_weight_fails_weight() {
     a.votes[2].stored_weight = "5".into();
     let voter = a.voters[2];
     let r = run(a);
-    assert_eq!(only_failure(&r), ("V-WEIGHT-01".into(), Category::Weight, Some(vote_id(&voter))));
+    assert_eq!(
+        only_failure(&r),
+        (
+            "V-WEIGHT-01".into(),
+            Category::Weight,
+            Some(vote_id(&voter))
+        )
+    );
 }
 
 #[test]
@@ -262,7 +286,14 @@ fn a_bad_census_proof_fails_census() {
     }
     let voter = a.voters[1];
     let r = run(a);
-    assert_eq!(only_failure(&r), ("V-CENSUS-02".into(), Category::Census, Some(vote_id(&voter))));
+    assert_eq!(
+        only_failure(&r),
+        (
+            "V-CENSUS-02".into(),
+            Category::Census,
+            Some(vote_id(&voter))
+        )
+    );
 }
 
 #[test]
@@ -271,7 +302,10 @@ fn a_served_package_differing_from_the_transaction_fails_keys() {
     a.votes[0].served_package = serde_json::json!({"votes": [1, 1]});
     let voter = a.voters[0];
     let r = run(a);
-    assert_eq!(only_failure(&r), ("V-KEYS-03".into(), Category::Keys, Some(vote_id(&voter))));
+    assert_eq!(
+        only_failure(&r),
+        ("V-KEYS-03".into(), Category::Keys, Some(vote_id(&voter)))
+    );
 }
 
 #[test]
@@ -280,7 +314,10 @@ fn a_census_dump_with_another_root_is_noticed_per_vote() {
     a.dump = CensusDump::build(
         CensusTreeType::Weighted,
         160,
-        &[(weighted_census_key(&a.voters[0]), weight_to_value(&BigUint::from(1u8)).unwrap())],
+        &[(
+            weighted_census_key(&a.voters[0]),
+            weight_to_value(&BigUint::from(1u8)).unwrap(),
+        )],
     )
     .unwrap()
     .to_json()
@@ -292,7 +329,10 @@ fn a_census_dump_with_another_root_is_noticed_per_vote() {
     let dump = r.all_checks().find(|c| c.id == "V-CENSUS-01").unwrap();
     assert_eq!((dump.status, dump.findings.len()), (Status::Fail, 1));
     // Votes 1..3 verify against censusRoot but their leaves are not in this dump.
-    assert_eq!(fails.iter().filter(|f| f.0 == "V-CENSUS-02").count(), VOTERS - 1);
+    assert_eq!(
+        fails.iter().filter(|f| f.0 == "V-CENSUS-02").count(),
+        VOTERS - 1
+    );
 }
 
 #[test]
@@ -305,6 +345,13 @@ fn a_transaction_no_known_encoding_reproduces_warns_without_failing() {
     let c = r.all_checks().find(|c| c.id == "V-TXHASH-01").unwrap();
     assert_eq!(c.status, Status::Warn);
     assert_eq!(c.findings.len(), 1);
-    assert_eq!(c.findings[0].location.vote_id.as_deref(), Some(vote_id(&voter).as_str()));
-    assert!(c.findings[0].message.contains("cannot verify"), "{}", c.findings[0].message);
+    assert_eq!(
+        c.findings[0].location.vote_id.as_deref(),
+        Some(vote_id(&voter).as_str())
+    );
+    assert!(
+        c.findings[0].message.contains("cannot verify"),
+        "{}",
+        c.findings[0].message
+    );
 }

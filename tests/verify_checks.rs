@@ -124,8 +124,11 @@ fn run(f: Fixture) -> AuditResult {
     )
 }
 
-/// `(check id, category, vote id, cell)` of every failing finding.
-fn failures(r: &AuditResult) -> Vec<(String, Category, Option<String>, Option<[usize; 2]>)> {
+/// `(check id, category, vote id, cell)` of a failing finding.
+type Failure = (String, Category, Option<String>, Option<[usize; 2]>);
+
+/// Every failing finding.
+fn failures(r: &AuditResult) -> Vec<Failure> {
     r.all_checks()
         .filter(|c| c.status == Status::Fail)
         .flat_map(|c| {
@@ -331,7 +334,10 @@ fn a_result_cell_plus_one_fails_tally_at_the_cell() {
     assert_eq!(failing_categories(&r), [Category::Tally]);
     let fails = failures(&r);
     assert_eq!(fails.len(), 1, "{fails:?}");
-    assert_eq!((fails[0].0.as_str(), fails[0].3), ("V-TALLY-01", Some([0, 1])));
+    assert_eq!(
+        (fails[0].0.as_str(), fails[0].3),
+        ("V-TALLY-01", Some([0, 1]))
+    );
 }
 
 #[test]
@@ -348,6 +354,10 @@ fn an_invalid_ballot_is_listed_not_failed() {
     let b = r.all_checks().find(|c| c.id == "V-BALLOT-01").unwrap();
     assert_eq!(b.status, Status::Warn);
     assert_eq!(b.findings.len(), 1);
-    assert!(b.findings[0].message.contains("max value overflow"), "{}", b.findings[0].message);
+    assert!(
+        b.findings[0].message.contains("max value overflow"),
+        "{}",
+        b.findings[0].message
+    );
     assert_eq!(r.elections[0].votes.skipped, 1);
 }

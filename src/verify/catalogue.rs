@@ -119,7 +119,10 @@ mod tests {
             assert!(c.id.starts_with("V-"), "{}", c.id);
             assert!(!c.title.is_empty() && !c.doc.is_empty(), "{}", c.id);
         }
-        assert_eq!(info("V-TALLY-01").map(|c| c.category), Some(Category::Tally));
+        assert_eq!(
+            info("V-TALLY-01").map(|c| c.category),
+            Some(Category::Tally)
+        );
         assert!(info("V-NOPE-01").is_none());
     }
 
@@ -127,8 +130,19 @@ mod tests {
     fn every_category_has_a_check() {
         let covered: HashSet<_> = CATALOGUE.iter().map(|c| c.category).collect();
         for c in [
-            C::Tally, C::Ballot, C::Census, C::Weight, C::Signature, C::Nullifier, C::TxHash,
-            C::Keys, C::Window, C::Count, C::CrossSource, C::ProcessId, C::Bundle,
+            C::Tally,
+            C::Ballot,
+            C::Census,
+            C::Weight,
+            C::Signature,
+            C::Nullifier,
+            C::TxHash,
+            C::Keys,
+            C::Window,
+            C::Count,
+            C::CrossSource,
+            C::ProcessId,
+            C::Bundle,
         ] {
             assert!(covered.contains(&c), "{c:?}");
         }

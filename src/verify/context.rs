@@ -130,9 +130,11 @@ impl ElectionContext {
         let census_root =
             hex_bytes::decode_array::<32>("census.censusRoot", &election.census.census_root)
                 .map_err(|e| e.to_string());
-        let dump = census_dump
-            .as_ref()
-            .map(|d| d.as_ref().map_err(Clone::clone).and_then(|raw| DumpFacts::parse(raw)));
+        let dump = census_dump.as_ref().map(|d| {
+            d.as_ref()
+                .map_err(Clone::clone)
+                .and_then(|raw| DumpFacts::parse(raw))
+        });
         let ctx = ElectionContext {
             revealed,
             census_root,
@@ -202,19 +204,35 @@ pub fn saas_question(s: &SaasEvidence, id_hex: &str) -> Option<SaasQuestion> {
     let question = s
         .process
         .as_ref()
-        .and_then(|p| p.questions.iter().find(|q| normal_hex(&q.upstream_id) == id_hex))
+        .and_then(|p| {
+            p.questions
+                .iter()
+                .find(|q| normal_hex(&q.upstream_id) == id_hex)
+        })
         .cloned();
     let results = s
         .results
         .as_ref()
-        .and_then(|r| r.questions.iter().find(|q| normal_hex(&q.upstream_id) == id_hex))
+        .and_then(|r| {
+            r.questions
+                .iter()
+                .find(|q| normal_hex(&q.upstream_id) == id_hex)
+        })
         .cloned();
     if question.is_none() && results.is_none() {
         return None;
     }
     Some(SaasQuestion {
-        chain_id: s.process.as_ref().map(|p| p.chain_id.clone()).unwrap_or_default(),
-        org_address: s.process.as_ref().map(|p| p.org_address.clone()).unwrap_or_default(),
+        chain_id: s
+            .process
+            .as_ref()
+            .map(|p| p.chain_id.clone())
+            .unwrap_or_default(),
+        org_address: s
+            .process
+            .as_ref()
+            .map(|p| p.org_address.clone())
+            .unwrap_or_default(),
         question,
         results,
     })
@@ -255,7 +273,9 @@ mod tests {
         assert!(parse_time("endDate", "yesterday")
             .unwrap_err()
             .contains("not an RFC 3339"));
-        assert!(decode_election_id("abcd").unwrap_err().contains("expected 32 bytes"));
+        assert!(decode_election_id("abcd")
+            .unwrap_err()
+            .contains("expected 32 bytes"));
         assert_eq!(normal_hex("0xABcd"), "abcd");
     }
 }

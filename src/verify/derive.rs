@@ -335,7 +335,11 @@ fn match_tx_bytes(tx: &VoteTx, tx_hash_hex: &str) -> Step<MatchedTx> {
 
 /// Verifies the envelope's census proof and returns the weight it grants (vochain-api.md §2.6,
 /// §4.3, §4.5).
-fn census_grant(ctx: &ElectionContext, env: &VoteEnvelope, voter: &Step<Address>) -> Step<CensusGrant> {
+fn census_grant(
+    ctx: &ElectionContext,
+    env: &VoteEnvelope,
+    voter: &Step<Address>,
+) -> Step<CensusGrant> {
     let Some(payload) = env.proof.as_ref().and_then(|p| p.payload.as_ref()) else {
         return Step::Bad("the envelope carries no census proof".into());
     };
@@ -354,7 +358,11 @@ fn census_grant(ctx: &ElectionContext, env: &VoteEnvelope, voter: &Step<Address>
 /// arbo `CheckProof` with key `blake2b256(address)[:20]` and the leaf value as sent; weight =
 /// `voteWeight` (little-endian) when set and ≤ `availableWeight`, else `availableWeight`, 1 when
 /// empty (arboproof.go).
-fn arbo_grant(ctx: &ElectionContext, proof: &ProofArbo, voter: &Step<Address>) -> Step<CensusGrant> {
+fn arbo_grant(
+    ctx: &ElectionContext,
+    proof: &ProofArbo,
+    voter: &Step<Address>,
+) -> Step<CensusGrant> {
     let address = match voter {
         Step::Done(a) => a,
         other => {
@@ -369,9 +377,17 @@ fn arbo_grant(ctx: &ElectionContext, proof: &ProofArbo, voter: &Step<Address>) -
         Err(e) => return Step::Bad(e.clone()),
     };
     let key = weighted_census_key(address);
-    match check_proof(HashKind::Blake2b, &key, &proof.available_weight, root, &proof.siblings) {
+    match check_proof(
+        HashKind::Blake2b,
+        &key,
+        &proof.available_weight,
+        root,
+        &proof.siblings,
+    ) {
         Err(e) => return Step::Bad(format!("census proof: {e}")),
-        Ok(false) => return Step::Bad("the census proof does not verify against censusRoot".into()),
+        Ok(false) => {
+            return Step::Bad("the census proof does not verify against censusRoot".into())
+        }
         Ok(true) => {}
     }
     let available = if proof.available_weight.is_empty() {
@@ -430,12 +446,7 @@ fn ballot(
             served_bytes = v.to_string().into_bytes();
             &served_bytes
         }
-        (p, _) => {
-            return Step::NotRun(format!(
-                "no package: {}",
-                p.why_not().unwrap_or_default()
-            ))
-        }
+        (p, _) => return Step::NotRun(format!("no package: {}", p.why_not().unwrap_or_default())),
     };
     let (decoded, verdict) = check_package(bytes, weight, &ctx.tally_params());
     let values = decoded.map(|p| p.votes).unwrap_or_default();
@@ -480,4 +491,3 @@ fn served_package(d: &VoteDetail) -> Step<ServedPackage> {
         },
     }
 }
-

@@ -5,7 +5,9 @@
 //! an election of a million votes never sits in memory at once; the bundle loader adapts the
 //! on-disk evidence onto these types and the tests build them by hand.
 
-use crate::api::node::{Election, ElectionKeys, Scrutiny, TransactionResponse, VoteDetail, VoteRow};
+use crate::api::node::{
+    Election, ElectionKeys, Scrutiny, TransactionResponse, VoteDetail, VoteRow,
+};
 use crate::api::saas::{Process, ProcessResults};
 use crate::verify::result::{BundleInfo, Source};
 

@@ -35,7 +35,9 @@ use crate::verify::aggregate::Aggregate;
 use crate::verify::check::{ElectionCheck, Remarks};
 use crate::verify::context::ElectionContext;
 use crate::verify::evidence::{AuditInput, ElectionEvidence, GapKind, SaasEvidence};
-use crate::verify::result::{AuditResult, ElectionAudit, Question, TallyPair, Verdict, VoteCounts, REPORT_SCHEMA};
+use crate::verify::result::{
+    AuditResult, ElectionAudit, Question, TallyPair, Verdict, VoteCounts, REPORT_SCHEMA,
+};
 
 /// How to run an audit.
 #[derive(Debug, Clone, Default)]
@@ -80,7 +82,10 @@ pub fn verify(input: AuditInput, options: &VerifyOptions) -> AuditResult {
         elections,
         gaps,
     } = input;
-    let mut checks = vec![bundle::integrity(bundle.as_ref()), bundle::audit_gaps(&gaps)];
+    let mut checks = vec![
+        bundle::integrity(bundle.as_ref()),
+        bundle::audit_gaps(&gaps),
+    ];
     if let Some(s) = &saas {
         checks.push(cross_source::questions_on_chain(s, &elections));
     }
@@ -208,7 +213,12 @@ fn questions(e: &api::node::Election) -> Vec<Question> {
     m.questions
         .iter()
         .map(|q| {
-            let width = q.choices.iter().map(|c| c.value as usize + 1).max().unwrap_or(0);
+            let width = q
+                .choices
+                .iter()
+                .map(|c| c.value as usize + 1)
+                .max()
+                .unwrap_or(0);
             let mut choices = vec![String::new(); width.min(1 << 16)];
             for c in &q.choices {
                 if let Some(slot) = choices.get_mut(c.value as usize) {

@@ -15,12 +15,21 @@ impl ElectionCheck for DumpRoot {
 
     fn conclude(&self, ctx: &ElectionContext, _agg: &Aggregate, mut out: Remarks) -> CheckResult {
         if ctx.census_kind() != CensusKind::Arbo {
-            return skip(&self.info(), format!("not an arbo census ({})", ctx.census_kind()));
+            return skip(
+                &self.info(),
+                format!("not an arbo census ({})", ctx.census_kind()),
+            );
         }
         let facts = match &ctx.dump {
             None => return skip(&self.info(), "no census dump was fetched"),
             Some(Err(e)) => {
-                out.add(Level::Warn, ctx.at(), format!("cannot verify: {e}"), None, None);
+                out.add(
+                    Level::Warn,
+                    ctx.at(),
+                    format!("cannot verify: {e}"),
+                    None,
+                    None,
+                );
                 return out.conclude(&self.info(), "census dump unusable");
             }
             Some(Ok(f)) => f,
@@ -28,7 +37,13 @@ impl ElectionCheck for DumpRoot {
         let rebuilt = match &facts.rebuilt_root {
             Ok(r) => r,
             Err(e) => {
-                out.add(Level::Warn, ctx.at(), format!("cannot rebuild the root: {e}"), None, None);
+                out.add(
+                    Level::Warn,
+                    ctx.at(),
+                    format!("cannot rebuild the root: {e}"),
+                    None,
+                    None,
+                );
                 return out.conclude(&self.info(), "census dump not rebuilt");
             }
         };
@@ -52,7 +67,11 @@ impl ElectionCheck for DumpRoot {
         }
         out.conclude(
             &self.info(),
-            format!("{} leaves rebuilt to {}", facts.leaves.len(), hex::encode(rebuilt)),
+            format!(
+                "{} leaves rebuilt to {}",
+                facts.leaves.len(),
+                hex::encode(rebuilt)
+            ),
         )
     }
 }

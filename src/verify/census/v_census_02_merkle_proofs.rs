@@ -19,7 +19,9 @@ impl ElectionCheck for MerkleProofs {
             return;
         }
         match step_value(out, &vote.location, "census proof", &vote.census).map(|g| &g.proof) {
-            Some(ProofKind::Arbo { in_dump: Some(false) }) => out.add(
+            Some(ProofKind::Arbo {
+                in_dump: Some(false),
+            }) => out.add(
                 Level::Fail,
                 vote.location.clone(),
                 "the proof verifies but its leaf is not in the census dump",

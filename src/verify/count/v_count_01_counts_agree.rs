@@ -14,8 +14,8 @@ impl ElectionCheck for CountsAgree {
     }
 
     fn conclude(&self, ctx: &ElectionContext, agg: &Aggregate, mut out: Remarks) -> CheckResult {
-        let mut compare = |what: &str, published: Option<u64>, seen: u64, seen_as: &str| {
-            match published {
+        let mut compare =
+            |what: &str, published: Option<u64>, seen: u64, seen_as: &str| match published {
                 Some(p) if p != seen => out.add(
                     Level::Fail,
                     ctx.at(),
@@ -25,8 +25,7 @@ impl ElectionCheck for CountsAgree {
                 ),
                 Some(_) => out.pass(),
                 None => {}
-            }
-        };
+            };
         compare(
             "voteCount",
             Some(ctx.election.vote_count),

@@ -14,7 +14,11 @@ pub fn questions_on_chain(saas: &SaasEvidence, elections: &[ElectionEvidence]) -
         .collect();
     let mut upstream: Vec<(String, String)> = Vec::new();
     if let Some(p) = &saas.process {
-        upstream.extend(p.questions.iter().map(|q| (q.id.clone(), q.upstream_id.clone())));
+        upstream.extend(
+            p.questions
+                .iter()
+                .map(|q| (q.id.clone(), q.upstream_id.clone())),
+        );
     }
     if let Some(r) = &saas.results {
         for q in &r.questions {

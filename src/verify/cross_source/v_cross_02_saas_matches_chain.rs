@@ -38,7 +38,13 @@ impl ElectionCheck for SaasMatchesChain {
             }
         };
         if !saas.chain_id.is_empty() {
-            field(&mut out, Level::Fail, "chainId", saas.chain_id.clone(), e.chain_id.clone());
+            field(
+                &mut out,
+                Level::Fail,
+                "chainId",
+                saas.chain_id.clone(),
+                e.chain_id.clone(),
+            );
         }
         if !saas.org_address.is_empty() {
             field(
@@ -51,16 +57,37 @@ impl ElectionCheck for SaasMatchesChain {
         }
         if let Some(q) = &saas.question {
             if !q.status.is_empty() {
-                field(&mut out, Level::Warn, "status", q.status.clone(), e.status.clone());
+                field(
+                    &mut out,
+                    Level::Warn,
+                    "status",
+                    q.status.clone(),
+                    e.status.clone(),
+                );
             }
         }
         // The results as `/processes/{id}` embeds them and as `/processes/{id}/results` lists them.
         let rows = [
-            saas.question.as_ref().and_then(|q| q.results.clone()).map(|r| {
-                ("question results", r.vote_count, r.max_voters, r.final_results, r.results)
-            }),
+            saas.question
+                .as_ref()
+                .and_then(|q| q.results.clone())
+                .map(|r| {
+                    (
+                        "question results",
+                        r.vote_count,
+                        r.max_voters,
+                        r.final_results,
+                        r.results,
+                    )
+                }),
             saas.results.as_ref().map(|r| {
-                ("results", r.vote_count, r.max_voters, r.final_results, r.results.clone())
+                (
+                    "results",
+                    r.vote_count,
+                    r.max_voters,
+                    r.final_results,
+                    r.results.clone(),
+                )
             }),
         ];
         for (src, vote_count, max_voters, final_results, results) in rows.into_iter().flatten() {
@@ -99,6 +126,9 @@ impl ElectionCheck for SaasMatchesChain {
                 _ => {}
             }
         }
-        out.conclude(&self.info(), "SaaS question compared with the chain's election")
+        out.conclude(
+            &self.info(),
+            "SaaS question compared with the chain's election",
+        )
     }
 }

@@ -60,6 +60,9 @@ impl ElectionCheck for IndexesRevealed {
         if !ctx.encrypted() {
             return skip(&self.info(), "votes are not encrypted");
         }
-        out.conclude(&self.info(), "vote key indexes looked up among the revealed keys")
+        out.conclude(
+            &self.info(),
+            "vote key indexes looked up among the revealed keys",
+        )
     }
 }

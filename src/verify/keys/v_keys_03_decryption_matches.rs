@@ -52,6 +52,9 @@ impl ElectionCheck for DecryptionMatches {
     }
 
     fn conclude(&self, _ctx: &ElectionContext, _agg: &Aggregate, out: Remarks) -> CheckResult {
-        out.conclude(&self.info(), "transaction packages compared with the served ones")
+        out.conclude(
+            &self.info(),
+            "transaction packages compared with the served ones",
+        )
     }
 }

@@ -18,7 +18,12 @@ impl ElectionCheck for Nullifier {
         if ctx.election.vote_mode.anonymous {
             return;
         }
-        step_value(out, &vote.location, "envelope processId", &vote.envelope_election);
+        step_value(
+            out,
+            &vote.location,
+            "envelope processId",
+            &vote.envelope_election,
+        );
         let Some(expected) = step_value(out, &vote.location, "nullifier", &vote.nullifier) else {
             return;
         };
@@ -39,7 +44,10 @@ impl ElectionCheck for Nullifier {
 
     fn conclude(&self, ctx: &ElectionContext, _agg: &Aggregate, out: Remarks) -> CheckResult {
         if ctx.election.vote_mode.anonymous {
-            return skip(&self.info(), "anonymous election: zk nullifiers are not recomputable");
+            return skip(
+                &self.info(),
+                "anonymous election: zk nullifiers are not recomputable",
+            );
         }
         out.conclude(&self.info(), "nullifiers recomputed")
     }

@@ -37,6 +37,9 @@ impl ElectionCheck for Weight {
     }
 
     fn conclude(&self, _ctx: &ElectionContext, _agg: &Aggregate, out: Remarks) -> CheckResult {
-        out.conclude(&self.info(), "stored weights compared with the census proofs")
+        out.conclude(
+            &self.info(),
+            "stored weights compared with the census proofs",
+        )
     }
 }
