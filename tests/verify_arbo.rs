@@ -10,6 +10,7 @@ use vocaudit::protocol::arbo::dump::{
 };
 use vocaudit::protocol::arbo::{HashKind, LeafSet};
 use vocaudit::protocol::hash::keccak256;
+use vocaudit::protocol::identity;
 use vocaudit::protocol::proto::{Proof, ProofArbo, ProofPayload, Tx, TxPayload, VoteEnvelope};
 use vocaudit::protocol::tally::{Tally, TallyParams};
 use vocaudit::protocol::tx::{
@@ -31,10 +32,16 @@ struct VoteParts {
     date: String,
     /// A txHash published instead of the transaction's real hash.
     published_hash: Option<String>,
+    /// Signs with this secret instead of the voter's.
+    signed_by: Option<[u8; 32]>,
+    /// A voteID published instead of the voter's nullifier.
+    published_vote_id: Option<String>,
 }
 
 struct ArboElection {
     election: Election,
+    /// Each voter's signing secret; `voters` are their addresses.
+    secrets: Vec<[u8; 32]>,
     voters: Vec<[u8; 20]>,
     votes: Vec<VoteParts>,
     dump: Vec<u8>,
@@ -46,7 +53,8 @@ fn pid() -> [u8; 32] {
 
 /// Four voters with census weights 1, 2, 3, 4, each voting `[i % 2, 1]`.
 fn arbo_election() -> ArboElection {
-    let voters: Vec<[u8; 20]> = (0..VOTERS).map(|i| [i as u8 + 1; 20]).collect();
+    let secrets: Vec<[u8; 32]> = (0..VOTERS).map(|i| [i as u8 + 1; 32]).collect();
+    let voters: Vec<[u8; 20]> = secrets.iter().map(address).collect();
     let leaves: Vec<([u8; 20], [u8; 32])> = voters
         .iter()
         .enumerate()
@@ -88,6 +96,8 @@ fn arbo_election() -> ArboElection {
                 stored_weight: (i + 1).to_string(),
                 date: format!("2024-05-01T1{i}:00:00Z"),
                 published_hash: None,
+                signed_by: None,
+                published_vote_id: None,
             }
         })
         .collect();
@@ -117,10 +127,16 @@ fn arbo_election() -> ArboElection {
     };
     ArboElection {
         election,
+        secrets,
         voters,
         votes,
         dump,
     }
+}
+
+fn address(secret: &[u8; 32]) -> [u8; 20] {
+    let key = identity::signing_key(secret).unwrap();
+    identity::address_of(&k256::PublicKey::from(key.verifying_key()))
 }
 
 fn vote_id(voter: &[u8; 20]) -> String {
@@ -145,26 +161,27 @@ fn run(mut a: ArboElection) -> AuditResult {
         }
         a.election.result = Some(tally.results().to_decimal_strings());
     }
-    let signature = vec![7u8; 65];
+    let chain_id = a.election.chain_id.clone();
     let votes = a
         .votes
         .into_iter()
-        .zip(&a.voters)
+        .zip(a.voters.iter().zip(&a.secrets))
         .enumerate()
-        .map(|(i, (v, voter))| {
+        .map(|(i, (v, (voter, secret)))| {
             let tx = Tx {
                 payload: Some(TxPayload::Vote(v.envelope)),
             };
-            let signed = encode_signed_tx(
-                &encode_tx(&tx, ClientEncoding::GoCanonical),
-                Some(&signature),
-            );
+            let tx_bytes = encode_tx(&tx, ClientEncoding::GoCanonical);
+            let message = identity::vote_tx_message(&pid(), &tx_bytes, &chain_id);
+            let key = identity::signing_key(v.signed_by.as_ref().unwrap_or(secret)).unwrap();
+            let signature = identity::sign_eip191(&key, message.as_bytes()).unwrap();
+            let signed = encode_signed_tx(&tx_bytes, Some(&signature));
             let hash = v
                 .published_hash
                 .unwrap_or_else(|| hex::encode(tx_hash(&signed)));
             let detail: VoteDetail = serde_json::from_value(serde_json::json!({
                 "txHash": hash,
-                "voteID": vote_id(voter),
+                "voteID": v.published_vote_id.clone().unwrap_or_else(|| vote_id(voter)),
                 "voterID": hex::encode(voter),
                 "package": v.served_package,
                 "weight": v.stored_weight,
@@ -353,5 +370,33 @@ fn a_transaction_no_known_encoding_reproduces_warns_without_failing() {
         c.findings[0].message.contains("cannot verify"),
         "{}",
         c.findings[0].message
+    );
+}
+
+#[test]
+fn a_signature_by_another_key_fails_signature() {
+    let mut a = arbo_election();
+    a.votes[1].signed_by = Some([0x55; 32]);
+    let voter = a.voters[1];
+    let r = run(a);
+    assert_eq!(
+        only_failure(&r),
+        (
+            "V-SIG-01".into(),
+            Category::Signature,
+            Some(vote_id(&voter))
+        )
+    );
+}
+
+#[test]
+fn a_vote_id_not_derived_from_the_voter_fails_nullifier() {
+    let mut a = arbo_election();
+    let forged = "cd".repeat(32);
+    a.votes[2].published_vote_id = Some(forged.clone());
+    let r = run(a);
+    assert_eq!(
+        only_failure(&r),
+        ("V-NULL-01".into(), Category::Nullifier, Some(forged))
     );
 }

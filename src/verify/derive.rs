@@ -14,9 +14,14 @@ use crate::protocol::arbo::dump::{value_to_weight, weighted_census_key};
 use crate::protocol::arbo::proof::check_proof;
 use crate::protocol::arbo::HashKind;
 use crate::protocol::ballot::{check_package, BallotVerdict};
-use crate::protocol::hash::{keccak256, Address, Hash32};
+use crate::protocol::csp::{verify_ca_proof, CaProof, CaProofType, CspOutcome, SaltRule};
+use crate::protocol::hash::{Address, Hash32};
 use crate::protocol::hex_bytes;
-use crate::protocol::proto::{ProofArbo, ProofPayload, Tx, TxPayload, VoteEnvelope};
+use crate::protocol::identity;
+use crate::protocol::proto::{
+    CensusOrigin, ProofArbo, ProofCa, ProofPayload, ProtoEnum, Tx, TxPayload, VoteEnvelope,
+};
+use crate::protocol::sealed_box::{open_layers, LayeredOpenError};
 use crate::protocol::tx::{decode_tx_json, reproduce_tx_bytes, ClientEncoding, Reproduction};
 use crate::verify::context::{normal_hex, parse_time, CensusKind, ElectionContext};
 use crate::verify::evidence::VoteEvidence;
@@ -118,9 +123,19 @@ pub struct DerivedVote {
     pub nullifier: Step<Hash32>,
     /// The census proof verified; the weight it grants.
     pub census: Step<CensusGrant>,
-    /// The plaintext package from the transaction (decrypted when encrypted).
-    pub package: Step<Vec<u8>>,
+    /// The package from the transaction, decrypted when encrypted.
+    pub package: Step<Package>,
     pub ballot: Step<Ballot>,
+}
+
+/// The package of a vote's transaction as the tally sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Package {
+    /// The plaintext package bytes.
+    Plain(Vec<u8>),
+    /// Encrypted and, by the protocol's rules, undecryptable (a key index out of range, a layer
+    /// that does not open): the node skips the ballot.
+    Undecryptable(String),
 }
 
 /// The transaction bytes as the client signed them.
@@ -238,15 +253,28 @@ pub fn derive(ctx: &ElectionContext, ev: VoteEvidence) -> DerivedVote {
         (_, None) => Step::NotRun("the node publishes no txHash".into()),
         (Ok(t), Some(h)) => match_tx_bytes(t, h),
     };
+    let signer = match (&decoded, &tx_bytes) {
+        _ if ctx.election.vote_mode.anonymous => Step::NotRun("anonymous vote".into()),
+        (Ok(t), Step::Done(m)) => recover_signer(ctx, t, m),
+        (_, other) => Step::NotRun(format!(
+            "skipped, the signed bytes are not known: {}",
+            other.why_not().unwrap_or_default()
+        )),
+    };
     let nullifier = match (&voter, &ctx.id) {
-        (Step::Done(address), Ok(id)) => Step::Done(keccak256(&[address, id])),
+        (Step::Done(address), Ok(id)) => Step::Done(identity::nullifier(address, id)),
         (_, Err(e)) => Step::NotRun(format!("election id: {e}")),
         (other, _) => Step::NotRun(other.why_not().unwrap_or_default().to_string()),
     };
-    // The census key is the signer's address; the signature check ties it to the voterID.
+    // Census proofs are checked for the published voterID (the recovered signer when none is
+    // published); V-SIG-01 ties the two together, so each defect fails in one place only.
+    let address = match (&voter, &signer) {
+        (Step::Done(a), _) | (_, Step::Done(a)) => Step::Done(*a),
+        (other, _) => other.clone(),
+    };
     let census = match envelope {
         Err(why) => why.relay(),
-        Ok(env) => census_grant(ctx, env, &voter),
+        Ok(env) => census_grant(ctx, env, &address),
     };
     let package = match envelope {
         Err(why) => why.relay(),
@@ -265,7 +293,7 @@ pub fn derive(ctx: &ElectionContext, ev: VoteEvidence) -> DerivedVote {
         key_indexes,
         envelope_election,
         tx_bytes,
-        signer: Step::NotRun("signature recovery not available yet".into()),
+        signer,
         nullifier,
         census,
         package,
@@ -345,14 +373,85 @@ fn census_grant(
     };
     match (ctx.census_kind(), payload) {
         (CensusKind::Arbo, ProofPayload::Arbo(proof)) => arbo_grant(ctx, proof, voter),
-        (CensusKind::Csp, ProofPayload::Ca(_)) => {
-            Step::NotRun("CSP proof verification not available yet".into())
-        }
+        (CensusKind::Csp, ProofPayload::Ca(proof)) => csp_grant(ctx, env, proof, voter),
         (CensusKind::Other(origin), _) => {
             Step::NotRun(format!("census proofs of {origin} are not verified"))
         }
         (kind, _) => Step::Bad(format!("the proof does not fit a {kind}")),
     }
+}
+
+/// EIP-191 recovery over the vote template (vocdoni-node:crypto/ethereum/vocdoni_tx.go).
+fn recover_signer(ctx: &ElectionContext, tx: &VoteTx, matched: &MatchedTx) -> Step<Address> {
+    let id = match &ctx.id {
+        Ok(id) => id,
+        Err(e) => return Step::NotRun(format!("election id: {e}")),
+    };
+    let message = identity::vote_tx_message(id, &matched.tx, &ctx.election.chain_id);
+    match identity::recover_eip191(message.as_bytes(), &tx.signature) {
+        Ok(public) => Step::Done(identity::address_of(&public)),
+        Err(e) => Step::Bad(format!("signature does not recover: {e}")),
+    }
+}
+
+/// cspproof.go: the bundle names the signer and the envelope's election, and the CSP signature
+/// verifies against the census key; weight = big-endian `voteWeight`, 1 when absent.
+fn csp_grant(
+    ctx: &ElectionContext,
+    env: &VoteEnvelope,
+    proof: &ProofCa,
+    voter: &Step<Address>,
+) -> Step<CensusGrant> {
+    let Some(bundle) = &proof.bundle else {
+        return Step::Bad("the CSP proof carries no bundle".into());
+    };
+    if let Step::Done(address) = voter {
+        if bundle.address.as_slice() != address.as_slice() {
+            return Step::Bad(format!(
+                "the CSP bundle names {} but the voter is {}",
+                hex::encode(&bundle.address),
+                hex::encode(address)
+            ));
+        }
+    }
+    if bundle.process_id != env.process_id {
+        return Step::Bad(format!(
+            "the CSP bundle names election {}",
+            hex::encode(&bundle.process_id)
+        ));
+    }
+    let Ok(process_id) = <[u8; 32]>::try_from(env.process_id.as_slice()) else {
+        return Step::Bad("the envelope's processId is not 32 bytes".into());
+    };
+    let root = match hex_bytes::decode("census.censusRoot", &ctx.election.census.census_root) {
+        Ok(r) => r,
+        Err(e) => return Step::Bad(e.to_string()),
+    };
+    let origin = CensusOrigin::value_of(&ctx.election.census.census_origin).unwrap_or(0);
+    let ca = CaProof {
+        proof_type: proof.r#type,
+        bundle_bytes: &bundle.signed_bytes(),
+        bundle_vote_weight: bundle.vote_weight.as_deref(),
+        signature: &proof.signature,
+    };
+    match verify_ca_proof(&ca, &root, &process_id, origin as u8) {
+        CspOutcome::Valid => {}
+        CspOutcome::Invalid(e) => return Step::Bad(format!("CSP proof: {e}")),
+        CspOutcome::NotVerifiable(e) => return Step::Unverifiable(format!("CSP proof: {e}")),
+    }
+    let legacy_salt = SaltRule::for_census_origin(origin as u8) == Some(SaltRule::LegacyProcessId)
+        && matches!(
+            CaProofType::from_proto(proof.r#type),
+            Some(CaProofType::EcdsaPidSalted | CaProofType::EcdsaBlindPidSalted)
+        );
+    let weight = match &bundle.vote_weight {
+        Some(w) => BigUint::from_bytes_be(w),
+        None => BigUint::from(1u8),
+    };
+    Step::Done(CensusGrant {
+        weight,
+        proof: ProofKind::Csp { legacy_salt },
+    })
 }
 
 /// arbo `CheckProof` with key `blake2b256(address)[:20]` and the leaf value as sent; weight =
@@ -418,18 +517,26 @@ fn arbo_grant(
 
 /// The package bytes the state stores for the vote: as sent, or opened with the revealed keys in
 /// reverse index order (vocdoni-node:vochain/results/compute.go: `unmarshalVote`).
-fn open_package(ctx: &ElectionContext, env: &VoteEnvelope) -> Step<Vec<u8>> {
+fn open_package(ctx: &ElectionContext, env: &VoteEnvelope) -> Step<Package> {
     if !ctx.encrypted() {
-        return Step::Done(env.vote_package.clone());
+        return Step::Done(Package::Plain(env.vote_package.clone()));
     }
-    Step::NotRun("decryption not available yet".into())
+    match open_layers(
+        &env.vote_package,
+        &env.encryption_key_indexes,
+        &ctx.revealed,
+    ) {
+        Ok(plain) => Step::Done(Package::Plain(plain)),
+        Err(e @ LayeredOpenError::NotRevealed { .. }) => Step::NotRun(e.to_string()),
+        Err(e) => Step::Done(Package::Undecryptable(e.to_string())),
+    }
 }
 
 /// Decodes and validates the ballot as the tally does. The transaction's package is
 /// authoritative; without it, the package the node served (plaintext or node-decrypted).
 fn ballot(
     ctx: &ElectionContext,
-    package: &Step<Vec<u8>>,
+    package: &Step<Package>,
     served: &Step<ServedPackage>,
     weight: &Step<BigUint>,
 ) -> Step<Ballot> {
@@ -441,7 +548,14 @@ fn ballot(
     };
     let served_bytes;
     let bytes: &[u8] = match (package, served) {
-        (Step::Done(p), _) => p,
+        (Step::Done(Package::Plain(p)), _) => p,
+        (Step::Done(Package::Undecryptable(why)), _) => {
+            return Step::Done(Ballot {
+                values: Vec::new(),
+                counted: Err(format!("cannot decrypt: {why}")),
+                out_of_safe_range: false,
+            })
+        }
         (_, Step::Done(ServedPackage::Json(v))) => {
             served_bytes = v.to_string().into_bytes();
             &served_bytes

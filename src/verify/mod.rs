@@ -22,6 +22,7 @@ mod count;
 mod cross_source;
 mod keys;
 mod nullifier;
+mod process_id;
 mod signature;
 mod tally;
 mod tx_hash;
@@ -51,6 +52,7 @@ fn election_checks() -> Vec<&'static dyn ElectionCheck> {
     vec![
         &bundle::ElectionGaps,
         &cross_source::SaasMatchesChain,
+        &process_id::Layout,
         &count::CountsAgree,
         &count::NoDuplicate,
         &count::Overwrites,
@@ -63,12 +65,14 @@ fn election_checks() -> Vec<&'static dyn ElectionCheck> {
         &census::CspProofs,
         &census::CspSalt,
         &weight::Weight,
+        &keys::RevealedKeys,
         &keys::IndexesRevealed,
         &keys::DecryptionMatches,
         &ballot::Validated,
         &ballot::SafeRange,
         &tally::ResultsMatch,
         &tally::ScrutinyMatch,
+        &tally::AbiEncoding,
         &window::InsideWindow,
     ]
 }
@@ -231,4 +235,21 @@ fn questions(e: &api::node::Election) -> Vec<Question> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verify::catalogue::{Scope, CATALOGUE};
+
+    #[test]
+    fn every_election_check_of_the_catalogue_runs_once_in_order() {
+        let implemented: Vec<_> = election_checks().iter().map(|c| c.id()).collect();
+        let catalogued: Vec<_> = CATALOGUE
+            .iter()
+            .filter(|c| c.scope == Scope::Election)
+            .map(|c| c.id)
+            .collect();
+        assert_eq!(implemented, catalogued);
+    }
 }

@@ -5,7 +5,7 @@
 use crate::verify::aggregate::Aggregate;
 use crate::verify::check::{step_value, ElectionCheck, Level, Remarks};
 use crate::verify::context::ElectionContext;
-use crate::verify::derive::{DerivedVote, ServedPackage};
+use crate::verify::derive::{DerivedVote, Package, ServedPackage};
 use crate::verify::result::CheckResult;
 
 pub struct DecryptionMatches;
@@ -24,17 +24,27 @@ impl ElectionCheck for DecryptionMatches {
         else {
             return;
         };
-        let served = match served {
-            ServedPackage::Json(v) => v,
-            ServedPackage::Encrypted(_) => {
-                out.add(
+        let (package, served) = match (package, served) {
+            (Package::Plain(p), ServedPackage::Json(v)) => (p, v),
+            // Neither side could decrypt it: consistent.
+            (Package::Undecryptable(_), ServedPackage::Encrypted(_)) => return out.pass(),
+            (Package::Undecryptable(why), ServedPackage::Json(v)) => {
+                return out.add(
+                    Level::Fail,
+                    vote.location.clone(),
+                    format!("the node served a package its ciphertext does not give: {why}"),
+                    None,
+                    Some(v.to_string()),
+                )
+            }
+            (Package::Plain(_), ServedPackage::Encrypted(_)) => {
+                return out.add(
                     Level::Note,
                     vote.location.clone(),
                     "not checked: the node served the ciphertext (keys not revealed to it)",
                     None,
                     None,
-                );
-                return;
+                )
             }
         };
         let ours = serde_json::from_slice::<serde_json::Value>(package).ok();

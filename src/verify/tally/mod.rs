@@ -3,9 +3,11 @@
 
 mod v_tally_01_results_match;
 mod v_tally_02_scrutiny_match;
+mod v_tally_03_abi;
 
 pub use v_tally_01_results_match::ResultsMatch;
 pub use v_tally_02_scrutiny_match::ScrutinyMatch;
+pub use v_tally_03_abi::AbiEncoding;
 
 use num_bigint::BigUint;
 
