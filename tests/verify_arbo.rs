@@ -193,7 +193,7 @@ fn run(mut a: ArboElection) -> AuditResult {
             let tx: TransactionResponse = serde_json::from_value(serde_json::json!({
                 "tx": tx_to_node_json(&tx),
                 "txInfo": {"hash": hash, "height": 10 + i, "index": 0, "type": "vote"},
-                "signature": hex::encode(&signature),
+                "signature": hex::encode(signature),
             }))
             .unwrap();
             VoteEvidence {
