@@ -178,7 +178,7 @@ pub fn step_value<'a, T>(
     None
 }
 
-/// A result with no findings.
+/// A check result from its catalogue entry.
 pub fn result(
     info: &CheckInfo,
     status: Status,
