@@ -484,6 +484,14 @@ fn arbo_grant(
         &proof.siblings,
     ) {
         Err(e) => return Step::Bad(format!("census proof: {e}")),
+        // A dynamic census may have changed its root since the vote (SET_PROCESS_CENSUS); only
+        // the latest root is published, so a proof for an earlier one cannot be judged.
+        Ok(false) if ctx.election.election_mode.dynamic_census => {
+            return Step::Unverifiable(
+                "the proof does not verify against the current censusRoot of this dynamic census"
+                    .into(),
+            )
+        }
         Ok(false) => {
             return Step::Bad("the census proof does not verify against censusRoot".into())
         }
