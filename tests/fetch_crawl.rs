@@ -13,9 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Router;
 use reqwest::Url;
 use vocaudit::api::node::{Election, TransactionResponse};
-use vocaudit::api::saas::{
-    LegacyProcess, Process, ProcessResults, Question, ResultsQuestion,
-};
+use vocaudit::api::saas::{LegacyProcess, Process, ProcessResults, Question, ResultsQuestion};
 use vocaudit::bundle::Bundle;
 use vocaudit::fetch::bench::{synthetic_election, synthetic_world, vote};
 use vocaudit::fetch::http::{HttpConfig, Secret};
@@ -41,7 +39,9 @@ fn world(votes: u64) -> (World, String) {
     let (mut world, id) = synthetic_world(votes).unwrap();
     let e = world.elections.get_mut(&id).unwrap();
     e.election.census.census_url = format!("ipfs://{CID}");
-    world.ipfs.insert(CID.into(), b"{\"type\":1,\"data\":\"\"}".to_vec());
+    world
+        .ipfs
+        .insert(CID.into(), b"{\"type\":1,\"data\":\"\"}".to_vec());
     (world, id)
 }
 
@@ -58,7 +58,11 @@ fn config(server_base: &str, node: &str, target: Target, out: &std::path::Path) 
     cfg
 }
 
-async fn fetch(server: &SimServer, id: &str, out: &std::path::Path) -> Result<FetchSummary, FetchError> {
+async fn fetch(
+    server: &SimServer,
+    id: &str,
+    out: &std::path::Path,
+) -> Result<FetchSummary, FetchError> {
     run(config(
         &server.base_url(),
         &server.node_url(),
@@ -73,7 +77,9 @@ fn content(dir: &std::path::Path) -> BTreeMap<String, (u16, String)> {
     let bundle = Bundle::open(dir).unwrap();
     let strip = |url: &str| {
         let rest = url.strip_prefix("http://127.0.0.1:").unwrap_or(url);
-        rest.find('/').map(|i| rest[i..].to_string()).unwrap_or_default()
+        rest.find('/')
+            .map(|i| rest[i..].to_string())
+            .unwrap_or_default()
     };
     let mut out = BTreeMap::new();
     for f in &bundle.manifest().files {
@@ -127,7 +133,10 @@ async fn ended_election_fills_a_complete_bundle() {
         assert!(bundle.file(&file).is_some(), "{file} missing");
     }
     assert!(bundle.file(&format!("elections/{id}/keys.json")).is_none());
-    assert_eq!(bundle.read_file(&format!("census/{CID}")).unwrap(), world.ipfs[CID]);
+    assert_eq!(
+        bundle.read_file(&format!("census/{CID}")).unwrap(),
+        world.ipfs[CID]
+    );
     assert_eq!(bundle.meta().chain_id.as_deref(), Some("vocdoni/SIM/1"));
     assert_eq!(bundle.meta().height, Some(world.chain_info.height));
     assert_eq!(stream_len(&out, &format!("list-{id}")), 3);
@@ -150,6 +159,15 @@ async fn ended_election_fills_a_complete_bundle() {
     }
     // Dates are in every detail, so no block is needed.
     assert!(!bundle.streams().contains(&"blocks"));
+    // The verifier's loader reads the bundle by the contract's names.
+    let input = vocaudit::bundle::load::load(&out).unwrap();
+    assert_eq!(input.elections.len(), 1);
+    let e = &input.elections[0];
+    assert_eq!(e.election.election_id, id);
+    assert!(e.scrutiny.is_some());
+    assert_eq!((e.votes_count, e.list_total), (Some(250), Some(250)));
+    assert!(matches!(&e.census_dump, Some(Ok(d)) if d == &world.ipfs[CID]));
+    assert!(e.gaps.is_empty());
     server.shutdown().await.unwrap();
 }
 
@@ -211,7 +229,10 @@ async fn killed_fetch_resumes_to_the_same_content() {
     drop(stalled);
     // Let the writer thread notice the dropped channel and flush.
     tokio::time::sleep(Duration::from_millis(300)).await;
-    assert!(Bundle::open(&out).is_err(), "an interrupted bundle is unfinished");
+    assert!(
+        Bundle::open(&out).is_err(),
+        "an interrupted bundle is unfinished"
+    );
 
     let healthy = rebind(&world, FaultPlan::none(), addr).await;
     let resumed = fetch(&healthy, &id, &out).await.unwrap();
@@ -241,14 +262,20 @@ async fn a_node_that_stays_down_is_a_clear_error_and_keeps_the_data() {
     assert!(msg.contains(&format!("http://{addr}/v2/")), "{msg}");
     assert!(msg.contains("503"), "{msg}");
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
-    assert!(manifest.contains("chain/info.json"), "fetched data was not kept");
+    assert!(
+        manifest.contains("chain/info.json"),
+        "fetched data was not kept"
+    );
     down.shutdown().await.unwrap();
 
     // Nothing listens any more: the first request already names its URL.
     let gone = tmp.path().join("gone");
-    let err = fetch_at(&format!("http://{addr}"), &id, &gone).await.unwrap_err();
+    let err = fetch_at(&format!("http://{addr}"), &id, &gone)
+        .await
+        .unwrap_err();
     assert!(
-        err.to_string().contains(&format!("http://{addr}/v2/chain/info")),
+        err.to_string()
+            .contains(&format!("http://{addr}/v2/chain/info")),
         "{err}"
     );
 
@@ -260,7 +287,12 @@ async fn a_node_that_stays_down_is_a_clear_error_and_keeps_the_data() {
 }
 
 async fn fetch_at(base: &str, id: &str, out: &std::path::Path) -> Result<FetchSummary, FetchError> {
-    let mut cfg = config(base, &format!("{base}/v2"), Target::Election(id.into()), out);
+    let mut cfg = config(
+        base,
+        &format!("{base}/v2"),
+        Target::Election(id.into()),
+        out,
+    );
     cfg.http.max_attempts = 2;
     run(cfg).await
 }
@@ -300,14 +332,23 @@ async fn live_election_relists_until_stable() {
     assert!(summary.gaps.is_empty(), "{:?}", summary.gaps);
     let bundle = Bundle::open(&out).unwrap();
     assert!(bundle.file("chain/info-after.json").is_some());
-    let election: Election =
-        serde_json::from_slice(&bundle.read_file(&format!("elections/{id}/election.json")).unwrap())
-            .unwrap();
-    assert_eq!(election.vote_count, 35, "election re-read after the listing");
+    let election: Election = serde_json::from_slice(
+        &bundle
+            .read_file(&format!("elections/{id}/election.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        election.vote_count, 35,
+        "election re-read after the listing"
+    );
     assert_eq!(stream_len(&out, &format!("votes-{id}")), 35);
     // Rounds 1..=5 each revealed a vote; round 6 agreed with round 5.
     let streams = bundle.streams();
-    assert!(streams.contains(&format!("list-{id}-r6").as_str()), "{streams:?}");
+    assert!(
+        streams.contains(&format!("list-{id}-r6").as_str()),
+        "{streams:?}"
+    );
     assert!(!bundle.streams().contains(&format!("list-{id}-r7").as_str()));
     server.shutdown().await.unwrap();
 }
@@ -431,7 +472,10 @@ async fn old_nodes_are_read_through_the_legacy_routes() {
         .records(&format!("list-{id}"))
         .map(|r| r.unwrap().url)
         .collect();
-    assert!(pages.iter().all(|u| u.contains("/votes/page/")), "{pages:?}");
+    assert!(
+        pages.iter().all(|u| u.contains("/votes/page/")),
+        "{pages:?}"
+    );
     assert_eq!(stream_len(&out, &format!("votes-{id}")), 45);
     // Each tx: its reference, then the tx by position (hash matched inside the body).
     let mut by_position = 0;
@@ -501,9 +545,12 @@ async fn saas_process_is_fetched_and_the_token_never_leaks() {
             ..LegacyProcess::default()
         },
     );
-    let server = sim::serve_local(&world, FaultPlan::parse(&["saas-results:503@first=1"]).unwrap())
-        .await
-        .unwrap();
+    let server = sim::serve_local(
+        &world,
+        FaultPlan::parse(&["saas-results:503@first=1"]).unwrap(),
+    )
+    .await
+    .unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("b");
     let lines = Captured::default();
@@ -523,7 +570,11 @@ async fn saas_process_is_fetched_and_the_token_never_leaks() {
     assert_eq!(summary.elections, vec![first.clone(), second.clone()]);
     assert!(summary.gaps.is_empty(), "{:?}", summary.gaps);
     let bundle = Bundle::open(&out).unwrap();
-    for f in ["saas/process.json", "saas/results.json", "saas/legacy-process.json"] {
+    for f in [
+        "saas/process.json",
+        "saas/results.json",
+        "saas/legacy-process.json",
+    ] {
         assert!(bundle.file(f).is_some(), "{f} missing");
     }
     assert_eq!(stream_len(&out, &format!("votes-{second}")), 7);
@@ -549,7 +600,10 @@ async fn saas_process_is_fetched_and_the_token_never_leaks() {
     let err = run(bad).await.unwrap_err();
     texts.push(format!("{err} {err:?}"));
     for t in &texts {
-        assert!(!t.contains(TOKEN) && !t.contains(&TOKEN[4..]), "token leaked: {t:.200}");
+        assert!(
+            !t.contains(TOKEN) && !t.contains(&TOKEN[4..]),
+            "token leaked: {t:.200}"
+        );
     }
     server.shutdown().await.unwrap();
 }

@@ -32,12 +32,20 @@ pub fn election_id(n: u64) -> String {
 
 /// Vote `i` of election `election`: nullifier, tx hash, a plain two-option ballot, weight 1,
 /// ten votes per block (so list pages and heights interleave like a real chain).
-pub fn vote(election: &str, i: u64) -> Result<(VoteDetail, TransactionResponse), serde_json::Error> {
+pub fn vote(
+    election: &str,
+    i: u64,
+) -> Result<(VoteDetail, TransactionResponse), serde_json::Error> {
     let nullifier = hex_of(&format!("nullifier/{election}"), i);
     let tx_hash = hex_of(&format!("tx/{election}"), i);
     let height = FIRST_HEIGHT + i / 10;
     let index = (i % 10) as u32;
-    let package = format!(r#"{{"nonce":"{:08x}","votes":[{},{}]}}"#, i, i % 2, 1 - i % 2);
+    let package = format!(
+        r#"{{"nonce":"{:08x}","votes":[{},{}]}}"#,
+        i,
+        i % 2,
+        1 - i % 2
+    );
     let detail = VoteDetail {
         tx_hash: tx_hash.clone(),
         vote_id: nullifier.clone(),
@@ -99,7 +107,10 @@ pub fn synthetic_election(
     });
     election.scrutiny = Some(crate::api::node::Scrutiny {
         election_id: id.clone(),
-        results: vec![vec![(votes / 2).to_string(), (votes - votes / 2).to_string()]],
+        results: vec![vec![
+            (votes / 2).to_string(),
+            (votes - votes / 2).to_string(),
+        ]],
         ..Default::default()
     });
     for i in 0..votes {

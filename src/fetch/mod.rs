@@ -38,8 +38,8 @@
 //! (rows ≠ `totalItems`), `vote-list-duplicate`, `vote-count` (distinct ≠ election `voteCount`),
 //! `vote-count-route` (≠ `/votes/count`), `live-listing-unstable`, `vote-detail-missing`,
 //! `tx-missing`, `block-missing`, `census-unavailable`, `scrutiny-unavailable`,
-//! `saas-bad-upstream-id`,
-//! `keys-unavailable`, `saas-results-unavailable`.
+//! `saas-bad-upstream-id`, `keys-unavailable`, `saas-results-unavailable`. A gap about one
+//! election says `election ID` in its message (and `transaction HASH` when about a tx).
 
 pub mod bench;
 pub mod http;

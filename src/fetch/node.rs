@@ -83,12 +83,25 @@ pub(crate) async fn chain_info(ctx: &Ctx, path: &str) -> Result<ChainInfo, Fetch
 }
 
 /// Stores an optional singleton whatever the node answered; a non-200 answer is a gap.
-async fn optional(ctx: &Ctx, url: String, path: String, gap: &str) -> Result<(), FetchError> {
+async fn optional(
+    ctx: &Ctx,
+    id: &str,
+    url: String,
+    path: String,
+    gap: &str,
+) -> Result<(), FetchError> {
     let outcome = ctx.get(&url).await?;
     if !matches!(outcome, Outcome::Ok(_)) {
         let r = outcome.response();
         ctx.store
-            .gap(gap, format!("GET {url}: HTTP {} {}", r.status, body_hint(r)))
+            .gap(
+                gap,
+                format!(
+                    "election {id}: GET {url}: HTTP {} {}",
+                    r.status,
+                    body_hint(r)
+                ),
+            )
             .await?;
     }
     ctx.store.put(path, outcome.into_response()).await?;
@@ -118,6 +131,7 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<(), FetchError> {
     if election.vote_mode.encrypted_votes {
         optional(
             ctx,
+            id,
             format!("{election_url}/keys"),
             format!("{dir}/keys.json"),
             "keys-unavailable",
@@ -127,6 +141,7 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<(), FetchError> {
     if election.status == "RESULTS" {
         optional(
             ctx,
+            id,
             format!("{election_url}/scrutiny"),
             format!("{dir}/scrutiny.json"),
             "scrutiny-unavailable",
@@ -135,7 +150,11 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<(), FetchError> {
     }
     ipfs::census(ctx, &election).await?;
     let txs = format!("txs-{id}");
-    if let Some(hash) = election.key_reveal_tx_hash.as_deref().filter(|h| !h.is_empty()) {
+    if let Some(hash) = election
+        .key_reveal_tx_hash
+        .as_deref()
+        .filter(|h| !h.is_empty())
+    {
         fetch_tx(ctx, &txs, hash).await?;
     }
 
@@ -276,7 +295,8 @@ async fn list_once(ctx: &Ctx, id: &str, round: usize) -> Result<Listing, FetchEr
     while let Some((page, outcome)) = rest.next().await {
         match outcome? {
             Outcome::Ok(r) => {
-                let list: VoteList = serde_json::from_slice(&r.body).map_err(|e| malformed(&r, e))?;
+                let list: VoteList =
+                    serde_json::from_slice(&r.body).map_err(|e| malformed(&r, e))?;
                 ctx.store.append(stream, r).await?;
                 pages.push((page, list));
             }
@@ -407,7 +427,9 @@ async fn completeness(
             store
                 .gap(
                     "vote-count-route",
-                    format!("election {id}: {distinct} distinct nullifiers listed, votes/count says {c}"),
+                    format!(
+                    "election {id}: {distinct} distinct nullifiers listed, votes/count says {c}"
+                ),
                 )
                 .await?
         }
@@ -454,7 +476,12 @@ async fn votes(ctx: &Ctx, id: &str, rows: &[VoteRow]) -> Result<(), FetchError> 
     let mut probe = Vec::with_capacity(distinct.len() * 4);
     for r in &distinct {
         probe.push(detail_url(r));
-        probe.extend(tx_urls(ctx, &r.tx_hash, r.block_height, r.transaction_index));
+        probe.extend(tx_urls(
+            ctx,
+            &r.tx_hash,
+            r.block_height,
+            r.transaction_index,
+        ));
         probe.push(block_url(r.block_height));
     }
     let stored: HashSet<String> = {
@@ -586,7 +613,11 @@ async fn votes(ctx: &Ctx, id: &str, rows: &[VoteRow]) -> Result<(), FetchError> 
                 ctx.store
                     .gap(
                         "block-missing",
-                        format!("GET {url}: HTTP {} {}", r.status, body_hint(r)),
+                        format!(
+                            "election {id}: GET {url}: HTTP {} {}",
+                            r.status,
+                            body_hint(r)
+                        ),
                     )
                     .await?;
             }
@@ -646,7 +677,8 @@ pub(crate) async fn fetch_tx(ctx: &Ctx, stream: &str, hash: &str) -> Result<(), 
         Outcome::Ok(r) => r,
         other => return tx_gap(ctx, stream, &hash, other).await,
     };
-    let at: TxRef = serde_json::from_slice(&reference.body).map_err(|e| malformed(&reference, e))?;
+    let at: TxRef =
+        serde_json::from_slice(&reference.body).map_err(|e| malformed(&reference, e))?;
     ctx.store.append(stream, reference).await?;
     let url = format!("{node}/chain/transactions/{}/{}", at.height, at.index);
     match ctx.get(&url).await? {
@@ -661,7 +693,8 @@ async fn tx_gap(ctx: &Ctx, stream: &str, hash: &str, outcome: Outcome) -> Result
         .gap(
             "tx-missing",
             format!(
-                "transaction {hash}: GET {}: HTTP {} {}",
+                "election {}: transaction {hash}: GET {}: HTTP {} {}",
+                stream.strip_prefix("txs-").unwrap_or(stream),
                 r.url,
                 r.status,
                 body_hint(r)
