@@ -6,6 +6,7 @@
 //! [`faults::FaultPlan`] injects latency, throttling, errors, resets and broken bodies.
 
 pub mod faults;
+pub mod generate;
 pub mod server;
 pub mod world;
 
