@@ -25,13 +25,12 @@ use vocaudit::protocol::csp::{
 };
 use vocaudit::protocol::hash::{keccak256, Hash32};
 use vocaudit::protocol::identity::{
-    address_of, compressed, eip191_hash, nullifier, parse_public_key, recover_eip191,
-    sign_eip191, signing_key, vote_tx_message, PublicKeyError, Signature65, SignatureError,
+    address_of, compressed, eip191_hash, nullifier, parse_public_key, recover_eip191, sign_eip191,
+    signing_key, vote_tx_message, PublicKeyError, Signature65, SignatureError,
 };
 use vocaudit::protocol::process_id::{chain_prefix, EnvelopeType, ProcessId, ProcessIdError};
 use vocaudit::protocol::sealed_box::{
-    open, open_layers, public_from_private, seal, seal_layers, LayeredOpenError,
-    SealedBoxError,
+    open, open_layers, public_from_private, seal, seal_layers, LayeredOpenError, SealedBoxError,
 };
 
 fn load(name: &str) -> Value {
@@ -77,7 +76,10 @@ fn find<'a>(list: &'a Value, key: &str, name: &str) -> &'a Value {
 #[test]
 fn sealed_box_keypair_derives_its_public_key() {
     let kp = &sealed()["keypair"];
-    assert_eq!(public_from_private(&arr(&kp["private_key"])), arr::<32>(&kp["public_key"]));
+    assert_eq!(
+        public_from_private(&arr(&kp["private_key"])),
+        arr::<32>(&kp["public_key"])
+    );
 }
 
 #[rstest]
@@ -90,7 +92,10 @@ fn sealed_box_js_ciphertexts_open(#[case] name: &str) {
     let case = find(&sealed()["cases"], "name", name);
     let secret = arr(&sealed()["keypair"]["private_key"]);
     let ciphertext = b64(&case["ciphertext_base64"]);
-    assert_eq!(ciphertext.len() as u64, case["ciphertext_len"].as_u64().unwrap());
+    assert_eq!(
+        ciphertext.len() as u64,
+        case["ciphertext_len"].as_u64().unwrap()
+    );
     assert_eq!(ciphertext[..32], hx(&case["ephemeral_public_key"])[..]);
     let plain = open(&secret, &ciphertext).unwrap();
     assert_eq!(plain, hx(&case["plaintext_hex"]));
@@ -120,7 +125,11 @@ impl RngCore for Replay {
 }
 impl CryptoRng for Replay {}
 
-fn two_layer_keys() -> (BTreeMap<u32, [u8; 32]>, BTreeMap<u32, [u8; 32]>, Vec<u8>) {
+/// Key index → 32-byte X25519 key.
+type KeysByIndex = BTreeMap<u32, [u8; 32]>;
+
+/// The two-layer example's private keys, public keys and ephemeral private keys (in sealing order).
+fn two_layer_keys() -> (KeysByIndex, KeysByIndex, Vec<u8>) {
     let extra = &sealed()["extra_generated"];
     let mut secrets = BTreeMap::new();
     let mut publics = BTreeMap::new();
@@ -143,10 +152,16 @@ fn two_layer_example_opens_in_reverse_order() {
     }
     let ciphertext = b64(&extra["ciphertext_base64"]);
     let layer1 = b64(&extra["layer1_ciphertext_base64"]);
-    assert_eq!(ciphertext.len() as u64, extra["ciphertext_len"].as_u64().unwrap());
+    assert_eq!(
+        ciphertext.len() as u64,
+        extra["ciphertext_len"].as_u64().unwrap()
+    );
     assert_eq!(layer1.len() as u64, extra["layer1_len"].as_u64().unwrap());
     assert_eq!(open(&secrets[&2], &ciphertext).unwrap(), layer1);
-    assert_eq!(open(&secrets[&1], &ciphertext), Err(SealedBoxError::OpenFailed));
+    assert_eq!(
+        open(&secrets[&1], &ciphertext),
+        Err(SealedBoxError::OpenFailed)
+    );
     let indexes: Vec<u32> = extra["encryption_key_indexes"]
         .as_array()
         .unwrap()
@@ -186,12 +201,22 @@ fn layered_open_errors_are_located() {
     let ciphertext = b64(&extra["ciphertext_base64"]);
     assert_eq!(
         open_layers(&ciphertext, &[1, 16], &secrets),
-        Err(LayeredOpenError::IndexOutOfRange { index: 16, position: 1 })
+        Err(LayeredOpenError::IndexOutOfRange {
+            index: 16,
+            position: 1
+        })
     );
-    let only_one: BTreeMap<u32, [u8; 32]> = secrets.iter().filter(|(i, _)| **i == 1).map(|(i, k)| (*i, *k)).collect();
+    let only_one: BTreeMap<u32, [u8; 32]> = secrets
+        .iter()
+        .filter(|(i, _)| **i == 1)
+        .map(|(i, k)| (*i, *k))
+        .collect();
     assert_eq!(
         open_layers(&ciphertext, &[1, 2], &only_one),
-        Err(LayeredOpenError::NotRevealed { index: 2, position: 1 })
+        Err(LayeredOpenError::NotRevealed {
+            index: 2,
+            position: 1
+        })
     );
     assert_eq!(
         open_layers(&ciphertext[..40], &[1, 2], &secrets),
@@ -209,16 +234,31 @@ fn layered_open_errors_are_located() {
 
 fn decoded_matches(pid: &ProcessId, decoded: &Value) {
     assert_eq!(pid.chain_prefix, arr::<6>(&decoded["chain_id_prefix"]));
-    assert_eq!(pid.organization, arr::<20>(&decoded["organization_address"]));
-    assert_eq!(u64::from(pid.census_origin), decoded["census_origin"].as_u64().unwrap());
-    assert_eq!(u64::from(pid.envelope_type.0), decoded["envelope_type_byte"].as_u64().unwrap());
+    assert_eq!(
+        pid.organization,
+        arr::<20>(&decoded["organization_address"])
+    );
+    assert_eq!(
+        u64::from(pid.census_origin),
+        decoded["census_origin"].as_u64().unwrap()
+    );
+    assert_eq!(
+        u64::from(pid.envelope_type.0),
+        decoded["envelope_type_byte"].as_u64().unwrap()
+    );
     let flags = &decoded["envelope_type"];
     let et = pid.envelope_type;
     assert_eq!(et.serial(), flags["serial"].as_bool().unwrap());
     assert_eq!(et.anonymous(), flags["anonymous"].as_bool().unwrap());
-    assert_eq!(et.encrypted_votes(), flags["encryptedVotes"].as_bool().unwrap());
+    assert_eq!(
+        et.encrypted_votes(),
+        flags["encryptedVotes"].as_bool().unwrap()
+    );
     assert_eq!(et.unique_values(), flags["uniqueValues"].as_bool().unwrap());
-    assert_eq!(et.cost_from_weight(), flags["costFromWeight"].as_bool().unwrap());
+    assert_eq!(
+        et.cost_from_weight(),
+        flags["costFromWeight"].as_bool().unwrap()
+    );
     assert_eq!(u64::from(pid.nonce), decoded["nonce"].as_u64().unwrap());
 }
 
@@ -240,7 +280,11 @@ fn process_id_examples_decode(#[case] id: &str) {
 
 #[test]
 fn process_id_marshal_of_test_inputs() {
-    let example = find(&misc()["process_id"]["examples"], "id", "TestProcessID.marshal");
+    let example = find(
+        &misc()["process_id"]["examples"],
+        "id",
+        "TestProcessID.marshal",
+    );
     let inputs = &example["inputs"];
     let flags = &inputs["envelope_type"];
     let flag = |name: &str| flags[name].as_bool().unwrap();
@@ -265,7 +309,11 @@ fn process_id_marshal_of_test_inputs() {
 /// README "Not reproduced": the doc comment's prefix 395b41cc9abc is not keccak256("vocdoni-bizono").
 #[test]
 fn doc_comment_chain_prefix_is_not_bizono() {
-    let example = find(&misc()["process_id"]["examples"], "id", "doc_comment_example");
+    let example = find(
+        &misc()["process_id"]["examples"],
+        "id",
+        "doc_comment_example",
+    );
     let pid = ProcessId::from_slice(&hx(&example["process_id"])).unwrap();
     assert!(!pid.is_from_chain("vocdoni-bizono"));
     assert_eq!(hex::encode(chain_prefix("vocdoni-bizono")), "155e67758c0f");
@@ -276,13 +324,20 @@ fn doc_comment_chain_prefix_is_not_bizono() {
 #[case("vocdoni/STAGE/12")]
 #[case("vocdoni/DEV/36")]
 fn derived_chain_prefixes(#[case] chain_id: &str) {
-    let entry = find(&misc()["process_id"]["derived_chain_prefixes"], "chain_id", chain_id);
+    let entry = find(
+        &misc()["process_id"]["derived_chain_prefixes"],
+        "chain_id",
+        chain_id,
+    );
     assert_eq!(chain_prefix(chain_id), arr::<6>(&entry["chain_id_prefix"]));
 }
 
 #[test]
 fn process_id_malformed() {
-    assert_eq!(ProcessId::from_slice(&[0u8; 31]), Err(ProcessIdError::WrongLength { len: 31 }));
+    assert_eq!(
+        ProcessId::from_slice(&[0u8; 31]),
+        Err(ProcessIdError::WrongLength { len: 31 })
+    );
     let mut bytes = [0u8; 32];
     bytes[26] = 2;
     bytes[27] = 32;
@@ -326,7 +381,11 @@ fn abi_results_encoding(#[case] name: &str) {
 
 #[test]
 fn abi_keeps_the_last_32_bytes_of_a_csp_root_and_refuses_oversized_cells() {
-    let case = find(&misc()["abi_results_encoding"]["cases"], "name", "encodeEVMResultsArgs1");
+    let case = find(
+        &misc()["abi_results_encoding"]["cases"],
+        "name",
+        "encodeEVMResultsArgs1",
+    );
     let mut root33 = vec![0x03];
     root33.extend(hx(&case["census_root"]));
     let encoded = encode_evm_results_args(
@@ -339,17 +398,27 @@ fn abi_keeps_the_last_32_bytes_of_a_csp_root_and_refuses_oversized_cells() {
     .unwrap();
     assert_eq!(hex::encode(encoded), case["abi_encoded"].as_str().unwrap());
 
-    let too_big = vec![vec![BigUint::from(1u8)], vec![BigUint::from(0u8), BigUint::from(1u8) << 256]];
+    let too_big = vec![
+        vec![BigUint::from(1u8)],
+        vec![BigUint::from(0u8), BigUint::from(1u8) << 256],
+    ];
     assert_eq!(
         encode_evm_results_args(&[], &[], &[], &[], &too_big),
-        Err(AbiError::ValueTooLarge { question: 1, option: 1 })
+        Err(AbiError::ValueTooLarge {
+            question: 1,
+            option: 1
+        })
     );
 }
 
 // ---------------------------------------------------------------- EIP-191, identity
 
 fn eip191_case() -> &'static Value {
-    find(&misc()["eip191"]["cases"], "name", "TestSignature.hardcoded")
+    find(
+        &misc()["eip191"]["cases"],
+        "name",
+        "TestSignature.hardcoded",
+    )
 }
 
 #[test]
@@ -367,7 +436,10 @@ fn eip191_vector() {
     assert_eq!(signature[64..], hx(&derived["recovery_id"])[..]);
 
     let public = recover_eip191(&message, &signature).unwrap();
-    assert_eq!(compressed(&public), arr::<33>(&derived["public_key_compressed"]));
+    assert_eq!(
+        compressed(&public),
+        arr::<33>(&derived["public_key_compressed"])
+    );
     assert_eq!(address_of(&public), arr::<20>(&derived["address"]));
 
     // The SDK's v = 27/28 form recovers the same key.
@@ -385,18 +457,30 @@ fn signature_malformed() {
     );
     let mut long = signature.clone();
     long.push(0);
-    assert_eq!(recover_eip191(b"hello", &long), Err(SignatureError::WrongLength { len: 66 }));
+    assert_eq!(
+        recover_eip191(b"hello", &long),
+        Err(SignatureError::WrongLength { len: 66 })
+    );
     for v in [2u8, 26, 29, 255] {
         let mut bad = signature.clone();
         bad[64] = v;
-        assert_eq!(Signature65::from_bytes(&bad), Err(SignatureError::BadRecoveryByte { v }));
+        assert_eq!(
+            Signature65::from_bytes(&bad),
+            Err(SignatureError::BadRecoveryByte { v })
+        );
     }
     let mut zero_r = signature.clone();
     zero_r[..32].fill(0);
-    assert_eq!(Signature65::from_bytes(&zero_r), Err(SignatureError::ScalarOutOfRange));
+    assert_eq!(
+        Signature65::from_bytes(&zero_r),
+        Err(SignatureError::ScalarOutOfRange)
+    );
     let mut big_s = signature;
     big_s[32..64].fill(0xff);
-    assert_eq!(Signature65::from_bytes(&big_s), Err(SignatureError::ScalarOutOfRange));
+    assert_eq!(
+        Signature65::from_bytes(&big_s),
+        Err(SignatureError::ScalarOutOfRange)
+    );
 }
 
 #[test]
@@ -415,7 +499,11 @@ fn vote_message_follows_the_template() {
 fn nullifier_example() {
     let example = &misc()["nullifier"]["derived_example"];
     let address = address_of(
-        &recover_eip191(&hx(&eip191_case()["message_hex"]), &hx(&eip191_case()["signature"])).unwrap(),
+        &recover_eip191(
+            &hx(&eip191_case()["message_hex"]),
+            &hx(&eip191_case()["signature"]),
+        )
+        .unwrap(),
     );
     assert_eq!(address, arr::<20>(&example["address"]));
     assert_eq!(
@@ -426,15 +514,24 @@ fn nullifier_example() {
 
 #[test]
 fn public_key_malformed() {
-    assert_eq!(parse_public_key(&[2u8; 32]).unwrap_err(), PublicKeyError::WrongLength { len: 32 });
+    assert_eq!(
+        parse_public_key(&[2u8; 32]).unwrap_err(),
+        PublicKeyError::WrongLength { len: 32 }
+    );
     // x = 5: 5^3 + 7 = 132 is not a square mod p, so no point has this x.
     let mut not_on_curve = [0u8; 33];
     not_on_curve[0] = 0x02;
     not_on_curve[32] = 5;
-    assert_eq!(parse_public_key(&not_on_curve).unwrap_err(), PublicKeyError::NotOnCurve);
+    assert_eq!(
+        parse_public_key(&not_on_curve).unwrap_err(),
+        PublicKeyError::NotOnCurve
+    );
     let mut bad_prefix = not_on_curve;
     bad_prefix[0] = 0x04;
-    assert_eq!(parse_public_key(&bad_prefix).unwrap_err(), PublicKeyError::NotOnCurve);
+    assert_eq!(
+        parse_public_key(&bad_prefix).unwrap_err(),
+        PublicKeyError::NotOnCurve
+    );
 }
 
 // ---------------------------------------------------------------- CSP
@@ -460,7 +557,14 @@ const ALL_TYPES: [CaProofType; 4] = [
 ];
 
 fn csp_pid(origin: u8, nonce: u32) -> Hash32 {
-    ProcessId::new("vocdoni/LTS/1.2", [0x42; 20], origin, EnvelopeType(0), nonce).encode()
+    ProcessId::new(
+        "vocdoni/LTS/1.2",
+        [0x42; 20],
+        origin,
+        EnvelopeType(0),
+        nonce,
+    )
+    .encode()
 }
 
 fn signed(
@@ -474,7 +578,9 @@ fn signed(
     let rule = SaltRule::for_census_origin(origin).unwrap();
     let bundle_bytes = bundle(pid, &[0x11; 20], weight);
     let mut rng = ChaCha20Rng::seed_from_u64(seed);
-    let sig = signer.sign(&mut rng, proof_type, rule, pid, &bundle_bytes, weight).unwrap();
+    let sig = signer
+        .sign(&mut rng, proof_type, rule, pid, &bundle_bytes, weight)
+        .unwrap();
     (bundle_bytes, sig)
 }
 
@@ -612,7 +718,10 @@ fn blind_protocol_flow_verifies() {
     salt_repr[12..].copy_from_slice(&salt_bytes);
     let d_salted = d + <Scalar as Reduce<U256>>::reduce_bytes(&salt_repr.into());
 
-    for (proof_type, key) in [(CaProofType::EcdsaBlind, d), (CaProofType::EcdsaBlindPidSalted, d_salted)] {
+    for (proof_type, key) in [
+        (CaProofType::EcdsaBlind, d),
+        (CaProofType::EcdsaBlindPidSalted, d_salted),
+    ] {
         let k = Scalar::random(&mut rng);
         let r = ProjectivePoint::GENERATOR * k;
         let (a, b) = (Scalar::random(&mut rng), Scalar::random(&mut rng));
@@ -625,14 +734,37 @@ fn blind_protocol_flow_verifies() {
 
         let encoded = k256::elliptic_curve::sec1::ToEncodedPoint::to_encoded_point(&f, false);
         let mut sig = Vec::new();
-        for word in [&s.to_repr()[..], &encoded.x().unwrap()[..], &encoded.y().unwrap()[..]] {
+        for word in [
+            &s.to_repr()[..],
+            &encoded.x().unwrap()[..],
+            &encoded.y().unwrap()[..],
+        ] {
             sig.extend(word.iter().rev());
         }
         let root = signer.census_root();
-        assert_eq!(verify(proof_type, &bundle_bytes, None, &sig, &root, &pid, OFF_CHAIN_CA), CspOutcome::Valid);
+        assert_eq!(
+            verify(
+                proof_type,
+                &bundle_bytes,
+                None,
+                &sig,
+                &root,
+                &pid,
+                OFF_CHAIN_CA
+            ),
+            CspOutcome::Valid
+        );
         sig[0] ^= 1;
         assert_eq!(
-            verify(proof_type, &bundle_bytes, None, &sig, &root, &pid, OFF_CHAIN_CA),
+            verify(
+                proof_type,
+                &bundle_bytes,
+                None,
+                &sig,
+                &root,
+                &pid,
+                OFF_CHAIN_CA
+            ),
             CspOutcome::Invalid(CspInvalid::BlindEquation)
         );
     }
@@ -643,29 +775,48 @@ fn csp_malformed_inputs() {
     let signer = CspSigner::new(&[3u8; 32]).unwrap();
     let root = signer.census_root();
     let pid = csp_pid(OFF_CHAIN_CA_V2, 1);
-    let (bundle_bytes, sig) = signed(&signer, 5, CaProofType::EcdsaPidSalted, OFF_CHAIN_CA_V2, &pid, None);
+    let (bundle_bytes, sig) = signed(
+        &signer,
+        5,
+        CaProofType::EcdsaPidSalted,
+        OFF_CHAIN_CA_V2,
+        &pid,
+        None,
+    );
     let run = |t: i32, sig: &[u8], root: &[u8], origin: u8, weight: Option<&[u8]>| {
         verify_ca_proof(
-            &CaProof { proof_type: t, bundle_bytes: &bundle_bytes, bundle_vote_weight: weight, signature: sig },
+            &CaProof {
+                proof_type: t,
+                bundle_bytes: &bundle_bytes,
+                bundle_vote_weight: weight,
+                signature: sig,
+            },
             root,
             &pid,
             origin,
         )
     };
-    assert_eq!(run(2, &sig, &root, OFF_CHAIN_CA_V2, None), CspOutcome::Valid);
+    assert_eq!(
+        run(2, &sig, &root, OFF_CHAIN_CA_V2, None),
+        CspOutcome::Valid
+    );
     assert_eq!(
         run(0, &sig, &root, OFF_CHAIN_CA_V2, None),
         CspOutcome::Invalid(CspInvalid::UnsupportedProofType(0))
     );
     assert_eq!(
         run(2, &sig[..64], &root, OFF_CHAIN_CA_V2, None),
-        CspOutcome::Invalid(CspInvalid::Signature(SignatureError::WrongLength { len: 64 }))
+        CspOutcome::Invalid(CspInvalid::Signature(SignatureError::WrongLength {
+            len: 64
+        }))
     );
     let mut bad_v = sig.clone();
     bad_v[64] = 5;
     assert_eq!(
         run(2, &bad_v, &root, OFF_CHAIN_CA_V2, None),
-        CspOutcome::Invalid(CspInvalid::Signature(SignatureError::BadRecoveryByte { v: 5 }))
+        CspOutcome::Invalid(CspInvalid::Signature(SignatureError::BadRecoveryByte {
+            v: 5
+        }))
     );
     let mut off_curve = [0u8; 33];
     off_curve[0] = 0x02;
@@ -711,18 +862,30 @@ fn v2_salt_weight_rules() {
     let rule = SaltRule::ProcessIdAndWeight;
     // Absent weight = 1; leading zeros do not change the integer.
     assert_eq!(salt(rule, &pid, None), salt(rule, &pid, Some(&[1])));
-    assert_eq!(salt(rule, &pid, Some(&[0, 0, 5])), salt(rule, &pid, Some(&[5])));
+    assert_eq!(
+        salt(rule, &pid, Some(&[0, 0, 5])),
+        salt(rule, &pid, Some(&[5]))
+    );
     assert_ne!(salt(rule, &pid, Some(&[5])), salt(rule, &pid, Some(&[6])));
     let mut w = [0u8; 32];
     w[31] = 1;
-    assert_eq!(salt(rule, &pid, None).unwrap()[..], keccak256(&[&pid, &w])[..20]);
+    assert_eq!(
+        salt(rule, &pid, None).unwrap()[..],
+        keccak256(&[&pid, &w])[..20]
+    );
     // 2^160 - 1 passes, 2^160 does not.
     assert!(salt(rule, &pid, Some(&[0xff; 20])).is_ok());
     let mut two_160 = vec![1u8];
     two_160.extend([0u8; 20]);
-    assert_eq!(salt(rule, &pid, Some(&two_160)), Err(CspInvalid::WeightTooLarge));
+    assert_eq!(
+        salt(rule, &pid, Some(&two_160)),
+        Err(CspInvalid::WeightTooLarge)
+    );
     // Legacy: the first 20 bytes of the process id.
-    assert_eq!(salt(SaltRule::LegacyProcessId, &pid, None).unwrap()[..], pid[..20]);
+    assert_eq!(
+        salt(SaltRule::LegacyProcessId, &pid, None).unwrap()[..],
+        pid[..20]
+    );
 }
 
 #[test]

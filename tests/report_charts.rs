@@ -22,20 +22,37 @@ fn one_chart_per_question_and_participation_with_stable_names() {
     assert_eq!(
         stems,
         [
-            format!("{E1}-q1"), format!("{E1}-q2"), format!("{E1}-participation"),
-            format!("{E2}-q1"), format!("{E2}-q2"), format!("{E2}-participation"),
+            format!("{E1}-q1"),
+            format!("{E1}-q2"),
+            format!("{E1}-participation"),
+            format!("{E2}-q1"),
+            format!("{E2}-q2"),
+            format!("{E2}-participation"),
         ]
     );
     assert_eq!(charts[1].kind, ChartKind::Question(1));
     for chart in &charts {
         assert_eq!(png_size(&chart.png), (800, 450));
         // A drawn chart is far from a blank white image.
-        assert!(chart.png.len() > 5_000, "{} png only {} bytes", chart.stem, chart.png.len());
+        assert!(
+            chart.png.len() > 5_000,
+            "{} png only {} bytes",
+            chart.stem,
+            chart.png.len()
+        );
         assert!(chart.svg.starts_with("<svg"));
-        assert!(!chart.svg.contains(RED_BAR), "nothing differs in a passing audit");
+        assert!(
+            !chart.svg.contains(RED_BAR),
+            "nothing differs in a passing audit"
+        );
     }
-    assert!(charts[0].svg.contains("Abstain") && charts[0].svg.contains("Approve the 2025 budget?"));
-    assert!(charts[2].svg.contains("03-01 08:00"), "participation labelled by bucket time");
+    assert!(
+        charts[0].svg.contains("Abstain") && charts[0].svg.contains("Approve the 2025 budget?")
+    );
+    assert!(
+        charts[2].svg.contains("03-01 08:00"),
+        "participation labelled by bucket time"
+    );
 }
 
 #[test]
@@ -49,7 +66,11 @@ fn same_input_same_bytes() {
     assert_eq!(r1.charts.len(), 12);
     for (p1, p2) in r1.charts.iter().zip(&r2.charts) {
         assert_eq!(p1.file_name(), p2.file_name());
-        assert_eq!(std::fs::read(p1).unwrap(), std::fs::read(p2).unwrap(), "{p1:?}");
+        assert_eq!(
+            std::fs::read(p1).unwrap(),
+            std::fs::read(p2).unwrap(),
+            "{p1:?}"
+        );
     }
 }
 
@@ -59,8 +80,15 @@ fn tampered_cell_is_red_with_a_published_marker() {
     let q1 = &charts[0];
     assert!(q1.svg.contains(RED_BAR), "differing bar drawn in red");
     assert!(q1.svg.contains("differs from published") && q1.svg.contains(">\npublished\n<"));
-    assert_eq!(q1.svg.matches(RED_BAR).count(), 2, "one red bar plus its legend swatch");
-    assert!(q1.svg.contains("75 (published 95)"), "the differing bar names both figures");
+    assert_eq!(
+        q1.svg.matches(RED_BAR).count(),
+        2,
+        "one red bar plus its legend swatch"
+    );
+    assert!(
+        q1.svg.contains("75 (published 95)"),
+        "the differing bar names both figures"
+    );
     // The PNG shows the red too.
     let untampered = render_charts(&passing()).unwrap();
     assert_ne!(q1.png, untampered[0].png);
@@ -75,7 +103,11 @@ fn hostile_election_id_stays_in_the_charts_directory() {
     for path in &rendered.charts {
         assert_eq!(path.parent().unwrap(), dir.path().join("charts"));
     }
-    let names: Vec<&str> = rendered.charts.iter().filter_map(|p| p.file_name()?.to_str()).collect();
+    let names: Vec<&str> = rendered
+        .charts
+        .iter()
+        .filter_map(|p| p.file_name()?.to_str())
+        .collect();
     assert!(names.contains(&"______etc_passwd-q1.svg"), "{names:?}");
 }
 
@@ -84,13 +116,8 @@ fn a_non_decimal_tally_cell_is_a_typed_error() {
     let mut result = passing();
     result.elections[1].tally.published.as_mut().unwrap()[1][0] = "0x3c".into();
     let err = render_charts(&result).unwrap_err().to_string();
-    assert!(err.contains("[1][0]") && err.contains(E2) && err.contains("0x3c"), "{err}");
-}
-
-#[test]
-#[ignore = "writes sample output for a human to look at"]
-fn dump_samples() {
-    let out = std::path::Path::new("/tmp/report_out");
-    render_all(&failing(), &out.join("failing"), &RenderOptions::default()).unwrap();
-    render_all(&passing(), &out.join("passing"), &RenderOptions::default()).unwrap();
+    assert!(
+        err.contains("[1][0]") && err.contains(E2) && err.contains("0x3c"),
+        "{err}"
+    );
 }

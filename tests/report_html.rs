@@ -20,7 +20,14 @@ fn link_attributes(html: &str) -> Vec<String> {
     let mut values = Vec::new();
     for tag in html.split('<').skip(1) {
         let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
-        for attr in ["src=", "href=", "xlink:href=", "action=", "poster=", "srcset="] {
+        for attr in [
+            "src=",
+            "href=",
+            "xlink:href=",
+            "action=",
+            "poster=",
+            "srcset=",
+        ] {
             let mut rest = tag;
             while let Some(i) = rest.find(attr) {
                 let after = rest[i + attr.len()..].trim_start_matches(['"', '\'']);
@@ -38,9 +45,22 @@ fn passing_page_has_a_green_banner_and_everything_the_auditor_needs() {
     let page = html(&passing());
     assert!(page.contains(r#"<header class="banner banner-pass" id="verdict">"#));
     assert!(page.contains("<h1>PASS</h1>"));
-    for needle in [E1, E2, MANIFEST, "https:&#x2f;&#x2f;api-dev.vocdoni.net&#x2f;v2", "vocdoni&#x2f;DEV&#x2f;33", "2025-03-02T10:00:00Z",
-                   env!("CARGO_PKG_VERSION"), "V-WINDOW-01", "badge-warn", "badge-skip", "No check failed.",
-                   "Alice Martín", "Bob O&#x27;Neil", "OFF_CHAIN_TREE_WEIGHTED"] {
+    for needle in [
+        E1,
+        E2,
+        MANIFEST,
+        "https:&#x2f;&#x2f;api-dev.vocdoni.net&#x2f;v2",
+        "vocdoni&#x2f;DEV&#x2f;33",
+        "2025-03-02T10:00:00Z",
+        env!("CARGO_PKG_VERSION"),
+        "V-WINDOW-01",
+        "badge-warn",
+        "badge-skip",
+        "No check failed.",
+        "Alice Martín",
+        "Bob O&#x27;Neil",
+        "OFF_CHAIN_TREE_WEIGHTED",
+    ] {
         assert!(page.contains(needle), "missing {needle}");
     }
     assert_eq!(page.matches("<svg").count(), 6, "charts inlined");
@@ -55,9 +75,16 @@ fn tampered_page_shows_the_failure_prominently() {
     assert!(page.contains("<h1>FAIL — 6 checks failed</h1>"));
     assert!(page.contains("6 failing findings"));
     assert_eq!(page.matches("<tr class=\"differs\">").count(), 1);
-    let findings = &page[page.find("id=\"findings\"").unwrap()..page.find("id=\"evidence\"").unwrap()];
-    for needle in [format!("vote {VOTE}"), format!("tx {TX}"), "cell [0][1]".into(), "key index 3".into(), "V-COUNT-01".into(),
-                   "the node lists 199 votes but reports voteCount 200".to_string()] {
+    let findings =
+        &page[page.find("id=\"findings\"").unwrap()..page.find("id=\"evidence\"").unwrap()];
+    for needle in [
+        format!("vote {VOTE}"),
+        format!("tx {TX}"),
+        "cell [0][1]".into(),
+        "key index 3".into(),
+        "V-COUNT-01".into(),
+        "the node lists 199 votes but reports voteCount 200".to_string(),
+    ] {
         assert!(findings.contains(&needle), "missing {needle}");
     }
     assert!(page.contains("badge-fail"));
@@ -81,7 +108,15 @@ fn every_text_is_escaped_and_nothing_is_fetched() {
                 "external reference {value}"
             );
         }
-        for forbidden in ["<script", "<link", "<img", "<iframe", "@import", "url(", "@font-face"] {
+        for forbidden in [
+            "<script",
+            "<link",
+            "<img",
+            "<iframe",
+            "@import",
+            "url(",
+            "@font-face",
+        ] {
             assert!(!page.contains(forbidden), "{forbidden} in page");
         }
     }
@@ -93,7 +128,8 @@ fn every_text_is_escaped_and_nothing_is_fetched() {
 
 #[test]
 fn the_link_finder_sees_links() {
-    let found = link_attributes(r#"<p>a</p><img src="https://x/y.png"><a class="q" href='//cdn/x'>"#);
+    let found =
+        link_attributes(r#"<p>a</p><img src="https://x/y.png"><a class="q" href='//cdn/x'>"#);
     assert_eq!(found, ["https://x/y.png", "//cdn/x"]);
 }
 
@@ -116,15 +152,26 @@ fn chromium_renders_the_page_offline() {
     let shot = dir.path().join("screenshot.png");
     let profile = dir.path().join("profile");
     let output = Command::new(chromium)
-        .args(["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-               "--disable-component-update", "--no-first-run", "--hide-scrollbars"])
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--no-first-run",
+            "--hide-scrollbars",
+        ])
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("--screenshot={}", shot.display()))
         .arg("--window-size=1280,2000")
         .arg(format!("file://{}", rendered.report_html.display()))
         .output()
         .unwrap();
-    assert!(shot.exists(), "no screenshot; chromium said: {}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        shot.exists(),
+        "no screenshot; chromium said: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let png = std::fs::read(&shot).unwrap();
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
     // A blank 1280x2000 page compresses to a few kB; the report is tables, text and charts.

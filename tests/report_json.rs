@@ -22,8 +22,21 @@ fn validate(root: &Value, node: &Value, value: &Value, path: &str, errors: &mut 
     for key in schema.keys() {
         assert!(
             [
-                "$schema", "$id", "$defs", "$ref", "title", "description", "type", "properties",
-                "required", "additionalProperties", "items", "enum", "const", "minimum", "minItems",
+                "$schema",
+                "$id",
+                "$defs",
+                "$ref",
+                "title",
+                "description",
+                "type",
+                "properties",
+                "required",
+                "additionalProperties",
+                "items",
+                "enum",
+                "const",
+                "minimum",
+                "minItems",
                 "maxItems",
             ]
             .contains(&key.as_str()),
@@ -65,8 +78,14 @@ fn validate(root: &Value, node: &Value, value: &Value, path: &str, errors: &mut 
     }
     if let Some(items) = value.as_array() {
         let len = items.len() as u64;
-        if schema.get("minItems").and_then(Value::as_u64).is_some_and(|m| len < m)
-            || schema.get("maxItems").and_then(Value::as_u64).is_some_and(|m| len > m)
+        if schema
+            .get("minItems")
+            .and_then(Value::as_u64)
+            .is_some_and(|m| len < m)
+            || schema
+                .get("maxItems")
+                .and_then(Value::as_u64)
+                .is_some_and(|m| len > m)
         {
             errors.push(format!("{path}: {len} items"));
         }
@@ -78,8 +97,16 @@ fn validate(root: &Value, node: &Value, value: &Value, path: &str, errors: &mut 
     }
     if let Some(object) = value.as_object() {
         let empty = Map::new();
-        let properties = schema.get("properties").and_then(Value::as_object).unwrap_or(&empty);
-        for required in schema.get("required").and_then(Value::as_array).into_iter().flatten() {
+        let properties = schema
+            .get("properties")
+            .and_then(Value::as_object)
+            .unwrap_or(&empty);
+        for required in schema
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             let name = required.as_str().unwrap();
             if !object.contains_key(name) {
                 errors.push(format!("{path}: missing {name}"));
@@ -110,7 +137,11 @@ fn as_json(result: &AuditResult) -> Value {
 
 #[test]
 fn generated_reports_conform_to_the_schema() {
-    for (name, result) in [("passing", passing()), ("failing", failing()), ("hostile", hostile())] {
+    for (name, result) in [
+        ("passing", passing()),
+        ("failing", failing()),
+        ("hostile", hostile()),
+    ] {
         let errors = violations(&as_json(&result));
         assert!(errors.is_empty(), "{name}: {errors:#?}");
     }
@@ -119,18 +150,36 @@ fn generated_reports_conform_to_the_schema() {
 #[test]
 fn the_schema_rejects_what_the_contract_forbids() {
     let good = as_json(&failing());
-    let mutations: Vec<(&str, fn(&mut Value))> = vec![
+    type Mutation = (&'static str, fn(&mut Value));
+    let mutations: Vec<Mutation> = vec![
         ("unknown verdict", |v| v["verdict"] = json!("maybe")),
-        ("unknown category", |v| v["elections"][0]["checks"][0]["category"] = json!("vibes")),
-        ("unknown status", |v| v["elections"][0]["checks"][0]["status"] = json!("ok")),
-        ("missing electionId", |v| {
-            v["elections"][0].as_object_mut().unwrap().remove("electionId");
+        ("unknown category", |v| {
+            v["elections"][0]["checks"][0]["category"] = json!("vibes")
         }),
-        ("cell of three", |v| v["elections"][0]["checks"][0]["findings"][0]["location"]["cell"] = json!([0, 1, 2])),
-        ("numeric tally", |v| v["elections"][0]["tally"]["computed"][0][0] = json!(120)),
-        ("extra field", |v| v["elections"][0]["checks"][0]["findings"][0]["location"]["row"] = json!(1)),
-        ("negative count", |v| v["elections"][0]["votes"]["listed"] = json!(-1)),
-        ("wrong schema id", |v| v["schema"] = json!("vocaudit.report/2")),
+        ("unknown status", |v| {
+            v["elections"][0]["checks"][0]["status"] = json!("ok")
+        }),
+        ("missing electionId", |v| {
+            v["elections"][0]
+                .as_object_mut()
+                .unwrap()
+                .remove("electionId");
+        }),
+        ("cell of three", |v| {
+            v["elections"][0]["checks"][0]["findings"][0]["location"]["cell"] = json!([0, 1, 2])
+        }),
+        ("numeric tally", |v| {
+            v["elections"][0]["tally"]["computed"][0][0] = json!(120)
+        }),
+        ("extra field", |v| {
+            v["elections"][0]["checks"][0]["findings"][0]["location"]["row"] = json!(1)
+        }),
+        ("negative count", |v| {
+            v["elections"][0]["votes"]["listed"] = json!(-1)
+        }),
+        ("wrong schema id", |v| {
+            v["schema"] = json!("vocaudit.report/2")
+        }),
     ];
     for (what, mutate) in mutations {
         let mut bad = good.clone();
@@ -142,12 +191,25 @@ fn the_schema_rejects_what_the_contract_forbids() {
 #[test]
 fn schema_categories_are_exactly_the_thirteen() {
     let all = [
-        Category::Tally, Category::Ballot, Category::Census, Category::Weight, Category::Signature,
-        Category::Nullifier, Category::TxHash, Category::Keys, Category::Window, Category::Count,
-        Category::CrossSource, Category::ProcessId, Category::Bundle,
+        Category::Tally,
+        Category::Ballot,
+        Category::Census,
+        Category::Weight,
+        Category::Signature,
+        Category::Nullifier,
+        Category::TxHash,
+        Category::Keys,
+        Category::Window,
+        Category::Count,
+        Category::CrossSource,
+        Category::ProcessId,
+        Category::Bundle,
     ];
     let names: Vec<Value> = all.iter().map(|c| json!(c.as_str())).collect();
-    assert_eq!(schema()["$defs"]["check"]["properties"]["category"]["enum"], Value::Array(names));
+    assert_eq!(
+        schema()["$defs"]["check"]["properties"]["category"]["enum"],
+        Value::Array(names)
+    );
     for c in all {
         assert_eq!(serde_json::to_value(c).unwrap(), json!(c.as_str()));
     }
@@ -162,17 +224,36 @@ fn report_json_round_trips_with_keys_in_struct_order() {
     let text = std::fs::read_to_string(&path).unwrap();
     let back: AuditResult = serde_json::from_str(&text).unwrap();
     assert_eq!(back, result);
-    assert_eq!(text, to_json_pretty(&result).unwrap(), "same input, same bytes");
-    let top: Vec<usize> = ["\"schema\"", "\"tool\"", "\"generatedAt\"", "\"verdict\"", "\"source\"", "\"bundle\"", "\"checks\"", "\"elections\""]
-        .iter()
-        .map(|k| text.find(k).unwrap())
-        .collect();
-    assert!(top.windows(2).all(|w| w[0] < w[1]), "top-level keys out of order: {top:?}");
+    assert_eq!(
+        text,
+        to_json_pretty(&result).unwrap(),
+        "same input, same bytes"
+    );
+    let top: Vec<usize> = [
+        "\"schema\"",
+        "\"tool\"",
+        "\"generatedAt\"",
+        "\"verdict\"",
+        "\"source\"",
+        "\"bundle\"",
+        "\"checks\"",
+        "\"elections\"",
+    ]
+    .iter()
+    .map(|k| text.find(k).unwrap())
+    .collect();
+    assert!(
+        top.windows(2).all(|w| w[0] < w[1]),
+        "top-level keys out of order: {top:?}"
+    );
     assert!(text.starts_with("{\n  \"schema\": \"vocaudit.report/1\""));
     // The tampered run says so in the machine contract, with its location.
     let v: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["verdict"], "fail");
     let tally = &v["elections"][0]["checks"][0];
-    assert_eq!((tally["id"].as_str(), tally["status"].as_str()), (Some("V-TALLY-01"), Some("fail")));
+    assert_eq!(
+        (tally["id"].as_str(), tally["status"].as_str()),
+        (Some("V-TALLY-01"), Some("fail"))
+    );
     assert_eq!(tally["findings"][0]["location"]["cell"], json!([0, 1]));
 }

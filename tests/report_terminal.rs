@@ -16,7 +16,10 @@ fn passing_audit_lists_both_elections_with_results_and_counts() {
     assert!(text.contains("votes: 200 listed, 200 counted, 0 skipped, published voteCount 200"));
     assert!(text.contains("Alice Martín") && text.contains("Abstain"));
     assert!(text.contains("1. Approve the 2025 budget?"));
-    assert!(text.contains("checks: 8 passed, 0 failed, 1 warned, 1 skipped"), "{text}");
+    assert!(
+        text.contains("checks: 8 passed, 0 failed, 1 warned, 1 skipped"),
+        "{text}"
+    );
     assert!(!text.contains("Failing findings"));
     assert!(!text.contains('≠'));
 }
@@ -26,13 +29,32 @@ fn tampered_audit_shows_every_failing_location() {
     let text = render_terminal(&failing(), false);
     assert!(text.contains("verdict: FAIL"), "{text}");
     assert!(text.contains("Failing findings (6)"), "{text}");
-    for needle in [VOTE, TX, "[0][1]", "V-TALLY-01 (tally)", "V-COUNT-01 (count)", "V-KEYS-01 (keys)", "tx-hash", "nullifier", "signature"] {
+    for needle in [
+        VOTE,
+        TX,
+        "[0][1]",
+        "V-TALLY-01 (tally)",
+        "V-COUNT-01 (count)",
+        "V-KEYS-01 (keys)",
+        "tx-hash",
+        "nullifier",
+        "signature",
+    ] {
         assert!(text.contains(needle), "missing {needle}:\n{text}");
     }
     // The tampered cell is marked in the results table: computed 75, published 95.
-    let row = text.lines().find(|l| l.contains("│ No ")).expect("row for choice No");
-    assert!(row.contains("75") && row.contains("95") && row.contains('≠'), "{row}");
-    assert!(text.contains("checks: 2 passed, 6 failed, 1 warned, 1 skipped"), "{text}");
+    let row = text
+        .lines()
+        .find(|l| l.contains("│ No "))
+        .expect("row for choice No");
+    assert!(
+        row.contains("75") && row.contains("95") && row.contains('≠'),
+        "{row}"
+    );
+    assert!(
+        text.contains("checks: 2 passed, 6 failed, 1 warned, 1 skipped"),
+        "{text}"
+    );
 }
 
 #[test]

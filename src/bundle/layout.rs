@@ -180,7 +180,16 @@ mod tests {
 
     #[test]
     fn relative_paths_cannot_escape() {
-        for bad in ["", "/etc/passwd", "../x", "a/../b", "a//b", "./a", "a\\b", "a/"] {
+        for bad in [
+            "",
+            "/etc/passwd",
+            "../x",
+            "a/../b",
+            "a//b",
+            "./a",
+            "a\\b",
+            "a/",
+        ] {
             assert!(check_relative(bad).is_err(), "{bad:?} accepted");
         }
         for good in ["election.json", "census/dump.bin", "ipfs/bafy.json"] {
@@ -190,7 +199,11 @@ mod tests {
 
     #[test]
     fn reserved_names_are_refused_for_singletons() {
-        for bad in ["manifest.json", "streams/votes/000000.ndjson", "a.json.tmp-1-2"] {
+        for bad in [
+            "manifest.json",
+            "streams/votes/000000.ndjson",
+            "a.json.tmp-1-2",
+        ] {
             assert!(check_singleton(bad).is_err(), "{bad:?} accepted");
         }
         assert!(check_stream_name("vote-details_2").is_ok());

@@ -68,7 +68,9 @@ pub enum BundleError {
     BadManifest { path: PathBuf, reason: String },
     #[error("bundle format {found:?} is not supported (expected {FORMAT:?})")]
     UnsupportedFormat { found: String },
-    #[error("{dir}: the fetch did not finish (manifest has no fetchEnd); re-run fetch to resume it")]
+    #[error(
+        "{dir}: the fetch did not finish (manifest has no fetchEnd); re-run fetch to resume it"
+    )]
     Unfinished { dir: PathBuf },
     #[error("{dir}: bundle refused: {}", list_problems(problems))]
     Refused {

@@ -177,11 +177,13 @@ fn check_file(
     };
     let (actual, actual_size) = hash_reader(file).map_err(io_err(&path))?;
     let actual = hex::encode(actual);
-    Ok((actual != expected || actual_size != size).then(|| FileProblem::Modified {
-        path: rel.to_string(),
-        expected_sha256: expected.to_string(),
-        actual_sha256: actual,
-    }))
+    Ok(
+        (actual != expected || actual_size != size).then(|| FileProblem::Modified {
+            path: rel.to_string(),
+            expected_sha256: expected.to_string(),
+            actual_sha256: actual,
+        }),
+    )
 }
 
 /// sha256 and length of everything `r` yields, read in 64 KiB blocks.
@@ -247,7 +249,10 @@ impl Iterator for Records {
                 self.done = true;
                 match self.expected {
                     Some(n) if n != self.line => {
-                        let reason = format!("segment ends after {} records, manifest says {n}", self.line);
+                        let reason = format!(
+                            "segment ends after {} records, manifest says {n}",
+                            self.line
+                        );
                         self.bad(reason)
                     }
                     _ => None,

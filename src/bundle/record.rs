@@ -133,13 +133,21 @@ mod tests {
     fn compact_json_is_embedded_verbatim() {
         let body = br#"{"voteID":"ab","weight":"1","x":[1,2.50,"\u00e9"]}"#;
         let (line, rec) = roundtrip(body);
-        assert!(std::str::from_utf8(&line).unwrap().contains(r#""body":{"voteID""#));
+        assert!(std::str::from_utf8(&line)
+            .unwrap()
+            .contains(r#""body":{"voteID""#));
         assert_eq!(rec.body, body);
     }
 
     #[test]
     fn non_json_and_multiline_json_go_base64() {
-        for body in [&b"{\n  \"a\": 1\n}"[..], b" {}", b"\xff\x00binary", b"", b"{} {}"] {
+        for body in [
+            &b"{\n  \"a\": 1\n}"[..],
+            b" {}",
+            b"\xff\x00binary",
+            b"",
+            b"{} {}",
+        ] {
             let (line, rec) = roundtrip(body);
             assert!(std::str::from_utf8(&line).unwrap().contains("bodyBase64"));
             assert_eq!(rec.body, body);
@@ -149,7 +157,9 @@ mod tests {
     #[test]
     fn a_changed_body_fails_its_hash() {
         let (line, _) = roundtrip(br#"{"weight":"1"}"#);
-        let text = std::str::from_utf8(&line).unwrap().replace(r#""1""#, r#""2""#);
+        let text = std::str::from_utf8(&line)
+            .unwrap()
+            .replace(r#""1""#, r#""2""#);
         let err = decode_line(text.trim_end()).unwrap_err();
         assert!(err.contains("sha256"), "{err}");
     }

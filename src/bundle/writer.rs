@@ -235,11 +235,7 @@ impl BundleWriter {
         self.manifest.save(&self.dir)
     }
 
-    fn start_segment(
-        &self,
-        stream: &str,
-        now: DateTime<Utc>,
-    ) -> Result<OpenSegment, BundleError> {
+    fn start_segment(&self, stream: &str, now: DateTime<Utc>) -> Result<OpenSegment, BundleError> {
         let seq = self
             .manifest
             .segments

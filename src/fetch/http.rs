@@ -421,7 +421,10 @@ pub fn retry_delay(
 ) -> Duration {
     let exp = cfg
         .backoff_base
-        .saturating_mul(1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX))
+        .saturating_mul(
+            1u32.checked_shl(attempt.saturating_sub(1))
+                .unwrap_or(u32::MAX),
+        )
         .min(cfg.backoff_max);
     let half = exp / 2;
     let jitter = half.mul_f64(rng.gen::<f64>());
@@ -466,7 +469,12 @@ mod tests {
         assert_ne!(a, run(8), "the jitter depends on the seed");
         for (i, d) in a.iter().enumerate() {
             let exp = Duration::from_millis(100 * (1 << i)).min(Duration::from_millis(1000));
-            assert!(*d >= exp / 2 && *d <= exp, "retry {}: {d:?} not in [{:?}, {exp:?}]", i + 1, exp / 2);
+            assert!(
+                *d >= exp / 2 && *d <= exp,
+                "retry {}: {d:?} not in [{:?}, {exp:?}]",
+                i + 1,
+                exp / 2
+            );
         }
     }
 
@@ -508,14 +516,32 @@ mod tests {
             Attempt::Retry(f, _) => panic!("retried: {f}"),
         };
         let page = r#"{"error":"page not found","code":4057}"#;
-        assert!(matches!(done(classify(resp(404, page), None)), Outcome::PastLastPage(_)));
+        assert!(matches!(
+            done(classify(resp(404, page), None)),
+            Outcome::PastLastPage(_)
+        ));
         let vote = r#"{"error":"vote not found","code":4024}"#;
-        assert!(matches!(done(classify(resp(404, vote), None)), Outcome::NotFound(_)));
-        assert!(matches!(done(classify(resp(204, ""), None)), Outcome::NoContent(_)));
+        assert!(matches!(
+            done(classify(resp(404, vote), None)),
+            Outcome::NotFound(_)
+        ));
+        assert!(matches!(
+            done(classify(resp(204, ""), None)),
+            Outcome::NoContent(_)
+        ));
         let results = r#"{"error":"results not available","code":5024}"#;
-        assert!(matches!(done(classify(resp(500, results), None)), Outcome::Rejected(_)));
-        assert!(matches!(done(classify(resp(401, "{}"), None)), Outcome::Rejected(_)));
-        assert!(matches!(classify(resp(500, "oops"), None), Attempt::Retry(Failure::Status(500), _)));
+        assert!(matches!(
+            done(classify(resp(500, results), None)),
+            Outcome::Rejected(_)
+        ));
+        assert!(matches!(
+            done(classify(resp(401, "{}"), None)),
+            Outcome::Rejected(_)
+        ));
+        assert!(matches!(
+            classify(resp(500, "oops"), None),
+            Attempt::Retry(Failure::Status(500), _)
+        ));
         assert!(matches!(
             classify(resp(429, ""), Some(Duration::from_secs(3))),
             Attempt::Retry(Failure::Status(429), Some(d)) if d == Duration::from_secs(3)

@@ -63,9 +63,9 @@ impl Progress {
     /// Progress on stderr in `mode`; lines at most every 5 seconds.
     pub fn new(mode: ProgressMode) -> Progress {
         let kind = match mode {
-            ProgressMode::Bar => Kind::Bar(MultiProgress::with_draw_target(
-                ProgressDrawTarget::stderr(),
-            )),
+            ProgressMode::Bar => {
+                Kind::Bar(MultiProgress::with_draw_target(ProgressDrawTarget::stderr()))
+            }
             ProgressMode::Lines => Kind::Lines {
                 sink: Arc::new(Mutex::new(Box::new(std::io::stderr()))),
                 interval: Duration::from_secs(5),
@@ -152,9 +152,7 @@ impl Task {
         let done = self.inner.done.fetch_add(n, Ordering::Relaxed) + n;
         match &self.inner.display {
             Display::Bar(bar) => bar.inc(n),
-            Display::Lines {
-                interval, last, ..
-            } => {
+            Display::Lines { interval, last, .. } => {
                 let due = {
                     let mut last = last.lock().unwrap_or_else(|p| p.into_inner());
                     let due = last.elapsed() >= *interval;
@@ -253,7 +251,10 @@ mod tests {
         for _ in 0..1000 {
             t.inc(1);
         }
-        assert!(out.0.lock().unwrap().is_empty(), "no line before the interval");
+        assert!(
+            out.0.lock().unwrap().is_empty(),
+            "no line before the interval"
+        );
         assert_eq!(t.done(), 1000);
         let q = Progress::new(ProgressMode::Quiet).task("tx", Some(1));
         q.inc(1);

@@ -38,7 +38,8 @@ pub fn encode_evm_results_args(
     source_contract_address: &[u8],
     results: &[Vec<BigUint>],
 ) -> Result<Vec<u8>, AbiError> {
-    let mut out = Vec::with_capacity(WORD * (7 + results.iter().map(|r| r.len() + 2).sum::<usize>()));
+    let mut out =
+        Vec::with_capacity(WORD * (7 + results.iter().map(|r| r.len() + 2).sum::<usize>()));
     out.extend_from_slice(&right_aligned::<32>(election_id));
     out.extend_from_slice(&address_word(organization_id));
     out.extend_from_slice(&right_aligned::<32>(census_root));

@@ -366,7 +366,8 @@ impl BlindSignature {
         if x >= FIELD_PRIME || y >= FIELD_PRIME {
             return Err(CspUnverifiable::BlindCoordinateOutOfRange.into());
         }
-        let encoded = EncodedPoint::<Secp256k1>::from_affine_coordinates(&x.into(), &y.into(), false);
+        let encoded =
+            EncodedPoint::<Secp256k1>::from_affine_coordinates(&x.into(), &y.into(), false);
         let f = Option::<AffinePoint>::from(AffinePoint::from_encoded_point(&encoded))
             .ok_or(CspInvalid::BlindPointNotOnCurve)?;
         Ok(Self {
@@ -448,7 +449,11 @@ impl CspSigner {
         let point = (ProjectivePoint::GENERATOR * self.secret).to_affine();
         // A non-zero scalar never gives the identity, so this key always exists.
         let mut out = [0u8; 33];
-        out[0] = if bool::from(point.y_is_odd()) { 0x03 } else { 0x02 };
+        out[0] = if bool::from(point.y_is_odd()) {
+            0x03
+        } else {
+            0x02
+        };
         out[1..].copy_from_slice(&point.x());
         out
     }
@@ -469,7 +474,8 @@ impl CspSigner {
         vote_weight: Option<&[u8]>,
     ) -> Result<Vec<u8>, CspSignError> {
         let key = if proof_type.is_salted() {
-            let salt = salt(rule, process_id, vote_weight).map_err(|_| CspSignError::WeightTooLarge)?;
+            let salt =
+                salt(rule, process_id, vote_weight).map_err(|_| CspSignError::WeightTooLarge)?;
             let salted = self.secret + salt_scalar(&salt);
             if bool::from(salted.is_zero()) {
                 return Err(CspSignError::DegenerateSaltedKey);
@@ -480,8 +486,8 @@ impl CspSigner {
         };
         match proof_type {
             CaProofType::Ecdsa | CaProofType::EcdsaPidSalted => {
-                let signing = identity::signing_key(&key.to_bytes().into())
-                    .map_err(CspSignError::Signing)?;
+                let signing =
+                    identity::signing_key(&key.to_bytes().into()).map_err(CspSignError::Signing)?;
                 identity::sign_eip191(&signing, bundle_bytes)
                     .map(|sig| sig.to_vec())
                     .map_err(CspSignError::Signing)

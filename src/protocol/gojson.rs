@@ -42,7 +42,8 @@ pub enum GoJsonErrorKind {
     /// Go `SyntaxError` "invalid character … <context>".
     #[error("invalid character {} {context}", ShowByte(*.found))]
     InvalidCharacter { found: u8, context: &'static str },
-    /// Go `SyntaxError` "unexpected end of JSON input".
+    /// Go `SyntaxError` "unexpected end of JSON input" (for an input cut inside a number or
+    /// literal Go words it "invalid character ' ' …"; the offset, the input length, is the same).
     #[error("unexpected end of JSON input")]
     UnexpectedEnd,
     /// Go `SyntaxError` "exceeded max depth".

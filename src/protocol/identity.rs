@@ -63,11 +63,7 @@ pub enum PublicKeyError {
 /// `keccak256("\x19Ethereum Signed Message:\n" ‖ decimal(len(message)) ‖ message)`.
 pub fn eip191_hash(message: &[u8]) -> Hash32 {
     let len = message.len().to_string();
-    keccak256(&[
-        b"\x19Ethereum Signed Message:\n",
-        len.as_bytes(),
-        message,
-    ])
+    keccak256(&[b"\x19Ethereum Signed Message:\n", len.as_bytes(), message])
 }
 
 /// A parsed 65-byte `r ‖ s ‖ v` signature, ready for recovery.

@@ -173,6 +173,9 @@ mod tests {
         let last = sealed.len() - 1;
         sealed[last] ^= 1;
         assert_eq!(open(&a, &sealed), Err(SealedBoxError::OpenFailed));
-        assert_eq!(open(&a, &[0u8; 47]), Err(SealedBoxError::TooShort { len: 47 }));
+        assert_eq!(
+            open(&a, &[0u8; 47]),
+            Err(SealedBoxError::TooShort { len: 47 })
+        );
     }
 }

@@ -94,9 +94,7 @@ fn question_charts(election: &ElectionAudit) -> Result<Vec<BarChart>, ReportErro
     for q in 0..questions {
         let c_row = computed.and_then(|m| m.get(q)).map(Vec::as_slice);
         let p_row = published.and_then(|m| m.get(q)).map(Vec::as_slice);
-        let values = c_row
-            .map_or(0, <[_]>::len)
-            .max(p_row.map_or(0, <[_]>::len));
+        let values = c_row.map_or(0, <[_]>::len).max(p_row.map_or(0, <[_]>::len));
         let number = |row: Option<&[String]>, v: usize| -> Result<Option<f64>, ReportError> {
             match row.and_then(|r| r.get(v)) {
                 None => Ok(None),
@@ -113,9 +111,9 @@ fn question_charts(election: &ElectionAudit) -> Result<Vec<BarChart>, ReportErro
         let mut chart = BarChart {
             title: format!("Q{}: {}", q + 1, question_title(election, q)),
             y_desc: if c_row.is_some() {
-                "computed"
+                "votes (computed)"
             } else {
-                "published"
+                "votes (published)"
             },
             labels: Vec::with_capacity(values),
             bars: Vec::with_capacity(values),
@@ -140,7 +138,9 @@ fn question_charts(election: &ElectionAudit) -> Result<Vec<BarChart>, ReportErro
             chart.labels.push(choice_title(election, q, v));
             chart.bars.push((bar.unwrap_or(0.0), differs));
             chart.markers.push(marker);
-            let shown = bar_source.and_then(|r| r.get(v)).map_or("—", String::as_str);
+            let shown = bar_source
+                .and_then(|r| r.get(v))
+                .map_or("—", String::as_str);
             chart.bar_text.push(match p_row.and_then(|r| r.get(v)) {
                 Some(published) if differs => format!("{shown} (published {published})"),
                 None if differs => format!("{shown} (not published)"),
@@ -167,7 +167,11 @@ fn participation_chart(election: &ElectionAudit) -> BarChart {
 /// `MM-DD HH:MM` of an RFC 3339 bucket start; the raw text when it does not parse.
 fn bucket_label(start: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(start)
-        .map(|t| t.with_timezone(&chrono::Utc).format("%m-%d %H:%M").to_string())
+        .map(|t| {
+            t.with_timezone(&chrono::Utc)
+                .format("%m-%d %H:%M")
+                .to_string()
+        })
         .unwrap_or_else(|_| start.to_string())
 }
 
@@ -274,7 +278,11 @@ fn draw<DB: DrawingBackend>(
         .x_labels(0)
         .y_max_light_lines(1)
         .y_desc(chart.y_desc)
-        .y_labels(if y_integers { y_max.ceil() as usize + 1 } else { 8 })
+        .y_labels(if y_integers {
+            y_max.ceil() as usize + 1
+        } else {
+            8
+        })
         .y_label_formatter(&|y| {
             if *y >= 1e15 {
                 format!("{y:.2e}")
@@ -288,11 +296,19 @@ fn draw<DB: DrawingBackend>(
 
     // Column labels under the axis, centred on their bars (the mesh's own labels would sit on
     // round numbers, not on columns).
-    let label_style = TextStyle::from((FONT_FAMILY, 14).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
-    ctx.draw_series(chart.labels.iter().enumerate().step_by(step).map(|(i, label)| {
-        EmptyElement::at((i as f64 + 0.5, 0.0))
-            + Text::new(shorten(label, label_chars), (0, 8), label_style.clone())
-    }))?;
+    let label_style =
+        TextStyle::from((FONT_FAMILY, 14).into_font()).pos(Pos::new(HPos::Center, VPos::Top));
+    ctx.draw_series(
+        chart
+            .labels
+            .iter()
+            .enumerate()
+            .step_by(step)
+            .map(|(i, label)| {
+                EmptyElement::at((i as f64 + 0.5, 0.0))
+                    + Text::new(shorten(label, label_chars), (0, 8), label_style.clone())
+            }),
+    )?;
 
     let bar = |(i, (value, _)): (usize, &(f64, bool)), color: RGBColor| {
         Rectangle::new(

@@ -121,7 +121,8 @@ pub fn keygen(dir: &Path) -> Result<KeyFiles, ReportError> {
     if let Some(kdf) = sk_bytes.get_mut(KDF_ALG_OFFSET..KDF_ALG_OFFSET + 2) {
         kdf.copy_from_slice(&[0, 0]);
     }
-    let sk = SecretKey::from_bytes(&sk_bytes).map_err(minisign_err("encoding", &files.secret_key))?;
+    let sk =
+        SecretKey::from_bytes(&sk_bytes).map_err(minisign_err("encoding", &files.secret_key))?;
     let sk_box = sk
         .to_box(Some("vocaudit secret key (unencrypted)"))
         .map_err(minisign_err("encoding", &files.secret_key))?;

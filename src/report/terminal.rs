@@ -72,16 +72,17 @@ pub fn render_terminal(result: &AuditResult, color: bool) -> String {
             )
         );
         let mut builder = Builder::default();
-        builder.push_record([
-            "check", "election", "vote id", "tx hash", "cell", "message", "expected", "actual",
-        ]);
+        builder.push_record(["check", "location", "message", "expected", "actual"]);
         for row in &failing {
+            // One line per locating field keeps the 64-hex ids readable without a huge table.
+            let mut location = vec![format!("election {}", row.election_id)];
+            location.extend(row.vote_id.as_ref().map(|v| format!("vote {v}")));
+            location.extend(row.tx_hash.as_ref().map(|t| format!("tx {t}")));
+            location.extend(row.cell.as_ref().map(|c| format!("cell {c}")));
+            location.extend(row.key_index.map(|k| format!("key index {k}")));
             builder.push_record([
                 format!("{} ({})", row.check_id, row.category),
-                row.election_id.clone(),
-                row.vote_id.clone().unwrap_or_default(),
-                row.tx_hash.clone().unwrap_or_default(),
-                row.cell.clone().unwrap_or_default(),
+                location.join("\n"),
                 row.message.clone(),
                 row.expected.clone().unwrap_or_default(),
                 row.actual.clone().unwrap_or_default(),
@@ -121,10 +122,7 @@ fn render_election(
     let _ = writeln!(
         out,
         "{}{}",
-        paint(
-            &format!("Election {}", election.election_id),
-            &Color::BOLD
-        ),
+        paint(&format!("Election {}", election.election_id), &Color::BOLD),
         title
     );
     let published = election
@@ -183,7 +181,10 @@ fn render_election(
 
     let c = CheckCounts::of(&election.checks);
     let failed = if c.fail > 0 {
-        paint(&format!("{} failed", c.fail), &(Color::FG_RED | Color::BOLD))
+        paint(
+            &format!("{} failed", c.fail),
+            &(Color::FG_RED | Color::BOLD),
+        )
     } else {
         "0 failed".to_string()
     };

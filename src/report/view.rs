@@ -125,16 +125,12 @@ pub(crate) struct FindingRow {
 /// findings gets one row carrying its own message, so no failure goes unlisted.
 pub(crate) fn finding_rows(result: &AuditResult, status: Status) -> Vec<FindingRow> {
     let mut rows = Vec::new();
-    let scoped = result
-        .checks
-        .iter()
-        .map(|c| (None, c))
-        .chain(
-            result
-                .elections
-                .iter()
-                .flat_map(|e| e.checks.iter().map(move |c| (Some(e), c))),
-        );
+    let scoped = result.checks.iter().map(|c| (None, c)).chain(
+        result
+            .elections
+            .iter()
+            .flat_map(|e| e.checks.iter().map(move |c| (Some(e), c))),
+    );
     for (election, check) in scoped.filter(|(_, c)| c.status == status) {
         let row = |f: Option<&Finding>| FindingRow {
             check_id: check.id.clone(),

@@ -62,16 +62,61 @@ fn election(id: &str, title: &str) -> ElectionAudit {
             })
             .collect(),
         checks: vec![
-            check("V-TALLY-01", Category::Tally, Status::Pass, "recomputed tally equals the published results"),
-            check("V-BALLOT-01", Category::Ballot, Status::Pass, "200 ballots decode"),
-            check("V-CENSUS-01", Category::Census, Status::Pass, "census root matches"),
-            check("V-SIG-01", Category::Signature, Status::Pass, "200 signatures recover to census keys"),
-            check("V-NULL-01", Category::Nullifier, Status::Pass, "nullifiers recompute"),
-            check("V-TX-01", Category::TxHash, Status::Pass, "tx hashes recompute"),
+            check(
+                "V-TALLY-01",
+                Category::Tally,
+                Status::Pass,
+                "recomputed tally equals the published results",
+            ),
+            check(
+                "V-BALLOT-01",
+                Category::Ballot,
+                Status::Pass,
+                "200 ballots decode",
+            ),
+            check(
+                "V-CENSUS-01",
+                Category::Census,
+                Status::Pass,
+                "census root matches",
+            ),
+            check(
+                "V-SIG-01",
+                Category::Signature,
+                Status::Pass,
+                "200 signatures recover to census keys",
+            ),
+            check(
+                "V-NULL-01",
+                Category::Nullifier,
+                Status::Pass,
+                "nullifiers recompute",
+            ),
+            check(
+                "V-TX-01",
+                Category::TxHash,
+                Status::Pass,
+                "tx hashes recompute",
+            ),
             check("V-KEYS-01", Category::Keys, Status::Pass, "keys match"),
-            check("V-COUNT-01", Category::Count, Status::Pass, "200 listed = voteCount 200"),
-            check("V-WINDOW-01", Category::Window, Status::Warn, "block times not available; cannot verify the window exactly"),
-            check("V-CROSS-01", Category::CrossSource, Status::Skip, "no SaaS source given"),
+            check(
+                "V-COUNT-01",
+                Category::Count,
+                Status::Pass,
+                "200 listed = voteCount 200",
+            ),
+            check(
+                "V-WINDOW-01",
+                Category::Window,
+                Status::Warn,
+                "block times not available; cannot verify the window exactly",
+            ),
+            check(
+                "V-CROSS-01",
+                Category::CrossSource,
+                Status::Skip,
+                "no SaaS source given",
+            ),
         ],
     }
 }
@@ -93,7 +138,12 @@ fn audit(verdict: Verdict, elections: Vec<ElectionAudit>) -> AuditResult {
             files: 412,
             fetched_at: "2025-03-02T09:58:12Z".into(),
         }),
-        checks: vec![check("V-BUNDLE-01", Category::Bundle, Status::Pass, "412 files match the manifest")],
+        checks: vec![check(
+            "V-BUNDLE-01",
+            Category::Bundle,
+            Status::Pass,
+            "412 files match the manifest",
+        )],
         elections,
     }
 }
@@ -102,7 +152,10 @@ fn audit(verdict: Verdict, elections: Vec<ElectionAudit>) -> AuditResult {
 pub fn passing() -> AuditResult {
     audit(
         Verdict::Pass,
-        vec![election(E1, "General assembly 2025"), election(E2, "Board election")],
+        vec![
+            election(E1, "General assembly 2025"),
+            election(E2, "Board election"),
+        ],
     )
 }
 
@@ -127,40 +180,66 @@ pub fn failing() -> AuditResult {
     };
     for c in e.checks.iter_mut() {
         match c.id.as_str() {
-            "V-TALLY-01" => fail(c, "published results differ from the recomputed tally in 1 cell", vec![Finding {
-                location: at(|l| l.cell = Some([0, 1])),
-                message: "published result differs from the recomputed tally".into(),
-                expected: Some("75".into()),
-                actual: Some("95".into()),
-            }]),
-            "V-SIG-01" => fail(c, "1 signature does not recover to a census key", vec![Finding {
-                location: at(|l| {
-                    l.vote_id = Some(VOTE.into());
-                    l.tx_hash = Some(TX.into());
-                }),
-                message: "signature recovers to an address not in the census".into(),
-                expected: Some("0x71c7656ec7ab88b098defb751b7401b5f6d8976f".into()),
-                actual: Some("0x0000000000000000000000000000000000000bad".into()),
-            }]),
-            "V-NULL-01" => fail(c, "1 nullifier does not recompute", vec![Finding {
-                location: at(|l| l.vote_id = Some(VOTE.into())),
-                message: "nullifier differs from keccak256(address ‖ processId)".into(),
-                expected: None,
-                actual: Some(VOTE.into()),
-            }]),
-            "V-TX-01" => fail(c, "1 tx hash does not recompute", vec![Finding {
-                location: at(|l| l.tx_hash = Some(TX.into())),
-                message: "sha256 of the signed tx differs from the hash the node lists".into(),
-                expected: Some("1111111111111111111111111111111111111111111111111111111111111111".into()),
-                actual: Some(TX.into()),
-            }]),
-            "V-KEYS-01" => fail(c, "1 published key does not match its commitment", vec![Finding {
-                location: at(|l| l.key_index = Some(3)),
-                message: "public key at index 3 does not match its private key".into(),
-                expected: None,
-                actual: None,
-            }]),
-            "V-COUNT-01" => fail(c, "the node lists 199 votes but reports voteCount 200", vec![]),
+            "V-TALLY-01" => fail(
+                c,
+                "published results differ from the recomputed tally in 1 cell",
+                vec![Finding {
+                    location: at(|l| l.cell = Some([0, 1])),
+                    message: "published result differs from the recomputed tally".into(),
+                    expected: Some("75".into()),
+                    actual: Some("95".into()),
+                }],
+            ),
+            "V-SIG-01" => fail(
+                c,
+                "1 signature does not recover to a census key",
+                vec![Finding {
+                    location: at(|l| {
+                        l.vote_id = Some(VOTE.into());
+                        l.tx_hash = Some(TX.into());
+                    }),
+                    message: "signature recovers to an address not in the census".into(),
+                    expected: Some("0x71c7656ec7ab88b098defb751b7401b5f6d8976f".into()),
+                    actual: Some("0x0000000000000000000000000000000000000bad".into()),
+                }],
+            ),
+            "V-NULL-01" => fail(
+                c,
+                "1 nullifier does not recompute",
+                vec![Finding {
+                    location: at(|l| l.vote_id = Some(VOTE.into())),
+                    message: "nullifier differs from keccak256(address ‖ processId)".into(),
+                    expected: None,
+                    actual: Some(VOTE.into()),
+                }],
+            ),
+            "V-TX-01" => fail(
+                c,
+                "1 tx hash does not recompute",
+                vec![Finding {
+                    location: at(|l| l.tx_hash = Some(TX.into())),
+                    message: "sha256 of the signed tx differs from the hash the node lists".into(),
+                    expected: Some(
+                        "1111111111111111111111111111111111111111111111111111111111111111".into(),
+                    ),
+                    actual: Some(TX.into()),
+                }],
+            ),
+            "V-KEYS-01" => fail(
+                c,
+                "1 published key does not match its commitment",
+                vec![Finding {
+                    location: at(|l| l.key_index = Some(3)),
+                    message: "public key at index 3 does not match its private key".into(),
+                    expected: None,
+                    actual: None,
+                }],
+            ),
+            "V-COUNT-01" => fail(
+                c,
+                "the node lists 199 votes but reports voteCount 200",
+                vec![],
+            ),
             _ => {}
         }
     }

@@ -295,12 +295,10 @@ impl CensusDump {
     /// Parses the JSON document.
     pub fn from_json(json: &[u8]) -> Result<Self, DumpError> {
         let wire: CensusDumpJson = serde_json::from_slice(json)?;
-        let root = wire.root_hash.ok_or(DumpError::MissingField {
-            field: "rootHash",
-        })?;
-        let data = wire
-            .data
-            .ok_or(DumpError::MissingField { field: "data" })?;
+        let root = wire
+            .root_hash
+            .ok_or(DumpError::MissingField { field: "rootHash" })?;
+        let data = wire.data.ok_or(DumpError::MissingField { field: "data" })?;
         let data = base64::engine::general_purpose::STANDARD
             .decode(data)
             .map_err(|e| DumpError::Base64 {

@@ -158,7 +158,9 @@ pub enum PackedError {
         actual: usize,
     },
     /// The sibling bytes after the bitmap are not a whole number of 32-byte hashes.
-    #[error("bad formatted siblings: {len} sibling bytes from byte {offset} is not a multiple of 32")]
+    #[error(
+        "bad formatted siblings: {len} sibling bytes from byte {offset} is not a multiple of 32"
+    )]
     SiblingBytes {
         /// Where the sibling bytes start.
         offset: usize,

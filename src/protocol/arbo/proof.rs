@@ -36,8 +36,8 @@ pub fn pack_siblings(siblings: &[Hash32]) -> Result<Vec<u8>, ArboError> {
 }
 
 /// Unpacks siblings as `UnpackSiblings` does, with the same rejections. Walking the bitmap stops
-/// as soon as every stored sibling is used, so trailing empty siblings are dropped; stored
-/// siblings the bitmap never reaches are ignored, as in Go.
+/// as soon as every stored sibling is used, so trailing empty siblings are dropped; when the
+/// bitmap runs out first, the remaining stored siblings are ignored, as in Go.
 pub fn unpack_siblings(packed: &[u8]) -> Result<Vec<Hash32>, ArboError> {
     let [f0, f1, l0, l1, rest @ ..] = packed else {
         return Err(PackedError::TooShort { len: packed.len() }.into());
@@ -151,8 +151,9 @@ pub fn check_non_existence(
 ) -> Result<bool, ArboError> {
     let siblings = unpack_siblings(packed)?;
     if found_key.is_empty() {
-        return Ok(found_value.is_empty()
-            && fold_siblings(kind, key, EMPTY_NODE, &siblings)? == *root);
+        return Ok(
+            found_value.is_empty() && fold_siblings(kind, key, EMPTY_NODE, &siblings)? == *root
+        );
     }
     if found_key == key || (0..siblings.len()).any(|i| key_bit(key, i) != key_bit(found_key, i)) {
         return Ok(false);
@@ -168,7 +169,10 @@ mod tests {
     #[test]
     fn single_leaf_proof_is_four_bytes() {
         assert_eq!(pack_siblings(&[]).unwrap(), vec![4, 0, 0, 0]);
-        assert_eq!(unpack_siblings(&[4, 0, 0, 0]).unwrap(), Vec::<Hash32>::new());
+        assert_eq!(
+            unpack_siblings(&[4, 0, 0, 0]).unwrap(),
+            Vec::<Hash32>::new()
+        );
     }
 
     #[test]
@@ -181,13 +185,16 @@ mod tests {
     }
 
     #[test]
-    fn stored_siblings_beyond_the_bitmap_are_ignored() {
-        // bitmap 0b01 with two stored siblings: Go only reads the first.
-        let mut packed = vec![68, 0, 1, 0, 0b01];
+    fn bitmap_walk_stops_only_when_stored_siblings_run_out() {
+        // bitmap 0b01 with two stored siblings: Go takes the first for bit 0, then pushes an
+        // empty sibling for each of bits 1..7 and never reaches the second stored one.
+        let mut packed = vec![0, 0, 1, 0, 0b01];
         packed.extend_from_slice(&[7u8; 32]);
         packed.extend_from_slice(&[9u8; 32]);
         packed[0] = packed.len() as u8;
-        assert_eq!(unpack_siblings(&packed).unwrap(), vec![[7u8; 32]]);
+        let mut expected = vec![EMPTY_NODE; 8];
+        expected[0] = [7u8; 32];
+        assert_eq!(unpack_siblings(&packed).unwrap(), expected);
     }
 
     #[test]

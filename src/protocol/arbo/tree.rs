@@ -74,7 +74,11 @@ impl<'a> LeafSet<'a> {
         }
         let path_len = max_levels.div_ceil(8);
         let mut raw_paths = vec![0u8; leaves.len() * path_len];
-        for (i, (key, value)) in leaves.iter().map(|(k, v)| (k.as_ref(), v.as_ref())).enumerate() {
+        for (i, (key, value)) in leaves
+            .iter()
+            .map(|(k, v)| (k.as_ref(), v.as_ref()))
+            .enumerate()
+        {
             check_key_len(key, max_levels)?;
             if key.len() > super::MAX_KEY_LEN || value.len() > super::MAX_VALUE_LEN {
                 return Err(ArboError::LeafTooLong {

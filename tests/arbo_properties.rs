@@ -1,0 +1,455 @@
+//! Properties of the arbo implementation (proptest, fixed seeds via the default config) and
+//! malformed-input handling: the root equals what incremental inserts build, whatever the order;
+//! every proof verifies and any flipped byte breaks it; packing and dumps round-trip; bad input
+//! gives typed errors, never a panic.
+
+use num_bigint::BigUint;
+use proptest::prelude::*;
+use proptest::test_runner::RngSeed;
+use std::collections::BTreeMap;
+use vocaudit::protocol::arbo::{
+    check_proof, decode_records, encode_records, pack_siblings, root, unpack_siblings,
+    value_to_weight, weight_to_value, ArboError, CensusDump, CensusTreeType, DumpError, HashKind,
+    LeafSet,
+};
+use vocaudit::protocol::hash::Hash32;
+
+/// An independent model of arbo's incremental `Add` (navigate.go `down` / `downVirtually`): a
+/// pointer tree where a new key that meets a leaf pushes both down until their paths differ.
+enum Node {
+    Empty,
+    Leaf(Vec<u8>, Vec<u8>),
+    Inner(Box<Node>, Box<Node>),
+}
+
+fn bit(key: &[u8], n: usize) -> bool {
+    key.get(n / 8).is_some_and(|b| (b >> (n % 8)) & 1 == 1)
+}
+
+fn add(node: Node, k: &[u8], v: &[u8], depth: usize, max_levels: usize) -> Option<Node> {
+    match node {
+        Node::Empty => Some(Node::Leaf(k.to_vec(), v.to_vec())),
+        Node::Leaf(ref k2, _) if k2 == k => None,
+        Node::Leaf(k2, v2) => push_down((k2, v2), (k.to_vec(), v.to_vec()), depth, max_levels),
+        Node::Inner(l, r) => {
+            if depth >= max_levels {
+                return None;
+            }
+            Some(if bit(k, depth) {
+                Node::Inner(l, Box::new(add(*r, k, v, depth + 1, max_levels)?))
+            } else {
+                Node::Inner(Box::new(add(*l, k, v, depth + 1, max_levels)?), r)
+            })
+        }
+    }
+}
+
+fn push_down(
+    old: (Vec<u8>, Vec<u8>),
+    new: (Vec<u8>, Vec<u8>),
+    depth: usize,
+    max_levels: usize,
+) -> Option<Node> {
+    if depth >= max_levels {
+        return None;
+    }
+    let (bo, bn) = (bit(&old.0, depth), bit(&new.0, depth));
+    if bo == bn {
+        let child = Box::new(push_down(old, new, depth + 1, max_levels)?);
+        let empty = Box::new(Node::Empty);
+        return Some(if bo {
+            Node::Inner(empty, child)
+        } else {
+            Node::Inner(child, empty)
+        });
+    }
+    let (o, n) = (
+        Box::new(Node::Leaf(old.0, old.1)),
+        Box::new(Node::Leaf(new.0, new.1)),
+    );
+    Some(if bo {
+        Node::Inner(n, o)
+    } else {
+        Node::Inner(o, n)
+    })
+}
+
+fn model_hash(kind: HashKind, node: &Node) -> Hash32 {
+    match node {
+        Node::Empty => [0u8; 32],
+        Node::Leaf(k, v) => kind.leaf(k, v).unwrap(),
+        Node::Inner(l, r) => kind
+            .node(&model_hash(kind, l), &model_hash(kind, r))
+            .unwrap(),
+    }
+}
+
+fn model_root(kind: HashKind, max_levels: usize, leaves: &[(Vec<u8>, Vec<u8>)]) -> Option<Hash32> {
+    let mut tree = Node::Empty;
+    for (k, v) in leaves {
+        tree = add(tree, k, v, 0, max_levels)?;
+    }
+    Some(model_hash(kind, &tree))
+}
+
+/// Distinct 4-byte keys (max_levels 32) with short values: keys are equal-length, so two
+/// distinct keys always separate within 32 levels.
+fn leaf_set(max: usize) -> impl Strategy<Value = Vec<(Vec<u8>, Vec<u8>)>> {
+    prop::collection::btree_map(
+        prop::array::uniform4(any::<u8>()),
+        prop::collection::vec(any::<u8>(), 0..8),
+        0..max,
+    )
+    .prop_map(|m: BTreeMap<[u8; 4], Vec<u8>>| m.into_iter().map(|(k, v)| (k.to_vec(), v)).collect())
+}
+
+fn kind() -> impl Strategy<Value = HashKind> {
+    prop_oneof![Just(HashKind::Blake2b), Just(HashKind::Sha256)]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig {
+        cases: 64,
+        rng_seed: RngSeed::Fixed(0xa7b0_a7b0),
+        ..ProptestConfig::default()
+    })]
+
+    #[test]
+    fn root_is_independent_of_order_and_equals_incremental_adds(
+        kind in kind(),
+        (leaves, shuffled) in leaf_set(40).prop_flat_map(|l| (Just(l.clone()), Just(l).prop_shuffle())),
+    ) {
+        let sorted_root = root(kind, 32, &leaves).unwrap();
+        prop_assert_eq!(root(kind, 32, &shuffled).unwrap(), sorted_root);
+        prop_assert_eq!(model_root(kind, 32, &shuffled), Some(sorted_root));
+    }
+
+    #[test]
+    fn short_keys_agree_with_the_model_including_collisions(
+        leaves in prop::collection::btree_map(
+            prop::collection::vec(any::<u8>(), 0..3), prop::collection::vec(any::<u8>(), 0..3), 0..12),
+        max_levels in 1usize..24,
+    ) {
+        // Keys of 0–2 bytes can share a padded path ("01" vs "0100") or exceed the length limit:
+        // whenever the model can build the tree, root() agrees; whenever it cannot, root() errs.
+        let leaves: Vec<(Vec<u8>, Vec<u8>)> = leaves.into_iter().collect();
+        let max_key = max_levels.div_ceil(8);
+        let ours = root(HashKind::Blake2b, max_levels, &leaves);
+        if leaves.iter().any(|(k, _)| k.len() > max_key) {
+            prop_assert!(
+                matches!(ours, Err(ArboError::KeyTooLong { .. })),
+                "expected KeyTooLong, got {:?}",
+                ours
+            );
+        } else {
+            match model_root(HashKind::Blake2b, max_levels, &leaves) {
+                Some(r) => prop_assert_eq!(ours, Ok(r)),
+                None => prop_assert!(
+                    matches!(ours, Err(ArboError::MaxVirtualLevel { .. })),
+                    "expected MaxVirtualLevel, got {:?}",
+                    ours
+                ),
+            }
+        }
+    }
+
+    #[test]
+    fn every_leaf_proof_verifies(kind in kind(), leaves in leaf_set(30)) {
+        let set = LeafSet::new(kind, 32, &leaves).unwrap();
+        let r = set.root().unwrap();
+        for (k, v) in &leaves {
+            let proof = set.proof(k).unwrap();
+            prop_assert!(proof.existence);
+            prop_assert_eq!(&proof.leaf_value, v);
+            prop_assert_eq!(check_proof(kind, k, v, &r, &proof.packed().unwrap()), Ok(true));
+        }
+    }
+
+    #[test]
+    fn flipped_bytes_break_the_proof(
+        leaves in leaf_set(20).prop_filter("non-empty", |l| !l.is_empty()),
+        pick in any::<prop::sample::Index>(),
+        pos in any::<prop::sample::Index>(),
+        mask in 1u8..=255,
+    ) {
+        let set = LeafSet::new(HashKind::Blake2b, 32, &leaves).unwrap();
+        let r = set.root().unwrap();
+        let (k, v) = pick.get(&leaves);
+        let packed = set.proof(k).unwrap().packed().unwrap();
+
+        let mut k2 = k.clone();
+        let i = pos.index(k2.len());
+        k2[i] ^= mask;
+        prop_assert_eq!(check_proof(HashKind::Blake2b, &k2, v, &r, &packed), Ok(false));
+
+        let mut r2 = r;
+        r2[pos.index(32)] ^= mask;
+        prop_assert_eq!(check_proof(HashKind::Blake2b, k, v, &r2, &packed), Ok(false));
+
+        if !v.is_empty() {
+            let mut v2 = v.clone();
+            v2[pos.index(v.len())] ^= mask;
+            prop_assert_eq!(check_proof(HashKind::Blake2b, k, &v2, &r, &packed), Ok(false));
+        }
+
+        let mut p2 = packed.clone();
+        let j = pos.index(p2.len());
+        p2[j] ^= mask;
+        // Go ignores bitmap bits past the last stored sibling, so a flip there still unpacks
+        // to the same siblings; any other flip must fail (Ok(false) or a typed error).
+        if let Ok(true) = check_proof(HashKind::Blake2b, k, v, &r, &p2) {
+            prop_assert_eq!(unpack_siblings(&p2).unwrap(), unpack_siblings(&packed).unwrap());
+        }
+    }
+
+    #[test]
+    fn pack_unpack_round_trip(
+        siblings in prop::collection::vec(
+            prop_oneof![Just([0u8; 32]), prop::array::uniform32(any::<u8>())], 0..300),
+    ) {
+        let packed = pack_siblings(&siblings).unwrap();
+        prop_assert_eq!(packed.len(), usize::from(u16::from_le_bytes([packed[0], packed[1]])));
+        // Unpacking drops trailing empty siblings, exactly as Go does.
+        let mut expected = siblings.clone();
+        while expected.last() == Some(&[0u8; 32]) {
+            expected.pop();
+        }
+        prop_assert_eq!(unpack_siblings(&packed).unwrap(), expected);
+    }
+
+    #[test]
+    fn unpack_and_decode_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+        let _ = unpack_siblings(&bytes);
+        let _ = decode_records(&bytes);
+        let _ = check_proof(HashKind::Blake2b, &bytes, &bytes, &[0u8; 32], &bytes);
+        let _ = CensusDump::from_json(&bytes);
+    }
+
+    #[test]
+    fn records_round_trip(leaves in leaf_set(30)) {
+        let encoded = encode_records(leaves.iter().map(|(k, v)| (k.as_slice(), v.as_slice()))).unwrap();
+        let decoded = decode_records(&encoded).unwrap();
+        let back: Vec<(Vec<u8>, Vec<u8>)> = decoded.iter().map(|(k, v)| (k.to_vec(), v.to_vec())).collect();
+        prop_assert_eq!(back, leaves);
+    }
+
+    #[test]
+    fn census_dump_round_trip(weights in prop::collection::btree_map(
+        prop::array::uniform20(any::<u8>()), any::<u128>(), 0..40)) {
+        let leaves: Vec<([u8; 20], [u8; 32])> = weights
+            .iter()
+            .map(|(address, w)| {
+                let key: [u8; 20] = CensusTreeType::Weighted.leaf_key(address).try_into().unwrap();
+                (key, weight_to_value(&BigUint::from(*w)).unwrap())
+            })
+            .collect();
+        let dump = CensusDump::build(CensusTreeType::Weighted, 160, &leaves).unwrap();
+        prop_assert_eq!(dump.root_hash, root(HashKind::Blake2b, 160, &leaves).unwrap());
+        let parsed = CensusDump::from_json(&dump.to_json().unwrap()).unwrap();
+        prop_assert_eq!(&parsed, &dump);
+        prop_assert_eq!(parsed.rebuild_root().unwrap(), dump.root_hash);
+        let bytes = parsed.records_bytes().unwrap();
+        let total: BigUint = decode_records(&bytes).unwrap().iter().map(|(_, v)| value_to_weight(v)).sum();
+        prop_assert_eq!(total, weights.values().map(|w| BigUint::from(*w)).sum::<BigUint>());
+    }
+
+    #[test]
+    fn truncated_records_report_the_offset(leaves in leaf_set(10).prop_filter("non-empty", |l| !l.is_empty()), cut in any::<prop::sample::Index>()) {
+        let encoded = encode_records(leaves.iter().map(|(k, v)| (k.as_slice(), v.as_slice()))).unwrap();
+        let boundaries: Vec<usize> = leaves.iter().scan(0, |o, (k, v)| { *o += 3 + k.len() + v.len(); Some(*o) }).collect();
+        let cut = cut.index(encoded.len());
+        let result = decode_records(&encoded[..cut]);
+        if cut == 0 || boundaries.contains(&cut) {
+            prop_assert!(result.is_ok());
+        } else {
+            match result {
+                Err(DumpError::Truncated { offset, available, needed, .. }) => {
+                    prop_assert!(offset <= cut);
+                    prop_assert_eq!(offset + available, cut);
+                    prop_assert!(needed > available);
+                }
+                other => prop_assert!(false, "expected Truncated, got {:?}", other),
+            }
+        }
+    }
+}
+
+fn w_dump_json(data: &[u8]) -> String {
+    use base64::Engine;
+    format!(
+        r#"{{"type":1,"rootHash":"53b35fdbf3ded1528ae5a6635514de5f5c9cb151cae8f62bb7fc67c1704a8487","data":"{}","maxLevels":160}}"#,
+        base64::engine::general_purpose::STANDARD.encode(data)
+    )
+}
+
+/// Leaves of vector W (arbo-blake2b.json): weighted census of addresses 0x11…11 … 0x55…55.
+fn w_leaves() -> Vec<([u8; 20], [u8; 32])> {
+    (1u8..=5)
+        .map(|i| {
+            let key: [u8; 20] = CensusTreeType::Weighted
+                .leaf_key(&[0x11 * i; 20])
+                .try_into()
+                .unwrap();
+            (
+                key,
+                weight_to_value(&BigUint::from(10u32 * u32::from(i))).unwrap(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn legacy_uncompressed_dump_rebuilds_root() {
+    let leaves = w_leaves();
+    let raw = encode_records(leaves.iter().map(|(k, v)| (&k[..], &v[..]))).unwrap();
+    let dump = CensusDump::from_json(w_dump_json(&raw).as_bytes()).unwrap();
+    assert_eq!(dump.records_bytes().unwrap(), raw);
+    assert_eq!(dump.rebuild_root().unwrap(), dump.root_hash);
+}
+
+#[test]
+fn built_dump_is_zstd_and_matches_vector_w() {
+    let dump = CensusDump::build(CensusTreeType::Weighted, 160, &w_leaves()).unwrap();
+    assert_eq!(&dump.data[..4], &[0x28, 0xb5, 0x2f, 0xfd]);
+    assert_eq!(
+        hex::encode(dump.root_hash),
+        "53b35fdbf3ded1528ae5a6635514de5f5c9cb151cae8f62bb7fc67c1704a8487"
+    );
+    let json: serde_json::Value = serde_json::from_slice(&dump.to_json().unwrap()).unwrap();
+    let keys: Vec<&str> = json
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    assert_eq!(keys.len(), 4, "{keys:?}");
+    assert_eq!(json["type"], 1);
+    assert_eq!(json["maxLevels"], 160);
+}
+
+#[test]
+fn truncated_zstd_is_a_typed_error() {
+    let dump = CensusDump::build(CensusTreeType::Weighted, 160, &w_leaves()).unwrap();
+    let cut = &dump.data[..dump.data.len() - 5];
+    let parsed = CensusDump::from_json(w_dump_json(cut).as_bytes()).unwrap();
+    assert!(matches!(
+        parsed.records_bytes(),
+        Err(DumpError::Zstd { .. })
+    ));
+    assert!(matches!(parsed.rebuild_root(), Err(DumpError::Zstd { .. })));
+}
+
+#[test]
+fn truncated_records_name_the_byte() {
+    let leaves = w_leaves();
+    let raw = encode_records(leaves.iter().map(|(k, v)| (&k[..], &v[..]))).unwrap();
+    // Two whole 55-byte records, then 10 bytes of the third (its header and 7 key bytes).
+    let err = decode_records(&raw[..120]).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            DumpError::Truncated {
+                record: 2,
+                offset: 113,
+                part: "key",
+                needed: 20,
+                available: 7
+            }
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("at byte 113"), "{err}");
+    let err = decode_records(&raw[..111]).unwrap_err();
+    assert!(matches!(
+        err,
+        DumpError::Truncated {
+            record: 2,
+            offset: 110,
+            part: "header",
+            ..
+        }
+    ));
+}
+
+#[test]
+fn malformed_census_dump_json() {
+    type IsExpected = fn(&DumpError) -> bool;
+    let cases: [(&str, IsExpected); 8] = [
+        ("not json", |e| matches!(e, DumpError::Json(_))),
+        (r#"{"type":1,"data":""}"#, |e| {
+            matches!(e, DumpError::MissingField { field: "rootHash" })
+        }),
+        (r#"{"type":1,"rootHash":"00"}"#, |e| {
+            matches!(e, DumpError::MissingField { field: "data" })
+        }),
+        (r#"{"type":1,"rootHash":"zz","data":""}"#, |e| {
+            matches!(e, DumpError::RootHash { .. })
+        }),
+        (r#"{"type":1,"rootHash":"abcd","data":""}"#, |e| {
+            matches!(e, DumpError::RootHash { .. })
+        }),
+        (
+            r#"{"type":1,"rootHash":"53b35fdbf3ded1528ae5a6635514de5f5c9cb151cae8f62bb7fc67c1704a8487","data":"!!"}"#,
+            |e| matches!(e, DumpError::Base64 { .. }),
+        ),
+        (
+            r#"{"type":1,"rootHash":"53b35fdbf3ded1528ae5a6635514de5f5c9cb151cae8f62bb7fc67c1704a8487","data":"","censusID":"xyz"}"#,
+            |e| matches!(e, DumpError::Hex(_)),
+        ),
+        (r#"{"type":"weighted","rootHash":"00","data":""}"#, |e| {
+            matches!(e, DumpError::Json(_))
+        }),
+    ];
+    for (json, is_expected) in cases {
+        let err = CensusDump::from_json(json.as_bytes()).unwrap_err();
+        assert!(is_expected(&err), "{json}: {err:?}");
+    }
+}
+
+#[test]
+fn dump_census_type_and_poseidon() {
+    let json = w_dump_json(&[]).replace(r#""type":1"#, r#""type":5"#);
+    let csp = CensusDump::from_json(json.as_bytes()).unwrap();
+    assert!(matches!(
+        csp.rebuild_root(),
+        Err(DumpError::UnknownCensusType { census_type: 5 })
+    ));
+    let json = w_dump_json(&[]).replace(r#""type":1"#, r#""type":2"#);
+    let zk = CensusDump::from_json(json.as_bytes()).unwrap();
+    assert!(matches!(
+        zk.rebuild_root(),
+        Err(DumpError::Arbo(ArboError::Unsupported {
+            hash: HashKind::Poseidon
+        }))
+    ));
+}
+
+#[test]
+fn bad_hex_and_wrong_lengths_in_proof_inputs() {
+    use vocaudit::protocol::hex_bytes::{decode, decode_array};
+    assert!(decode("censusProof", "4500zz").is_err());
+    assert!(decode_array::<32>("censusRoot", "53b3").is_err());
+    // A proof cut by one byte, or grown by one byte, no longer matches its fullLen.
+    let leaves = w_leaves();
+    let set = LeafSet::new(HashKind::Blake2b, 160, &leaves).unwrap();
+    let (k, v) = leaves[0];
+    let packed = set.proof(&k).unwrap().packed().unwrap();
+    let r = set.root().unwrap();
+    assert_eq!(
+        check_proof(HashKind::Blake2b, &k, &v, &r, &packed),
+        Ok(true)
+    );
+    assert!(check_proof(HashKind::Blake2b, &k, &v, &r, &packed[..packed.len() - 1]).is_err());
+    let mut longer = packed.clone();
+    longer.push(0);
+    assert!(check_proof(HashKind::Blake2b, &k, &v, &r, &longer).is_err());
+    // Sibling bytes that are not a multiple of 32, with a consistent fullLen.
+    let mut odd = packed[..packed.len() - 1].to_vec();
+    odd[0] -= 1;
+    assert!(matches!(
+        unpack_siblings(&odd),
+        Err(ArboError::Packed(
+            vocaudit::protocol::arbo::PackedError::SiblingBytes { .. }
+        ))
+    ));
+}
