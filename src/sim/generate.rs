@@ -123,7 +123,10 @@ pub enum CensusKind {
 pub enum Weights {
     One,
     /// Uniform in `min..=max`.
-    Range { min: u64, max: u64 },
+    Range {
+        min: u64,
+        max: u64,
+    },
 }
 
 /// One election to generate.
