@@ -385,3 +385,23 @@ fn each_tamper_breaks_exactly_its_category() {
     let mut world = clean.clone();
     assert!(apply_tamper(&mut world, "no-such-tamper").is_err());
 }
+
+/// Generation speed, for the report: `cargo test --release --test sim_generate -- --ignored`.
+#[test]
+#[ignore]
+fn generation_speed() {
+    for (name, votes) in [
+        ("saas-csp", 50_000),
+        ("weighted-encrypted", 100_000),
+        ("csp-ecdsa", 100_000),
+    ] {
+        let started = std::time::Instant::now();
+        let world = scenario(name, votes, 1).unwrap();
+        let n: usize = world.elections.values().map(|e| e.votes.len()).sum();
+        eprintln!(
+            "{name}: {n} signed votes in {:.2?} on {} threads",
+            started.elapsed(),
+            rayon::current_num_threads()
+        );
+    }
+}
