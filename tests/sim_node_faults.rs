@@ -66,7 +66,7 @@ fn split_head(response: &[u8]) -> (String, &[u8]) {
 }
 
 #[tokio::test]
-async fn latency_delays_only_its_route() {
+async fn latency_delays_its_route() {
     let server = start(&["chain-info:latency=300ms"]).await;
     let node = server.node_url();
     let started = Instant::now();

@@ -39,6 +39,7 @@
 //! [`BundleWriter::has`] then tells the crawler which URLs are already stored.
 
 mod layout;
+pub mod load;
 mod manifest;
 mod reader;
 mod record;

@@ -79,7 +79,8 @@ impl Trigger {
     fn fires(self, n: u64) -> bool {
         match self {
             Trigger::Always => true,
-            Trigger::Every(k) => n % k == 0,
+            // `every=0` never fires (the parser refuses it; a hand-built rule must not panic).
+            Trigger::Every(k) => n.checked_rem(k) == Some(0),
             Trigger::First(limit) => n <= limit,
             Trigger::After(limit) => n > limit,
         }

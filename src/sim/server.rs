@@ -1012,9 +1012,10 @@ fn deliver(reply: Reply, fault: Option<BodyFault>) -> Response {
             r
         }
         Some(BodyFault::Slow { chunk, interval }) => {
+            let chunk = chunk.max(1);
             let len = body.len();
             let pieces: Vec<Bytes> = (0..len)
-                .step_by(chunk.max(1))
+                .step_by(chunk)
                 .map(|start| body.slice(start..(start + chunk).min(len)))
                 .collect();
             let trickle = stream::unfold(

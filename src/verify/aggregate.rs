@@ -1,0 +1,126 @@
+//! The compact state the runner keeps over an election's vote stream: never the votes
+//! themselves, only what the conclusions need (the distinct nullifiers, the running tally, the
+//! vote times, counts). At a million votes this is tens of megabytes.
+
+use std::collections::HashSet;
+
+use crate::protocol::tally::Tally;
+use crate::verify::check::{Level, Remarks};
+use crate::verify::context::ElectionContext;
+use crate::verify::derive::{DerivedVote, Step};
+
+/// A nullifier as a fixed-size key: length and bytes (zk nullifiers may be 31 bytes).
+type NullifierKey = (u8, [u8; 32]);
+
+/// What the runner learned from the whole vote stream.
+#[derive(Debug)]
+pub struct Aggregate {
+    /// Votes yielded by the source (list rows, duplicates included).
+    pub listed: u64,
+    /// Distinct vote ids among them.
+    pub distinct: u64,
+    seen: HashSet<NullifierKey>,
+    /// Vote ids listed more than once (for V-COUNT-02).
+    pub duplicates: Remarks,
+    /// Block times (unix seconds) of the distinct votes, for participation buckets.
+    pub times: Vec<i64>,
+    /// Why the vote stream stopped early, if it did.
+    pub source_error: Option<String>,
+    /// Ballots added to the tally.
+    pub counted: u64,
+    /// Ballots the protocol skips (invalid content, undecryptable).
+    pub skipped: u64,
+    /// Ballots outside the node's safe range: the published tally may hold them in a way we
+    /// cannot reproduce, so tally differences become warnings.
+    pub manual_review: u64,
+    /// The running tally, or why it cannot be set up.
+    tally: Result<Tally, String>,
+    /// Votes whose ballot could not be determined, and the first reason why: the tally cannot
+    /// be recomputed then.
+    pub undetermined: u64,
+    first_undetermined: Option<String>,
+}
+
+impl Aggregate {
+    pub fn new(ctx: &ElectionContext) -> Self {
+        Aggregate {
+            listed: 0,
+            distinct: 0,
+            seen: HashSet::new(),
+            duplicates: Remarks::default(),
+            times: Vec::new(),
+            source_error: None,
+            counted: 0,
+            skipped: 0,
+            manual_review: 0,
+            tally: Tally::new(ctx.tally_params()).map_err(|e| e.to_string()),
+            undetermined: 0,
+            first_undetermined: None,
+        }
+    }
+
+    /// The recomputed tally as decimal strings, or why it cannot be recomputed.
+    pub fn computed_tally(&self) -> Result<Vec<Vec<String>>, String> {
+        if let Some(e) = &self.source_error {
+            return Err(format!("the vote stream stopped early: {e}"));
+        }
+        if self.undetermined > 0 {
+            return Err(format!(
+                "{} ballots could not be determined (first: {})",
+                self.undetermined,
+                self.first_undetermined.as_deref().unwrap_or("")
+            ));
+        }
+        self.tally
+            .as_ref()
+            .map(|t| t.results().to_decimal_strings())
+            .map_err(Clone::clone)
+    }
+
+    /// Records one vote; returns false when its vote id was already seen (the vote must then
+    /// not be counted twice).
+    pub fn record(&mut self, vote: &DerivedVote) -> bool {
+        self.listed += 1;
+        let first = match &vote.vote_id {
+            Step::Done(id) => {
+                let mut key = [0u8; 32];
+                let n = id.len().min(32);
+                key[..n].copy_from_slice(&id[..n]);
+                self.seen.insert((n as u8, key))
+            }
+            // An undecodable id cannot be compared; other checks report it.
+            _ => true,
+        };
+        if !first {
+            self.duplicates.add(
+                Level::Fail,
+                vote.location.clone(),
+                "vote id listed more than once",
+                Some("listed once".into()),
+                Some("listed again".into()),
+            );
+            return false;
+        }
+        self.distinct += 1;
+        if let Step::Done(t) = vote.time {
+            self.times.push(t);
+        }
+        match (&vote.ballot, &vote.stored_weight) {
+            (Step::Done(b), Step::Done(weight)) if b.counted.is_ok() => {
+                self.counted += 1;
+                if let Ok(t) = &mut self.tally {
+                    t.add(&b.values, weight);
+                }
+            }
+            (Step::Done(b), _) if b.out_of_safe_range => self.manual_review += 1,
+            (Step::Done(_), _) => self.skipped += 1,
+            (other, _) => {
+                self.undetermined += 1;
+                if self.first_undetermined.is_none() {
+                    self.first_undetermined = other.why_not().map(str::to_string);
+                }
+            }
+        }
+        true
+    }
+}

@@ -1,0 +1,281 @@
+//! Per-election facts decoded once before the votes stream by: the election id, the voting
+//! window, the census (root, dump or CSP key), the revealed keys and the SaaS question that
+//! names the election. Every decoding problem is kept as a reason, never a panic, so checks can
+//! say exactly why they could not run.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{DateTime, Utc};
+
+use crate::api::node::{Election, ElectionKeys, Scrutiny};
+use crate::api::saas;
+use crate::protocol::arbo::dump::{decode_records, CensusDump};
+use crate::protocol::hash::Hash32;
+use crate::protocol::hex_bytes;
+use crate::protocol::tally::TallyParams;
+use crate::verify::evidence::{ElectionEvidence, Gap, SaasEvidence, VoteSource};
+use crate::verify::result::Location;
+
+/// Everything about one election except its votes.
+pub struct ElectionContext {
+    pub election: Election,
+    /// Lowercase hex of the election id, as locations carry it.
+    pub id_hex: String,
+    /// The decoded election id, or why it could not be decoded.
+    pub id: Result<Hash32, String>,
+    pub keys: Option<ElectionKeys>,
+    pub scrutiny: Option<Scrutiny>,
+    pub votes_count: Option<u64>,
+    pub list_total: Option<u64>,
+    pub gaps: Vec<Gap>,
+    /// `startDate`, the exact start of the voting window.
+    pub start: Result<DateTime<Utc>, String>,
+    /// `endDate`: the scheduled end, or later (manual end, results block; vochain-api.md §1.3).
+    pub end: Result<DateTime<Utc>, String>,
+    /// The SaaS question whose `upstreamId` is this election, with its results row.
+    pub saas: Option<SaasQuestion>,
+    /// The revealed private keys that decode, by key index.
+    pub revealed: BTreeMap<u32, [u8; 32]>,
+    /// `census.censusRoot` decoded, for arbo censuses (32 bytes).
+    pub census_root: Result<Hash32, String>,
+    /// The census dump at `censusURL`, parsed (`None` when none was fetched).
+    pub dump: Option<Result<DumpFacts, String>>,
+}
+
+/// What the census dump holds: the root it claims, the root its leaves rebuild, and the leaves.
+pub struct DumpFacts {
+    pub claimed_root: Hash32,
+    pub rebuilt_root: Result<Hash32, String>,
+    /// Leaf key → value, to find each voter's leaf.
+    pub leaves: HashMap<Vec<u8>, Vec<u8>>,
+}
+
+impl DumpFacts {
+    /// Parses a `CensusDump` JSON object and rebuilds its root (vocdoni-node:tree/arbo `ImportDump`).
+    pub fn parse(raw: &[u8]) -> Result<DumpFacts, String> {
+        let dump = CensusDump::from_json(raw).map_err(|e| format!("census dump: {e}"))?;
+        let records = dump
+            .records_bytes()
+            .map_err(|e| format!("census dump records: {e}"))?;
+        let leaves = decode_records(&records)
+            .map_err(|e| format!("census dump records: {e}"))?
+            .into_iter()
+            .map(|(k, v)| (k.to_vec(), v.to_vec()))
+            .collect();
+        Ok(DumpFacts {
+            claimed_root: dump.root_hash,
+            rebuilt_root: dump.rebuild_root().map_err(|e| e.to_string()),
+            leaves,
+        })
+    }
+}
+
+/// How the election's census proves a voter's right to vote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CensusKind {
+    /// An arbo Merkle tree (`OFF_CHAIN_TREE`, `OFF_CHAIN_TREE_WEIGHTED`, signed votes).
+    Arbo,
+    /// A credential service provider's signature (`OFF_CHAIN_CA`, `OFF_CHAIN_CA_V2`).
+    Csp,
+    /// Anything vocaudit does not verify (zk, token, Farcaster censuses), by origin name.
+    Other(String),
+}
+
+impl std::fmt::Display for CensusKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CensusKind::Arbo => f.write_str("arbo census"),
+            CensusKind::Csp => f.write_str("CSP census"),
+            CensusKind::Other(o) => write!(f, "census origin {o:?}"),
+        }
+    }
+}
+
+/// The SaaS view of one election.
+#[derive(Debug, Clone)]
+pub struct SaasQuestion {
+    /// The SaaS process's `chainId` and `orgAddress`.
+    pub chain_id: String,
+    pub org_address: String,
+    pub question: Option<saas::Question>,
+    pub results: Option<saas::ResultsQuestion>,
+}
+
+impl ElectionContext {
+    /// Decodes the election-level facts; returns them with the election's vote stream.
+    pub fn new(
+        ev: ElectionEvidence,
+        saas: Option<&SaasEvidence>,
+    ) -> (ElectionContext, Box<dyn VoteSource>) {
+        let ElectionEvidence {
+            election,
+            keys,
+            scrutiny,
+            votes_count,
+            list_total,
+            census_dump,
+            gaps,
+            votes,
+        } = ev;
+        let id_hex = normal_hex(&election.election_id);
+        let revealed = keys
+            .iter()
+            .flat_map(|k| &k.private_keys)
+            .filter_map(|k| {
+                hex_bytes::decode_array::<32>("privateKeys", &k.key)
+                    .ok()
+                    .map(|key| (k.index, key))
+            })
+            .collect();
+        let census_root =
+            hex_bytes::decode_array::<32>("census.censusRoot", &election.census.census_root)
+                .map_err(|e| e.to_string());
+        let dump = census_dump.as_ref().map(|d| {
+            d.as_ref()
+                .map_err(Clone::clone)
+                .and_then(|raw| DumpFacts::parse(raw))
+        });
+        let ctx = ElectionContext {
+            revealed,
+            census_root,
+            dump,
+            id: decode_election_id(&id_hex),
+            start: parse_time("startDate", &election.start_date),
+            end: parse_time("endDate", &election.end_date),
+            saas: saas.and_then(|s| saas_question(s, &id_hex)),
+            id_hex,
+            keys,
+            scrutiny,
+            votes_count,
+            list_total,
+            gaps,
+            election,
+        };
+        (ctx, votes)
+    }
+
+    /// A location naming only this election.
+    pub fn at(&self) -> Location {
+        Location::election(&self.id_hex)
+    }
+
+    /// The kind of census proof votes must carry (vocdoni-node:vochain/transaction/proof.go).
+    pub fn census_kind(&self) -> CensusKind {
+        let origin = self.election.census.census_origin.as_str();
+        match origin {
+            "OFF_CHAIN_TREE" | "OFF_CHAIN_TREE_WEIGHTED" if !self.election.vote_mode.anonymous => {
+                CensusKind::Arbo
+            }
+            "OFF_CHAIN_CA" | "OFF_CHAIN_CA_V2" => CensusKind::Csp,
+            _ if self.election.vote_mode.anonymous => {
+                CensusKind::Other(format!("{origin} (anonymous)"))
+            }
+            _ => CensusKind::Other(origin.to_string()),
+        }
+    }
+
+    /// The tally parameters of `tallyMode` and `voteMode`.
+    pub fn tally_params(&self) -> TallyParams {
+        let (t, v) = (&self.election.tally_mode, &self.election.vote_mode);
+        TallyParams {
+            max_count: t.max_count,
+            max_value: t.max_value,
+            max_total_cost: t.max_total_cost,
+            cost_exponent: t.cost_exponent,
+            max_vote_overwrites: t.max_vote_overwrites,
+            unique_values: v.unique_values,
+            cost_from_weight: v.cost_from_weight,
+        }
+    }
+
+    /// The revealed private key of slot `index`, if it was revealed and decodes.
+    pub fn private_key(&self, index: u32) -> Option<&[u8; 32]> {
+        self.revealed.get(&index)
+    }
+
+    /// Whether the election's votes are encrypted (`voteMode.encryptedVotes`).
+    pub fn encrypted(&self) -> bool {
+        self.election.vote_mode.encrypted_votes
+    }
+}
+
+/// The SaaS question naming this election, with its results row.
+pub fn saas_question(s: &SaasEvidence, id_hex: &str) -> Option<SaasQuestion> {
+    let question = s
+        .process
+        .as_ref()
+        .and_then(|p| {
+            p.questions
+                .iter()
+                .find(|q| normal_hex(&q.upstream_id) == id_hex)
+        })
+        .cloned();
+    let results = s
+        .results
+        .as_ref()
+        .and_then(|r| {
+            r.questions
+                .iter()
+                .find(|q| normal_hex(&q.upstream_id) == id_hex)
+        })
+        .cloned();
+    if question.is_none() && results.is_none() {
+        return None;
+    }
+    Some(SaasQuestion {
+        chain_id: s
+            .process
+            .as_ref()
+            .map(|p| p.chain_id.clone())
+            .unwrap_or_default(),
+        org_address: s
+            .process
+            .as_ref()
+            .map(|p| p.org_address.clone())
+            .unwrap_or_default(),
+        question,
+        results,
+    })
+}
+
+/// Parses an RFC 3339 time as the node writes it (nanoseconds and zone offsets allowed).
+pub fn parse_time(field: &str, s: &str) -> Result<DateTime<Utc>, String> {
+    if s.is_empty() {
+        return Err(format!("{field} is empty"));
+    }
+    DateTime::parse_from_rfc3339(s)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("{field} {s:?} is not an RFC 3339 time: {e}"))
+}
+
+/// Decodes the election id from its hex form.
+pub fn decode_election_id(hex: &str) -> Result<Hash32, String> {
+    hex_bytes::decode_array::<32>("electionId", hex).map_err(|e| e.to_string())
+}
+
+/// Lowercase hex without `0x`, the form locations carry.
+pub fn normal_hex(s: &str) -> String {
+    s.strip_prefix("0x")
+        .or_else(|| s.strip_prefix("0X"))
+        .unwrap_or(s)
+        .to_ascii_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_and_ids() {
+        let t = parse_time("startDate", "2024-05-01T10:00:00.5+02:00").unwrap();
+        assert_eq!(t.to_rfc3339(), "2024-05-01T08:00:00.500+00:00");
+        assert!(parse_time("endDate", "").unwrap_err().contains("empty"));
+        assert!(parse_time("endDate", "yesterday")
+            .unwrap_err()
+            .contains("not an RFC 3339"));
+        assert!(decode_election_id("abcd")
+            .unwrap_err()
+            .contains("expected 32 bytes"));
+        assert_eq!(normal_hex("0xABcd"), "abcd");
+    }
+}

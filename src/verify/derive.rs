@@ -1,0 +1,615 @@
+//! The per-vote derivation stage, computed once per vote and shared by every check.
+//!
+//! In the node's order of acceptance (vocdoni-node:vochain/transaction/vote_tx.go) it decodes the
+//! transaction JSON, finds the byte encoding whose sha256 is the published txHash, recovers the
+//! signer over the vote template with the election's chain id, derives the nullifier, checks the
+//! census proof and the weight it grants, decrypts the package and decodes and validates the
+//! ballot (vochain/results). Each step records its result or the reason it could not run, so a
+//! check reads the step instead of recomputing it.
+
+use num_bigint::BigUint;
+
+use crate::api::node::{TransactionResponse, VoteDetail};
+use crate::protocol::arbo::dump::{value_to_weight, weighted_census_key};
+use crate::protocol::arbo::proof::check_proof;
+use crate::protocol::arbo::HashKind;
+use crate::protocol::ballot::{check_package, BallotVerdict};
+use crate::protocol::csp::{verify_ca_proof, CaProof, CaProofType, CspOutcome, SaltRule};
+use crate::protocol::hash::{Address, Hash32};
+use crate::protocol::hex_bytes;
+use crate::protocol::identity;
+use crate::protocol::proto::{
+    CensusOrigin, ProofArbo, ProofCa, ProofPayload, ProtoEnum, Tx, TxPayload, VoteEnvelope,
+};
+use crate::protocol::sealed_box::{open_layers, LayeredOpenError};
+use crate::protocol::tx::{decode_tx_json, reproduce_tx_bytes, ClientEncoding, Reproduction};
+use crate::verify::context::{normal_hex, parse_time, CensusKind, ElectionContext};
+use crate::verify::evidence::VoteEvidence;
+use crate::verify::result::Location;
+
+/// The outcome of one derivation step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step<T> {
+    /// The step ran and produced this.
+    Done(T),
+    /// The step ran and the data contradicts the protocol: a discrepancy.
+    Bad(String),
+    /// The step could not reproduce the node's behaviour exactly: "cannot verify".
+    Unverifiable(String),
+    /// The step did not run: not applicable, or a prerequisite is missing (the reason says which).
+    NotRun(String),
+}
+
+impl DerivedVote {
+    pub fn key_indexes(&self) -> &[u32] {
+        &self.key_indexes
+    }
+}
+
+impl<T> Step<T> {
+    /// The same outcome for a step that depends on this one and could not run without it.
+    pub fn relay<U>(&self) -> Step<U> {
+        match self {
+            Step::Done(_) => Step::NotRun("prerequisite produced no value".into()),
+            Step::Bad(m) => Step::Bad(m.clone()),
+            Step::Unverifiable(m) => Step::Unverifiable(m.clone()),
+            Step::NotRun(m) => Step::NotRun(m.clone()),
+        }
+    }
+
+    pub fn done(&self) -> Option<&T> {
+        match self {
+            Step::Done(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The reason a step that did not produce a value gives, for the steps that depend on it.
+    pub fn why_not(&self) -> Option<&str> {
+        match self {
+            Step::Done(_) => None,
+            Step::Bad(m) | Step::Unverifiable(m) | Step::NotRun(m) => Some(m),
+        }
+    }
+}
+
+/// The package the node served in `/votes/{id}`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ServedPackage {
+    /// A JSON package (plaintext, or decrypted by the node with the revealed keys).
+    Json(serde_json::Value),
+    /// `{"encrypted": "<base64>"}`: the node could not decrypt it.
+    Encrypted(String),
+}
+
+/// A vote's ballot as the tally sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ballot {
+    /// The decoded values (Go `int`).
+    pub values: Vec<i64>,
+    /// Whether the node counts it; otherwise why it skips it (the node's own reason).
+    pub counted: Result<(), String>,
+    /// Values outside `[0, 2^32)`: the node's behaviour is undefined there (vochain-api.md §2.8).
+    pub out_of_safe_range: bool,
+}
+
+/// Everything derived from one listed vote.
+#[derive(Debug, Clone)]
+pub struct DerivedVote {
+    /// Election, vote id and tx hash, for every finding about this vote.
+    pub location: Location,
+    /// The decoded vote id (nullifier).
+    pub vote_id: Step<Vec<u8>>,
+    /// The published voter address (`voterID`), if any.
+    pub voter: Step<Address>,
+    /// Block time of the (last) envelope, unix seconds.
+    pub time: Step<i64>,
+    pub overwrite_count: Option<u32>,
+    /// Problems the loader met reading this vote.
+    pub evidence_errors: Vec<String>,
+    /// The weight the node stored (`/votes/{id}.weight`).
+    pub stored_weight: Step<BigUint>,
+    pub served_package: Step<ServedPackage>,
+    /// The key indexes the vote was encrypted with: the envelope's, else the node's
+    /// `encryptionKeys`.
+    pub key_indexes: Vec<u32>,
+    /// The envelope's processId equals the election.
+    pub envelope_election: Step<()>,
+    /// The transaction bytes whose sha256 equals txHash, and which client encoding matched.
+    pub tx_bytes: Step<MatchedTx>,
+    /// The signer recovered over the vote template.
+    pub signer: Step<Address>,
+    /// keccak256(signer ‖ electionId).
+    pub nullifier: Step<Hash32>,
+    /// The census proof verified; the weight it grants.
+    pub census: Step<CensusGrant>,
+    /// The package from the transaction, decrypted when encrypted.
+    pub package: Step<Package>,
+    pub ballot: Step<Ballot>,
+}
+
+/// The package of a vote's transaction as the tally sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Package {
+    /// The plaintext package bytes.
+    Plain(Vec<u8>),
+    /// Encrypted and, by the protocol's rules, undecryptable (a key index out of range, a layer
+    /// that does not open): the node skips the ballot.
+    Undecryptable(String),
+}
+
+/// The transaction bytes as the client signed them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MatchedTx {
+    /// `SignedTx.tx` exactly as broadcast.
+    pub tx: Vec<u8>,
+    /// Which known encoding reproduced txHash.
+    pub encoding: &'static str,
+}
+
+/// What a verified census proof grants.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CensusGrant {
+    pub weight: BigUint,
+    pub proof: ProofKind,
+}
+
+/// Which census proof a vote carried, with what only that kind tells.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProofKind {
+    /// An arbo Merkle proof; whether its leaf is in the census dump (`None`: no dump).
+    Arbo { in_dump: Option<bool> },
+    /// A CSP signature; `legacy_salt` when salted with processId[:20] only, which binds the
+    /// organisation and not the election (vocdoni-node#1424).
+    Csp { legacy_salt: bool },
+}
+
+/// Runs every derivation step for one vote.
+pub fn derive(ctx: &ElectionContext, ev: VoteEvidence) -> DerivedVote {
+    let VoteEvidence {
+        row,
+        detail,
+        tx,
+        errors,
+    } = ev;
+    let vote_id_hex = detail
+        .as_ref()
+        .map(|d| d.vote_id.as_str())
+        .or(row.as_ref().map(|r| r.vote_id.as_str()))
+        .map(normal_hex);
+    let tx_hash_hex = detail
+        .as_ref()
+        .map(|d| d.tx_hash.as_str())
+        .filter(|h| !h.is_empty())
+        .or(row.as_ref().map(|r| r.tx_hash.as_str()))
+        .filter(|h| !h.is_empty())
+        .map(normal_hex);
+    let location = Location {
+        vote_id: vote_id_hex.clone(),
+        tx_hash: tx_hash_hex.clone(),
+        ..ctx.at()
+    };
+    let vote_id = match &vote_id_hex {
+        None => Step::NotRun("the vote has neither a list row nor a detail".into()),
+        Some(h) => match hex_bytes::decode("voteID", h) {
+            Ok(b) if b.len() == 31 || b.len() == 32 => Step::Done(b),
+            Ok(b) => Step::Bad(format!("voteID is {} bytes, not 32", b.len())),
+            Err(e) => Step::Bad(e.to_string()),
+        },
+    };
+    let voter_hex = detail
+        .as_ref()
+        .and_then(|d| d.voter_id.clone())
+        .or(row.as_ref().and_then(|r| r.voter_id.clone()));
+    let voter = match voter_hex {
+        None => Step::NotRun("the node publishes no voterID for this vote".into()),
+        Some(h) => match hex_bytes::decode_array::<20>("voterID", &h) {
+            Ok(a) => Step::Done(a),
+            Err(e) => Step::Bad(e.to_string()),
+        },
+    };
+    let time_str = detail
+        .as_ref()
+        .map(|d| d.date.clone())
+        .filter(|d| !d.is_empty())
+        .or(row.as_ref().and_then(|r| r.block_time.clone()));
+    let time = match time_str {
+        None => Step::NotRun("the node publishes no block time for this vote".into()),
+        Some(s) => match parse_time("vote date", &s) {
+            Ok(t) => Step::Done(t.timestamp()),
+            Err(e) => Step::Bad(e),
+        },
+    };
+    let stored_weight = match &detail {
+        None => Step::NotRun("no vote detail".into()),
+        Some(d) => parse_weight(&d.weight),
+    };
+    let served_package = match &detail {
+        None => Step::NotRun("no vote detail".into()),
+        Some(d) => served_package(d),
+    };
+
+    // The transaction: decoded, then its broadcast bytes recovered from the published hash.
+    let decoded = decode_vote_tx(tx.as_ref());
+    let envelope = decoded.as_ref().map(|t| &t.envelope);
+    let key_indexes = match envelope {
+        Ok(env) => env.encryption_key_indexes.clone(),
+        Err(_) => detail
+            .as_ref()
+            .map(|d| d.encryption_keys.clone())
+            .unwrap_or_default(),
+    };
+    let envelope_election = match (envelope, &ctx.id) {
+        (Err(why), _) => why.clone(),
+        (_, Err(e)) => Step::NotRun(format!("election id: {e}")),
+        (Ok(env), Ok(id)) if env.process_id.as_slice() == id.as_slice() => Step::Done(()),
+        (Ok(env), Ok(_)) => Step::Bad(format!(
+            "the envelope names election {}",
+            hex::encode(&env.process_id)
+        )),
+    };
+    let tx_bytes = match (&decoded, &tx_hash_hex) {
+        (Err(why), _) => why.relay(),
+        (_, None) => Step::NotRun("the node publishes no txHash".into()),
+        (Ok(t), Some(h)) => match_tx_bytes(t, h),
+    };
+    let signer = match (&decoded, &tx_bytes) {
+        _ if ctx.election.vote_mode.anonymous => Step::NotRun("anonymous vote".into()),
+        (Ok(t), Step::Done(m)) => recover_signer(ctx, t, m),
+        (_, other) => Step::NotRun(format!(
+            "skipped, the signed bytes are not known: {}",
+            other.why_not().unwrap_or_default()
+        )),
+    };
+    let nullifier = match (&voter, &ctx.id) {
+        (Step::Done(address), Ok(id)) => Step::Done(identity::nullifier(address, id)),
+        (_, Err(e)) => Step::NotRun(format!("election id: {e}")),
+        (other, _) => Step::NotRun(other.why_not().unwrap_or_default().to_string()),
+    };
+    // Census proofs are checked for the published voterID (the recovered signer when none is
+    // published); V-SIG-01 ties the two together, so each defect fails in one place only.
+    let address = match (&voter, &signer) {
+        (Step::Done(a), _) | (_, Step::Done(a)) => Step::Done(*a),
+        (other, _) => other.clone(),
+    };
+    let census = match envelope {
+        Err(why) => why.relay(),
+        Ok(env) => census_grant(ctx, env, &address),
+    };
+    let package = match envelope {
+        Err(why) => why.relay(),
+        Ok(env) => open_package(ctx, env),
+    };
+    let ballot = ballot(ctx, &package, &served_package, &stored_weight);
+    DerivedVote {
+        location,
+        vote_id,
+        voter,
+        time,
+        overwrite_count: detail.as_ref().map(|d| d.overwrite_count),
+        evidence_errors: errors,
+        stored_weight,
+        served_package,
+        key_indexes,
+        envelope_election,
+        tx_bytes,
+        signer,
+        nullifier,
+        census,
+        package,
+        ballot,
+    }
+}
+
+/// A vote transaction as the node serves it, decoded.
+struct VoteTx {
+    envelope: VoteEnvelope,
+    tx: Tx,
+    signature: Vec<u8>,
+    /// Members the protocol model does not know; they make the bytes unreproducible.
+    ignored_fields: Vec<String>,
+}
+
+fn decode_vote_tx(tx: Option<&TransactionResponse>) -> Result<VoteTx, Step<()>> {
+    let Some(tx) = tx else {
+        return Err(Step::NotRun("no transaction".into()));
+    };
+    let value: serde_json::Value = serde_json::from_str(tx.tx.get())
+        .map_err(|e| Step::Bad(format!("transaction JSON: {e}")))?;
+    let decoded = decode_tx_json(&value).map_err(|e| Step::Bad(format!("transaction: {e}")))?;
+    let signature =
+        hex_bytes::decode("signature", &tx.signature).map_err(|e| Step::Bad(e.to_string()))?;
+    match &decoded.tx.payload {
+        Some(TxPayload::Vote(env)) => Ok(VoteTx {
+            envelope: env.clone(),
+            tx: decoded.tx.clone(),
+            signature,
+            ignored_fields: decoded.ignored_fields,
+        }),
+        _ => Err(Step::Bad("the transaction is not a vote".into())),
+    }
+}
+
+/// Finds the client encoding whose SignedTx hashes to the published txHash (vochain-api.md §5.2a).
+fn match_tx_bytes(tx: &VoteTx, tx_hash_hex: &str) -> Step<MatchedTx> {
+    let published = match hex_bytes::decode_array::<32>("txHash", tx_hash_hex) {
+        Ok(h) => h,
+        Err(e) => return Step::Bad(e.to_string()),
+    };
+    match reproduce_tx_bytes(&tx.tx, &tx.signature, &published) {
+        Reproduction::Reproduced(r) => Step::Done(MatchedTx {
+            tx: r.tx_bytes,
+            encoding: match r.encoding.client {
+                ClientEncoding::GoCanonical => "Go proto.Marshal",
+                ClientEncoding::TsProto => "ts-proto (@vocdoni/proto)",
+            },
+        }),
+        Reproduction::CannotReproduce { tried } => {
+            let unknown = if tx.ignored_fields.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "; the transaction has members vocaudit does not model: {}",
+                    tx.ignored_fields.join(", ")
+                )
+            };
+            Step::Unverifiable(format!(
+                "no known client encoding hashes to txHash ({} tried){unknown}",
+                tried.len()
+            ))
+        }
+    }
+}
+
+/// Verifies the envelope's census proof and returns the weight it grants (vochain-api.md §2.6,
+/// §4.3, §4.5).
+fn census_grant(
+    ctx: &ElectionContext,
+    env: &VoteEnvelope,
+    voter: &Step<Address>,
+) -> Step<CensusGrant> {
+    let Some(payload) = env.proof.as_ref().and_then(|p| p.payload.as_ref()) else {
+        return Step::Bad("the envelope carries no census proof".into());
+    };
+    match (ctx.census_kind(), payload) {
+        (CensusKind::Arbo, ProofPayload::Arbo(proof)) => arbo_grant(ctx, proof, voter),
+        (CensusKind::Csp, ProofPayload::Ca(proof)) => csp_grant(ctx, env, proof, voter),
+        (CensusKind::Other(origin), _) => {
+            Step::NotRun(format!("census proofs of {origin} are not verified"))
+        }
+        (kind, _) => Step::Bad(format!("the proof does not fit a {kind}")),
+    }
+}
+
+/// EIP-191 recovery over the vote template (vocdoni-node:crypto/ethereum/vocdoni_tx.go).
+fn recover_signer(ctx: &ElectionContext, tx: &VoteTx, matched: &MatchedTx) -> Step<Address> {
+    let id = match &ctx.id {
+        Ok(id) => id,
+        Err(e) => return Step::NotRun(format!("election id: {e}")),
+    };
+    let message = identity::vote_tx_message(id, &matched.tx, &ctx.election.chain_id);
+    match identity::recover_eip191(message.as_bytes(), &tx.signature) {
+        Ok(public) => Step::Done(identity::address_of(&public)),
+        Err(e) => Step::Bad(format!("signature does not recover: {e}")),
+    }
+}
+
+/// cspproof.go: the bundle names the signer and the envelope's election, and the CSP signature
+/// verifies against the census key; weight = big-endian `voteWeight`, 1 when absent.
+fn csp_grant(
+    ctx: &ElectionContext,
+    env: &VoteEnvelope,
+    proof: &ProofCa,
+    voter: &Step<Address>,
+) -> Step<CensusGrant> {
+    let Some(bundle) = &proof.bundle else {
+        return Step::Bad("the CSP proof carries no bundle".into());
+    };
+    if let Step::Done(address) = voter {
+        if bundle.address.as_slice() != address.as_slice() {
+            return Step::Bad(format!(
+                "the CSP bundle names {} but the voter is {}",
+                hex::encode(&bundle.address),
+                hex::encode(address)
+            ));
+        }
+    }
+    if bundle.process_id != env.process_id {
+        return Step::Bad(format!(
+            "the CSP bundle names election {}",
+            hex::encode(&bundle.process_id)
+        ));
+    }
+    let Ok(process_id) = <[u8; 32]>::try_from(env.process_id.as_slice()) else {
+        return Step::Bad("the envelope's processId is not 32 bytes".into());
+    };
+    let root = match hex_bytes::decode("census.censusRoot", &ctx.election.census.census_root) {
+        Ok(r) => r,
+        Err(e) => return Step::Bad(e.to_string()),
+    };
+    let origin = CensusOrigin::value_of(&ctx.election.census.census_origin).unwrap_or(0);
+    let ca = CaProof {
+        proof_type: proof.r#type,
+        bundle_bytes: &bundle.signed_bytes(),
+        bundle_vote_weight: bundle.vote_weight.as_deref(),
+        signature: &proof.signature,
+    };
+    match verify_ca_proof(&ca, &root, &process_id, origin as u8) {
+        CspOutcome::Valid => {}
+        CspOutcome::Invalid(e) => return Step::Bad(format!("CSP proof: {e}")),
+        CspOutcome::NotVerifiable(e) => return Step::Unverifiable(format!("CSP proof: {e}")),
+    }
+    let legacy_salt = SaltRule::for_census_origin(origin as u8) == Some(SaltRule::LegacyProcessId)
+        && matches!(
+            CaProofType::from_proto(proof.r#type),
+            Some(CaProofType::EcdsaPidSalted | CaProofType::EcdsaBlindPidSalted)
+        );
+    let weight = match &bundle.vote_weight {
+        Some(w) => BigUint::from_bytes_be(w),
+        None => BigUint::from(1u8),
+    };
+    Step::Done(CensusGrant {
+        weight,
+        proof: ProofKind::Csp { legacy_salt },
+    })
+}
+
+/// arbo `CheckProof` with key `blake2b256(address)[:20]` and the leaf value as sent; weight =
+/// `voteWeight` (little-endian) when set and ≤ `availableWeight`, else `availableWeight`, 1 when
+/// empty (arboproof.go).
+fn arbo_grant(
+    ctx: &ElectionContext,
+    proof: &ProofArbo,
+    voter: &Step<Address>,
+) -> Step<CensusGrant> {
+    let address = match voter {
+        Step::Done(a) => a,
+        other => {
+            return Step::NotRun(format!(
+                "no voter address: {}",
+                other.why_not().unwrap_or_default()
+            ))
+        }
+    };
+    let root = match &ctx.census_root {
+        Ok(r) => r,
+        Err(e) => return Step::Bad(e.clone()),
+    };
+    let key = weighted_census_key(address);
+    match check_proof(
+        HashKind::Blake2b,
+        &key,
+        &proof.available_weight,
+        root,
+        &proof.siblings,
+    ) {
+        Err(e) => return Step::Bad(format!("census proof: {e}")),
+        // A dynamic census may have changed its root since the vote (SET_PROCESS_CENSUS); only
+        // the latest root is published, so a proof for an earlier one cannot be judged.
+        Ok(false) if ctx.election.election_mode.dynamic_census => {
+            return Step::Unverifiable(
+                "the proof does not verify against the current censusRoot of this dynamic census"
+                    .into(),
+            )
+        }
+        Ok(false) => {
+            return Step::Bad("the census proof does not verify against censusRoot".into())
+        }
+        Ok(true) => {}
+    }
+    let available = if proof.available_weight.is_empty() {
+        BigUint::from(1u8)
+    } else {
+        value_to_weight(&proof.available_weight)
+    };
+    let weight = if proof.vote_weight.is_empty() {
+        available
+    } else {
+        let partial = value_to_weight(&proof.vote_weight);
+        if partial > available {
+            return Step::Bad(format!(
+                "voteWeight {partial} exceeds the available weight {available}"
+            ));
+        }
+        partial
+    };
+    let in_dump = match &ctx.dump {
+        Some(Ok(d)) => Some(d.leaves.get(key.as_slice()) == Some(&proof.available_weight)),
+        _ => None,
+    };
+    Step::Done(CensusGrant {
+        weight,
+        proof: ProofKind::Arbo { in_dump },
+    })
+}
+
+/// The package bytes the state stores for the vote: as sent, or opened with the revealed keys in
+/// reverse index order (vocdoni-node:vochain/results/compute.go: `unmarshalVote`).
+fn open_package(ctx: &ElectionContext, env: &VoteEnvelope) -> Step<Package> {
+    if !ctx.encrypted() {
+        return Step::Done(Package::Plain(env.vote_package.clone()));
+    }
+    match open_layers(
+        &env.vote_package,
+        &env.encryption_key_indexes,
+        &ctx.revealed,
+    ) {
+        Ok(plain) => Step::Done(Package::Plain(plain)),
+        Err(e @ LayeredOpenError::NotRevealed { .. }) => Step::NotRun(e.to_string()),
+        Err(e) => Step::Done(Package::Undecryptable(e.to_string())),
+    }
+}
+
+/// Decodes and validates the ballot as the tally does. The transaction's package is
+/// authoritative; without it, the package the node served (plaintext or node-decrypted).
+fn ballot(
+    ctx: &ElectionContext,
+    package: &Step<Package>,
+    served: &Step<ServedPackage>,
+    weight: &Step<BigUint>,
+) -> Step<Ballot> {
+    let Step::Done(weight) = weight else {
+        return Step::NotRun(format!(
+            "no stored weight: {}",
+            weight.why_not().unwrap_or_default()
+        ));
+    };
+    let served_bytes;
+    let bytes: &[u8] = match (package, served) {
+        (Step::Done(Package::Plain(p)), _) => p,
+        (Step::Done(Package::Undecryptable(why)), _) => {
+            return Step::Done(Ballot {
+                values: Vec::new(),
+                counted: Err(format!("cannot decrypt: {why}")),
+                out_of_safe_range: false,
+            })
+        }
+        (_, Step::Done(ServedPackage::Json(v))) => {
+            served_bytes = v.to_string().into_bytes();
+            &served_bytes
+        }
+        (p, _) => return Step::NotRun(format!("no package: {}", p.why_not().unwrap_or_default())),
+    };
+    let (decoded, verdict) = check_package(bytes, weight, &ctx.tally_params());
+    let values = decoded.map(|p| p.votes).unwrap_or_default();
+    Step::Done(match verdict {
+        BallotVerdict::Valid => Ballot {
+            values,
+            counted: Ok(()),
+            out_of_safe_range: false,
+        },
+        BallotVerdict::Invalid(why) => Ballot {
+            values,
+            counted: Err(why.to_string()),
+            out_of_safe_range: false,
+        },
+        BallotVerdict::ManualReview(why) => Ballot {
+            values,
+            counted: Err(format!("manual review: {why}")),
+            out_of_safe_range: true,
+        },
+    })
+}
+
+/// The node's decimal weight string (`types.BigInt`).
+fn parse_weight(s: &str) -> Step<BigUint> {
+    match s.parse::<BigUint>() {
+        Ok(w) => Step::Done(w),
+        Err(_) => Step::Bad(format!("stored weight {s:?} is not a decimal integer")),
+    }
+}
+
+fn served_package(d: &VoteDetail) -> Step<ServedPackage> {
+    match serde_json::from_str::<serde_json::Value>(d.package.get()) {
+        Err(e) => Step::Bad(format!("the served package is not JSON: {e}")),
+        Ok(v) => match v.as_object().and_then(|o| {
+            (o.len() == 1)
+                .then(|| o.get("encrypted"))
+                .flatten()
+                .and_then(|e| e.as_str())
+        }) {
+            Some(b64) => Step::Done(ServedPackage::Encrypted(b64.to_string())),
+            None => Step::Done(ServedPackage::Json(v)),
+        },
+    }
+}

@@ -1,0 +1,172 @@
+//! What the verifier reads: everything the fetcher obtained about an audit, as typed evidence.
+//!
+//! The shapes are the wire models of [`crate::api`] (node API v2 and SaaS API) plus what the
+//! fetcher could not obtain ([`Gap`]). Votes arrive through a [`VoteSource`] in batches so that
+//! an election of a million votes never sits in memory at once; the bundle loader adapts the
+//! on-disk evidence onto these types and the tests build them by hand.
+
+use crate::api::node::{
+    Election, ElectionKeys, Scrutiny, TransactionResponse, VoteDetail, VoteRow,
+};
+use crate::api::saas::{Process, ProcessResults};
+use crate::verify::result::{BundleInfo, Source};
+
+/// Everything one audit is computed from.
+pub struct AuditInput {
+    pub source: Source,
+    /// The bundle the evidence was loaded from, if any, with the loader's integrity verdict.
+    pub bundle: Option<BundleEvidence>,
+    /// The SaaS process when the audit started from one.
+    pub saas: Option<SaasEvidence>,
+    pub elections: Vec<ElectionEvidence>,
+    /// What could not be obtained beyond any single election (SaaS routes, the election list).
+    pub gaps: Vec<Gap>,
+}
+
+/// The bundle as the loader found it.
+#[derive(Debug, Clone)]
+pub struct BundleEvidence {
+    pub info: BundleInfo,
+    /// Files whose sha256 differs from the manifest, or that the manifest names and are missing,
+    /// each with the loader's explanation. Empty when the manifest checked out.
+    pub integrity_errors: Vec<String>,
+}
+
+/// What the SaaS API published about the process: one question = one Vochain election.
+#[derive(Debug, Clone, Default)]
+pub struct SaasEvidence {
+    /// `GET /processes/{id}`.
+    pub process: Option<Process>,
+    /// `GET /processes/{id}/results`.
+    pub results: Option<ProcessResults>,
+}
+
+/// Everything obtained about one Vochain election.
+pub struct ElectionEvidence {
+    /// `GET /elections/{id}`.
+    pub election: Election,
+    /// `GET /elections/{id}/keys` (encrypted elections).
+    pub keys: Option<ElectionKeys>,
+    /// `GET /elections/{id}/scrutiny` (once RESULTS).
+    pub scrutiny: Option<Scrutiny>,
+    /// `GET /elections/{id}/votes/count`.
+    pub votes_count: Option<u64>,
+    /// `pagination.totalItems` of the vote list.
+    pub list_total: Option<u64>,
+    /// The raw object at `census.censusURL` (an arbo census dump), or why it is missing.
+    pub census_dump: Option<Result<Vec<u8>, String>>,
+    /// What the fetcher could not obtain for this election.
+    pub gaps: Vec<Gap>,
+    /// The listed votes with their detail and transaction.
+    pub votes: Box<dyn VoteSource>,
+}
+
+/// One listed vote: its list row, `/votes/{id}` detail and `/chain/transactions/{txHash}`.
+#[derive(Debug, Clone, Default)]
+pub struct VoteEvidence {
+    pub row: Option<VoteRow>,
+    pub detail: Option<VoteDetail>,
+    pub tx: Option<TransactionResponse>,
+    /// Problems the loader met reading this vote (unparsable file, …).
+    pub errors: Vec<String>,
+}
+
+/// A failure to read the next batch of votes (a corrupt bundle file, …).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("reading votes: {0}")]
+pub struct VoteSourceError(pub String);
+
+/// Streams an election's votes in batches, in list order.
+pub trait VoteSource: Send + Sync {
+    /// The next batch, `None` once every vote was yielded.
+    fn next_batch(&mut self) -> Option<Result<Vec<VoteEvidence>, VoteSourceError>>;
+}
+
+/// Votes held in memory (tests, small elections), yielded `batch_size` at a time.
+pub struct InMemoryVotes {
+    votes: std::vec::IntoIter<VoteEvidence>,
+    batch_size: usize,
+}
+
+impl InMemoryVotes {
+    pub fn new(votes: Vec<VoteEvidence>, batch_size: usize) -> Self {
+        InMemoryVotes {
+            votes: votes.into_iter(),
+            batch_size: batch_size.max(1),
+        }
+    }
+}
+
+impl VoteSource for InMemoryVotes {
+    fn next_batch(&mut self) -> Option<Result<Vec<VoteEvidence>, VoteSourceError>> {
+        let batch: Vec<VoteEvidence> = self.votes.by_ref().take(self.batch_size).collect();
+        (!batch.is_empty()).then_some(Ok(batch))
+    }
+}
+
+/// Something the fetcher could not obtain, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    pub subject: GapSubject,
+    pub kind: GapKind,
+    /// The election concerned, for audit-level gaps (SaaS question → missing election).
+    pub election_id: Option<String>,
+    pub vote_id: Option<String>,
+    pub tx_hash: Option<String>,
+    /// What the source answered or what went wrong, e.g. `HTTP 204 code 4007`.
+    pub reason: String,
+}
+
+/// What is missing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GapSubject {
+    Election,
+    VoteList,
+    VoteCount,
+    VoteDetail,
+    Transaction,
+    Keys,
+    Scrutiny,
+    CensusDump,
+    Metadata,
+    Block,
+    SaasProcess,
+    SaasResults,
+}
+
+impl GapSubject {
+    /// Without this data the tally cannot be recomputed, so the audit is incomplete.
+    pub fn blocks_recomputation(self) -> bool {
+        matches!(
+            self,
+            GapSubject::Election | GapSubject::VoteList | GapSubject::VoteDetail | GapSubject::Keys
+        )
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            GapSubject::Election => "election",
+            GapSubject::VoteList => "vote list",
+            GapSubject::VoteCount => "vote count",
+            GapSubject::VoteDetail => "vote detail",
+            GapSubject::Transaction => "transaction",
+            GapSubject::Keys => "election keys",
+            GapSubject::Scrutiny => "scrutiny",
+            GapSubject::CensusDump => "census dump",
+            GapSubject::Metadata => "metadata",
+            GapSubject::Block => "block",
+            GapSubject::SaasProcess => "SaaS process",
+            GapSubject::SaasResults => "SaaS results",
+        }
+    }
+}
+
+/// Why it is missing: the source said so, or it could not be asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum GapKind {
+    /// The source answered that it does not have it (404, 204, an empty page it promised):
+    /// published data that is not served is a discrepancy.
+    NotServed,
+    /// It could not be obtained (network, timeouts after retries): nothing is proven either way.
+    Unreachable,
+}

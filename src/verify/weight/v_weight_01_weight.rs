@@ -1,0 +1,45 @@
+//! V-WEIGHT-01: each vote's stored weight equals the weight its proof grants: the arbo leaf
+//! value (or a partial `voteWeight` ≤ it), the CSP bundle's `voteWeight`, 1 by default.
+
+use crate::verify::aggregate::Aggregate;
+use crate::verify::check::{step_value, ElectionCheck, Level, Remarks};
+use crate::verify::context::ElectionContext;
+use crate::verify::derive::DerivedVote;
+use crate::verify::result::CheckResult;
+
+pub struct Weight;
+
+impl ElectionCheck for Weight {
+    fn id(&self) -> &'static str {
+        "V-WEIGHT-01"
+    }
+
+    fn per_vote(&self, _ctx: &ElectionContext, vote: &DerivedVote, out: &mut Remarks) {
+        let Some(stored) = step_value(out, &vote.location, "stored weight", &vote.stored_weight)
+        else {
+            return;
+        };
+        // A census step that did not run is reported by the census checks, not again here.
+        let Some(grant) = vote.census.done() else {
+            return;
+        };
+        if *stored == grant.weight {
+            out.pass();
+        } else {
+            out.add(
+                Level::Fail,
+                vote.location.clone(),
+                "the stored weight differs from the weight the census proof grants",
+                Some(grant.weight.to_string()),
+                Some(stored.to_string()),
+            );
+        }
+    }
+
+    fn conclude(&self, _ctx: &ElectionContext, _agg: &Aggregate, out: Remarks) -> CheckResult {
+        out.conclude(
+            &self.info(),
+            "stored weights compared with the census proofs",
+        )
+    }
+}
