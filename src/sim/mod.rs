@@ -6,7 +6,10 @@
 //! [`faults::FaultPlan`] injects latency, throttling, errors, resets and broken bodies.
 
 pub mod faults;
+pub mod generate;
+pub mod scenario;
 pub mod server;
+pub mod tamper;
 pub mod world;
 
 use std::net::SocketAddr;
@@ -14,7 +17,10 @@ use std::net::SocketAddr;
 use thiserror::Error;
 
 pub use faults::{FaultKind, FaultParseError, FaultPlan, FaultRule, Scope, Trigger};
+pub use generate::{generate, GenError, WorldSpec};
+pub use scenario::{scenario, scenarios, ScenarioError, ScenarioInfo};
 pub use server::{serve, serve_local, SimServer, ROUTE_NAMES};
+pub use tamper::{apply_tamper, tampers, AppliedTamper, TamperError, TamperInfo};
 pub use world::{LiveVotes, SaasProcess, SimElection, World};
 
 /// Failures of building or serving a simulated world.

@@ -169,6 +169,55 @@ impl<'a> LeafSet<'a> {
         })
     }
 
+    /// The siblings of every leaf at once, in path order (the order of [`LeafSet::leaves`]),
+    /// root's child first, as [`LeafSet::proof`] returns them for an existing key.
+    ///
+    /// One hash per node of the tree instead of one per leaf per proof: each subtree is hashed
+    /// once and its hash pushed onto the sibling lists of the other half.
+    pub fn all_siblings(&self) -> Result<Vec<Vec<Hash32>>, ArboError> {
+        let mut lists = vec![Vec::new(); self.len()];
+        self.siblings_below(0, self.len(), 0, &mut lists)?;
+        for list in &mut lists {
+            list.reverse();
+        }
+        Ok(lists)
+    }
+
+    /// Hashes the subtree `lo..hi` at `depth` and appends, deepest first, the siblings inside it
+    /// to `lists` (which holds the lists of leaves `lo..hi`).
+    fn siblings_below(
+        &self,
+        lo: usize,
+        hi: usize,
+        depth: usize,
+        lists: &mut [Vec<Hash32>],
+    ) -> Result<Hash32, ArboError> {
+        match hi - lo {
+            0 => Ok(EMPTY_NODE),
+            1 => self.kind.leaf(self.keys[lo], self.values[lo]),
+            n => {
+                self.check_depth(lo, depth)?;
+                let mid = self.split(lo, hi, depth);
+                let (left_lists, right_lists) = lists.split_at_mut(mid - lo);
+                let (left, right) = if n >= PARALLEL_MIN_LEAVES {
+                    rayon::join(
+                        || self.siblings_below(lo, mid, depth + 1, left_lists),
+                        || self.siblings_below(mid, hi, depth + 1, right_lists),
+                    )
+                } else {
+                    (
+                        self.siblings_below(lo, mid, depth + 1, left_lists),
+                        self.siblings_below(mid, hi, depth + 1, right_lists),
+                    )
+                };
+                let (left, right) = (left?, right?);
+                left_lists.iter_mut().for_each(|l| l.push(right));
+                right_lists.iter_mut().for_each(|l| l.push(left));
+                self.kind.node(&left, &right)
+            }
+        }
+    }
+
     /// The hash of the subtree at `depth` holding the sorted leaves `lo..hi`, which all share
     /// their first `depth` path bits (arbo.md §3.2: recurse on the absolute depth).
     fn subtree(&self, lo: usize, hi: usize, depth: usize) -> Result<Hash32, ArboError> {
@@ -307,6 +356,18 @@ mod tests {
             "bit n is (key[n/8] >> (n%8)) & 1"
         );
         assert!(!key_bit(&[0x47], 8), "bits past the key are padding zeros");
+    }
+
+    #[test]
+    fn all_siblings_equal_single_proofs() {
+        let leaves: Vec<(Vec<u8>, Vec<u8>)> = (0u8..40)
+            .map(|i| (vec![i.wrapping_mul(37), i], vec![i]))
+            .collect();
+        let set = LeafSet::new(HashKind::Blake2b, 16, &leaves).unwrap();
+        let all = set.all_siblings().unwrap();
+        for ((key, _), siblings) in set.leaves().zip(&all) {
+            assert_eq!(&set.proof(key).unwrap().siblings, siblings);
+        }
     }
 
     #[test]

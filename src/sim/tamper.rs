@@ -1,0 +1,760 @@
+//! Tampers: named defects applied to a generated [`World`], each breaking exactly one thing an
+//! auditor must catch (the verifier's matrix test runs every tamper and expects one failing
+//! category at one location). A tamper re-serialises only what it changes and keeps everything
+//! else consistent: a replaced signature gets a new, correct tx hash; inflated weights are
+//! counted in the republished results; a moved vote keeps its block table coherent.
+//!
+//! Targets are chosen deterministically: the first election (by id) that fits, and its voter 0
+//! (whose key [`super::generate::voter_key`] re-derives).
+
+use std::collections::BTreeMap;
+
+use k256::ecdsa::SigningKey;
+use num_bigint::BigUint;
+use rand::SeedableRng;
+use rand_chacha::ChaCha20Rng;
+use thiserror::Error;
+
+use crate::api::node::{TransactionResponse, VoteDetail};
+use crate::protocol::abi::encode_evm_results_args;
+use crate::protocol::arbo::{
+    decode_records, encode_records, value_to_weight, weight_to_value, weighted_census_key,
+    CensusDump,
+};
+use crate::protocol::ballot::VotePackage;
+use crate::protocol::csp::{CaProofType, CspSigner, SaltRule};
+use crate::protocol::hash::{keccak256, sha256, Hash32};
+use crate::protocol::hex_bytes;
+use crate::protocol::identity;
+use crate::protocol::proto::{ProofPayload, TxPayload, VoteEnvelope};
+use crate::protocol::sealed_box;
+use crate::protocol::tally::{Tally, TallyParams};
+use crate::protocol::tx::{decode_tx_json, reproduce_tx_bytes, ClientEncoding, Reproduction};
+use crate::verify::result::{Category, Location};
+
+use super::generate::{
+    address_of_key, block, block_time, secp_key, signed_vote_json, voter_key, BLOCK_SECONDS,
+    GENESIS_UNIX,
+};
+use super::world::{SimElection, World};
+
+/// What a finding caused by a tamper names besides the election.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocationKind {
+    Election,
+    Vote,
+    /// Vote id and tx hash.
+    VoteTx,
+    Tx,
+    Cell,
+    Key,
+}
+
+/// One tamper of the catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TamperInfo {
+    pub name: &'static str,
+    pub description: &'static str,
+    /// The one check category that must fail.
+    pub category: Category,
+    /// Which parts of [`Location`] the failing finding carries.
+    pub location: LocationKind,
+}
+
+/// A tamper as applied: its catalogue entry and the exact location it broke.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppliedTamper {
+    pub info: TamperInfo,
+    pub location: Location,
+}
+
+/// Why a tamper could not be applied.
+#[derive(Debug, Error)]
+pub enum TamperError {
+    #[error("unknown tamper `{0}` (see the tamper catalogue)")]
+    Unknown(String),
+    #[error("tamper `{name}` needs {needs}, which this world does not have")]
+    NotApplicable { name: String, needs: &'static str },
+    #[error("tamper `{name}`: the world is not as generated: {reason}")]
+    Malformed { name: String, reason: String },
+}
+
+const TAMPERS: &[TamperInfo] = &[
+    TamperInfo {
+        name: "result-cell",
+        description: "published result (election, scrutiny, SaaS) has one cell +1",
+        category: Category::Tally,
+        location: LocationKind::Cell,
+    },
+    TamperInfo {
+        name: "scrutiny-differs",
+        description:
+            "/scrutiny results (and abiEncoded) differ from the election's result in one cell",
+        category: Category::CrossSource,
+        location: LocationKind::Cell,
+    },
+    TamperInfo {
+        name: "weight-inflated",
+        description: "a vote's weight exceeds its census leaf; results counted with it",
+        category: Category::Weight,
+        location: LocationKind::Vote,
+    },
+    TamperInfo {
+        name: "voter-signature",
+        description: "a vote transaction signed by another key than its voter's",
+        category: Category::Signature,
+        location: LocationKind::VoteTx,
+    },
+    TamperInfo {
+        name: "csp-signature",
+        description: "a CSP proof signed by another key than the census root",
+        category: Category::Census,
+        location: LocationKind::VoteTx,
+    },
+    TamperInfo {
+        name: "duplicate-nullifier",
+        description: "the vote list holds one nullifier twice (voteCount follows)",
+        category: Category::Nullifier,
+        location: LocationKind::Vote,
+    },
+    TamperInfo {
+        name: "census-dump-root",
+        description: "the census dump on IPFS rebuilds to another root than it claims",
+        category: Category::Census,
+        location: LocationKind::Election,
+    },
+    TamperInfo {
+        name: "vote-outside-window",
+        description: "a vote included in a block after the election's end",
+        category: Category::Window,
+        location: LocationKind::VoteTx,
+    },
+    TamperInfo {
+        name: "vote-count",
+        description: "voteCount (election and SaaS) larger than the vote list",
+        category: Category::Count,
+        location: LocationKind::Election,
+    },
+    TamperInfo {
+        name: "wrong-revealed-key",
+        description: "a revealed private key that does not derive its public key",
+        category: Category::Keys,
+        location: LocationKind::Key,
+    },
+    TamperInfo {
+        name: "ciphertext-mismatch",
+        description: "a vote's ciphertext does not decrypt to the package the node serves",
+        category: Category::Ballot,
+        location: LocationKind::VoteTx,
+    },
+    TamperInfo {
+        name: "saas-results",
+        description: "SaaS results differ from the chain's in one cell",
+        category: Category::CrossSource,
+        location: LocationKind::Cell,
+    },
+    TamperInfo {
+        name: "tx-hash",
+        description: "a vote's transaction served under a hash its bytes do not have",
+        category: Category::TxHash,
+        location: LocationKind::Tx,
+    },
+    TamperInfo {
+        name: "overwrite-limit",
+        description: "a vote's overwriteCount beyond maxVoteOverwrites",
+        category: Category::Count,
+        location: LocationKind::Vote,
+    },
+];
+
+/// The tamper catalogue.
+pub fn tampers() -> &'static [TamperInfo] {
+    TAMPERS
+}
+
+/// Applies tamper `name` to `world`.
+pub fn apply_tamper(world: &mut World, name: &str) -> Result<AppliedTamper, TamperError> {
+    let info = *TAMPERS
+        .iter()
+        .find(|t| t.name == name)
+        .ok_or_else(|| TamperError::Unknown(name.to_string()))?;
+    let mut t = Tamperer { world, name };
+    let location = match name {
+        "result-cell" => t.result_cell()?,
+        "scrutiny-differs" => t.scrutiny_differs()?,
+        "weight-inflated" => t.weight_inflated()?,
+        "voter-signature" => t.voter_signature()?,
+        "csp-signature" => t.csp_signature()?,
+        "duplicate-nullifier" => t.duplicate_nullifier()?,
+        "census-dump-root" => t.census_dump_root()?,
+        "vote-outside-window" => t.vote_outside_window()?,
+        "vote-count" => t.vote_count()?,
+        "wrong-revealed-key" => t.wrong_revealed_key()?,
+        "ciphertext-mismatch" => t.ciphertext_mismatch()?,
+        "saas-results" => t.saas_results()?,
+        "tx-hash" => t.tx_hash()?,
+        "overwrite-limit" => t.overwrite_limit()?,
+        _ => return Err(TamperError::Unknown(name.to_string())),
+    };
+    Ok(AppliedTamper { info, location })
+}
+
+struct Tamperer<'a> {
+    world: &'a mut World,
+    name: &'a str,
+}
+
+/// `cell + 1` of a decimal matrix; `None` when the cell is missing or not a number.
+fn bump(rows: &mut [Vec<String>], q: usize, v: usize) -> Option<()> {
+    let cell = rows.get_mut(q)?.get_mut(v)?;
+    let n: BigUint = cell.parse().ok()?;
+    *cell = (n + 1u32).to_string();
+    Some(())
+}
+
+fn is_arbo(sim: &SimElection) -> bool {
+    sim.election.census.census_origin == "OFF_CHAIN_TREE_WEIGHTED"
+}
+
+fn is_csp(sim: &SimElection) -> bool {
+    sim.election.census.census_origin == "OFF_CHAIN_CA"
+}
+
+fn is_encrypted(sim: &SimElection) -> bool {
+    sim.election.vote_mode.encrypted_votes
+}
+
+fn params_of(sim: &SimElection) -> TallyParams {
+    let t = sim.election.tally_mode;
+    TallyParams {
+        max_count: t.max_count,
+        max_value: t.max_value,
+        max_total_cost: t.max_total_cost,
+        cost_exponent: t.cost_exponent,
+        max_vote_overwrites: t.max_vote_overwrites,
+        unique_values: sim.election.vote_mode.unique_values,
+        cost_from_weight: sim.election.vote_mode.cost_from_weight,
+    }
+}
+
+impl Tamperer<'_> {
+    fn malformed(&self, reason: impl Into<String>) -> TamperError {
+        TamperError::Malformed {
+            name: self.name.to_string(),
+            reason: reason.into(),
+        }
+    }
+
+    fn not_applicable(&self, needs: &'static str) -> TamperError {
+        TamperError::NotApplicable {
+            name: self.name.to_string(),
+            needs,
+        }
+    }
+
+    /// The id of the first election (by id) that `fits`.
+    fn pick(
+        &self,
+        fits: fn(&SimElection) -> bool,
+        needs: &'static str,
+    ) -> Result<String, TamperError> {
+        self.world
+            .elections
+            .iter()
+            .find(|(_, sim)| fits(sim) && !sim.votes.is_empty())
+            .map(|(id, _)| id.clone())
+            .ok_or_else(|| self.not_applicable(needs))
+    }
+
+    fn sim(&mut self, id: &str) -> Result<&mut SimElection, TamperError> {
+        let err = self.malformed(format!("election {id} vanished"));
+        self.world.elections.get_mut(id).ok_or(err)
+    }
+
+    /// Voter 0 of election `id`: its key and the index of its vote in the table.
+    fn voter_zero(&self, id: &str) -> Result<(SigningKey, usize), TamperError> {
+        let pid: Hash32 =
+            hex_bytes::decode_array("electionId", id).map_err(|e| self.malformed(e.to_string()))?;
+        let key = voter_key(&pid, 0);
+        let nullifier = hex::encode(identity::nullifier(&address_of_key(&key), &pid));
+        let at = self
+            .world
+            .elections
+            .get(id)
+            .and_then(|sim| sim.votes.iter().position(|v| v.vote_id == nullifier))
+            .ok_or_else(|| self.malformed("voter 0 has no vote"))?;
+        Ok((key, at))
+    }
+
+    fn vote(&self, id: &str, at: usize) -> Result<&VoteDetail, TamperError> {
+        self.world
+            .elections
+            .get(id)
+            .and_then(|sim| sim.votes.get(at))
+            .ok_or_else(|| self.malformed("vote vanished"))
+    }
+
+    fn vote_location(&self, id: &str, at: usize) -> Result<Location, TamperError> {
+        let vote = self.vote(id, at)?;
+        Ok(Location {
+            election_id: id.to_string(),
+            vote_id: Some(vote.vote_id.clone()),
+            tx_hash: Some(vote.tx_hash.clone()),
+            ..Location::default()
+        })
+    }
+
+    /// Sets the results an election publishes: `result`, optionally `/scrutiny` (with its
+    /// `abiEncoded`) and optionally the SaaS views of its question.
+    fn republish(
+        &mut self,
+        id: &str,
+        results: &[Vec<String>],
+        election: bool,
+        scrutiny: bool,
+        saas: bool,
+    ) -> Result<(), TamperError> {
+        let bad = self.malformed("results or scrutiny ids are not decimal/hex");
+        let sim = self.sim(id)?;
+        if election {
+            sim.election.result = Some(results.to_vec());
+        }
+        if scrutiny {
+            let s = sim.scrutiny.as_mut().ok_or(bad)?;
+            let rows: Option<Vec<Vec<BigUint>>> = results
+                .iter()
+                .map(|row| row.iter().map(|c| c.parse().ok()).collect())
+                .collect();
+            let decode = |s: &str| hex::decode(s).ok();
+            let (Some(rows), Some(eid), Some(org), Some(root)) = (
+                rows,
+                decode(&s.election_id),
+                decode(&s.organization_id),
+                decode(&s.census_root),
+            ) else {
+                return Err(self.malformed("scrutiny fields are not decimal/hex"));
+            };
+            let Ok(abi) = encode_evm_results_args(&eid, &org, &root, &[], &rows) else {
+                return Err(self.malformed("results do not fit the ABI"));
+            };
+            s.results = results.to_vec();
+            s.abi_encoded = format!("0x{}", hex::encode(abi));
+        }
+        if saas {
+            for p in self.world.saas_processes.values_mut() {
+                for q in &mut p.process.questions {
+                    if q.upstream_id == id {
+                        if let Some(r) = &mut q.results {
+                            r.results = Some(results.to_vec());
+                        }
+                    }
+                }
+                for q in &mut p.results.questions {
+                    if q.upstream_id == id {
+                        q.results = Some(results.to_vec());
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The published result matrix of election `id`.
+    fn result(&self, id: &str) -> Result<Vec<Vec<String>>, TamperError> {
+        self.world
+            .elections
+            .get(id)
+            .and_then(|sim| sim.election.result.clone())
+            .ok_or_else(|| self.malformed("no published result"))
+    }
+
+    /// Re-encodes vote `at` of election `id` after `mutate`, signed by `signer`, under its new
+    /// hash (the same client encoding as before); returns the new hash.
+    fn rewrite_vote_tx(
+        &mut self,
+        id: &str,
+        at: usize,
+        signer: &SigningKey,
+        mutate: impl FnOnce(&mut VoteEnvelope) -> Result<(), TamperError>,
+    ) -> Result<String, TamperError> {
+        let old_hash = self.vote(id, at)?.tx_hash.clone();
+        let json = self
+            .world
+            .transactions
+            .get(&old_hash)
+            .ok_or_else(|| self.malformed("vote transaction missing"))?;
+        let response: TransactionResponse =
+            serde_json::from_str(json).map_err(|e| self.malformed(e.to_string()))?;
+        let value: serde_json::Value =
+            serde_json::from_str(response.tx.get()).map_err(|e| self.malformed(e.to_string()))?;
+        let mut tx = decode_tx_json(&value)
+            .map_err(|e| self.malformed(e.to_string()))?
+            .tx;
+        let signature =
+            hex::decode(&response.signature).map_err(|e| self.malformed(e.to_string()))?;
+        let published: Hash32 = hex_bytes::decode_array("txHash", &old_hash)
+            .map_err(|e| self.malformed(e.to_string()))?;
+        let client = match reproduce_tx_bytes(&tx, &signature, &published) {
+            Reproduction::Reproduced(r) => r.encoding.client,
+            Reproduction::CannotReproduce { .. } => ClientEncoding::GoCanonical,
+        };
+        match &mut tx.payload {
+            Some(TxPayload::Vote(envelope)) => mutate(envelope)?,
+            _ => return Err(self.malformed("not a vote transaction")),
+        }
+        let (hash, json) = signed_vote_json(
+            &self.world.chain_info.chain_id,
+            &tx,
+            client,
+            signer,
+            response.tx_info.height,
+            response.tx_info.index,
+        )
+        .map_err(|e| self.malformed(e.to_string()))?;
+        self.world.transactions.remove(&old_hash);
+        self.world.transactions.insert(hash.clone(), json);
+        let vote = self
+            .sim(id)?
+            .votes
+            .get_mut(at)
+            .ok_or_else(|| TamperError::Unknown("vote".into()))?;
+        vote.tx_hash = hash.clone();
+        Ok(hash)
+    }
+
+    fn set_vote_count(&mut self, id: &str, count: u64) -> Result<(), TamperError> {
+        self.sim(id)?.election.vote_count = count;
+        for p in self.world.saas_processes.values_mut() {
+            for q in &mut p.process.questions {
+                if q.upstream_id == id {
+                    if let Some(r) = &mut q.results {
+                        r.vote_count = count;
+                    }
+                }
+            }
+            for q in &mut p.results.questions {
+                if q.upstream_id == id {
+                    q.vote_count = count;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn cell_location(id: &str) -> Location {
+        Location {
+            election_id: id.to_string(),
+            cell: Some([0, 0]),
+            ..Location::default()
+        }
+    }
+
+    fn result_cell(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(|s| s.election.result.is_some(), "an election with results")?;
+        let mut results = self.result(&id)?;
+        bump(&mut results, 0, 0).ok_or_else(|| self.malformed("result cell [0][0]"))?;
+        self.republish(&id, &results, true, true, true)?;
+        Ok(Self::cell_location(&id))
+    }
+
+    fn scrutiny_differs(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(|s| s.scrutiny.is_some(), "an election with a scrutiny")?;
+        let mut results = self.result(&id)?;
+        bump(&mut results, 0, 0).ok_or_else(|| self.malformed("result cell [0][0]"))?;
+        self.republish(&id, &results, false, true, false)?;
+        Ok(Self::cell_location(&id))
+    }
+
+    fn saas_results(&mut self) -> Result<Location, TamperError> {
+        let id = self
+            .world
+            .saas_processes
+            .values()
+            .flat_map(|p| p.process.questions.iter())
+            .map(|q| q.upstream_id.clone())
+            .find(|id| self.world.elections.contains_key(id))
+            .ok_or_else(|| self.not_applicable("a SaaS process"))?;
+        let mut results = self.result(&id)?;
+        bump(&mut results, 0, 0).ok_or_else(|| self.malformed("result cell [0][0]"))?;
+        self.republish(&id, &results, false, false, true)?;
+        Ok(Self::cell_location(&id))
+    }
+
+    fn weight_inflated(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(is_arbo, "a weighted (arbo) census")?;
+        let (_, at) = self.voter_zero(&id)?;
+        let sim = self.sim(&id)?;
+        let vote = sim
+            .votes
+            .get_mut(at)
+            .ok_or_else(|| TamperError::Unknown("vote".into()))?;
+        let weight: BigUint = vote.weight.parse().unwrap_or_default();
+        vote.weight = (weight + 1000u32).to_string();
+        let params = params_of(sim);
+        let mut tally = Tally::new(params).map_err(|e| self.malformed(e.to_string()))?;
+        for vote in &self.sim(&id)?.votes {
+            let weight: BigUint = vote.weight.parse().unwrap_or_default();
+            if let Ok(package) = VotePackage::decode(vote.package.get().as_bytes()) {
+                tally.add(&package.votes, &weight);
+            }
+        }
+        let results = tally.results().to_decimal_strings();
+        self.republish(&id, &results, true, true, true)?;
+        Ok(Location {
+            tx_hash: None,
+            ..self.vote_location(&id, at)?
+        })
+    }
+
+    fn voter_signature(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(|_| true, "an election with votes")?;
+        let (_, at) = self.voter_zero(&id)?;
+        let intruder = secp_key(&[b"vocaudit-sim/tamper/intruder"]);
+        self.rewrite_vote_tx(&id, at, &intruder, |_| Ok(()))?;
+        self.vote_location(&id, at)
+    }
+
+    fn csp_signature(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(is_csp, "a CSP census")?;
+        let (key, at) = self.voter_zero(&id)?;
+        let rogue = CspSigner::new(&keccak256(&[b"vocaudit-sim/tamper/rogue-csp"]))
+            .map_err(|e| self.malformed(e.to_string()))?;
+        let name = self.name.to_string();
+        let malformed = |reason: String| TamperError::Malformed {
+            name: name.clone(),
+            reason,
+        };
+        self.rewrite_vote_tx(&id, at, &key, |envelope| {
+            let pid: Hash32 = envelope
+                .process_id
+                .as_slice()
+                .try_into()
+                .map_err(|_| malformed("processId".into()))?;
+            let Some(ProofPayload::Ca(ca)) =
+                envelope.proof.as_mut().and_then(|p| p.payload.as_mut())
+            else {
+                return Err(malformed("not a CSP proof".into()));
+            };
+            let bundle = ca.bundle.clone().unwrap_or_default();
+            let proof_type = CaProofType::from_proto(ca.r#type).unwrap_or(CaProofType::Ecdsa);
+            let mut rng = ChaCha20Rng::seed_from_u64(0);
+            ca.signature = rogue
+                .sign(
+                    &mut rng,
+                    proof_type,
+                    SaltRule::LegacyProcessId,
+                    &pid,
+                    &bundle.signed_bytes(),
+                    bundle.vote_weight.as_deref(),
+                )
+                .map_err(|e| malformed(e.to_string()))?;
+            Ok(())
+        })?;
+        self.vote_location(&id, at)
+    }
+
+    fn ciphertext_mismatch(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(is_encrypted, "an encrypted election")?;
+        let (key, at) = self.voter_zero(&id)?;
+        let sim = self
+            .world
+            .elections
+            .get(&id)
+            .ok_or_else(|| self.malformed("election vanished"))?;
+        let keys: BTreeMap<u32, [u8; 32]> = sim
+            .keys
+            .as_ref()
+            .map(|k| k.public_keys.as_slice())
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|k| Some((k.index, hex_bytes::decode_array::<32>("key", &k.key).ok()?)))
+            .collect();
+        let served = self.vote(&id, at)?.package.get().to_string();
+        let other = if served.contains("\"votes\":[]") {
+            r#"{"nonce":"00","votes":[0]}"#
+        } else {
+            r#"{"nonce":"00","votes":[]}"#
+        };
+        let mut rng = ChaCha20Rng::seed_from_u64(1);
+        let (sealed, _) = sealed_box::seal_layers(&mut rng, &keys, other.as_bytes())
+            .map_err(|e| self.malformed(e.to_string()))?;
+        self.rewrite_vote_tx(&id, at, &key, |envelope| {
+            envelope.vote_package = sealed;
+            Ok(())
+        })?;
+        self.vote_location(&id, at)
+    }
+
+    fn duplicate_nullifier(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(|_| true, "an election with votes")?;
+        let (_, at) = self.voter_zero(&id)?;
+        let mut copy = self.vote(&id, at)?.clone();
+        // The table keeps one row per nullifier; the `0x` spelling of the same bytes gets a
+        // second row, as a node with a broken index would list it.
+        copy.vote_id = format!("0x{}", copy.vote_id);
+        let location = Location {
+            tx_hash: None,
+            ..self.vote_location(&id, at)?
+        };
+        let sim = self.sim(&id)?;
+        sim.votes.push(copy);
+        let count = sim.election.vote_count + 1;
+        self.set_vote_count(&id, count)?;
+        Ok(location)
+    }
+
+    fn vote_count(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(|_| true, "an election with votes")?;
+        let count = self.sim(&id)?.election.vote_count + 3;
+        self.set_vote_count(&id, count)?;
+        Ok(Location::election(id))
+    }
+
+    fn overwrite_limit(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(|_| true, "an election with votes")?;
+        let (_, at) = self.voter_zero(&id)?;
+        let sim = self.sim(&id)?;
+        let limit = sim.election.tally_mode.max_vote_overwrites;
+        if let Some(vote) = sim.votes.get_mut(at) {
+            vote.overwrite_count = limit + 1;
+        }
+        Ok(Location {
+            tx_hash: None,
+            ..self.vote_location(&id, at)?
+        })
+    }
+
+    fn wrong_revealed_key(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(is_encrypted, "an encrypted election")?;
+        let err = self.malformed("no revealed key");
+        let keys = self.sim(&id)?.keys.as_mut().ok_or(err)?;
+        let Some(first) = keys.private_keys.first_mut() else {
+            return Err(self.malformed("no revealed key"));
+        };
+        first.key = hex::encode(keccak256(&[b"vocaudit-sim/tamper/wrong-key"]));
+        let index = first.index;
+        Ok(Location {
+            election_id: id,
+            key_index: Some(index),
+            ..Location::default()
+        })
+    }
+
+    fn tx_hash(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(|_| true, "an election with votes")?;
+        let (_, at) = self.voter_zero(&id)?;
+        let old = self.vote(&id, at)?.tx_hash.clone();
+        let new = hex::encode(sha256(&[b"vocaudit-sim/tamper/tx-hash", old.as_bytes()]));
+        let json = self
+            .world
+            .transactions
+            .remove(&old)
+            .ok_or_else(|| self.malformed("vote transaction missing"))?;
+        let mut response: TransactionResponse =
+            serde_json::from_str(&json).map_err(|e| self.malformed(e.to_string()))?;
+        response.tx_info.hash = new.clone();
+        let json = serde_json::to_string(&response).map_err(|e| self.malformed(e.to_string()))?;
+        self.world.transactions.insert(new.clone(), json);
+        if let Some(vote) = self.sim(&id)?.votes.get_mut(at) {
+            vote.tx_hash = new.clone();
+        }
+        Ok(Location {
+            election_id: id,
+            tx_hash: Some(new),
+            ..Location::default()
+        })
+    }
+
+    fn vote_outside_window(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(|_| true, "an election with votes")?;
+        let (_, at) = self.voter_zero(&id)?;
+        let end = chrono::DateTime::parse_from_rfc3339(&self.sim(&id)?.election.end_date)
+            .map_err(|e| self.malformed(e.to_string()))?
+            .timestamp();
+        // The first block strictly after the end (+1 block of margin).
+        let height = ((end - GENESIS_UNIX) / BLOCK_SECONDS + 2).max(0) as u64;
+        let vote = self.vote(&id, at)?.clone();
+        let chain_id = self.world.chain_info.chain_id.clone();
+        if let Some(old) = self.world.blocks.get_mut(&vote.block_height) {
+            old.tx_count = old.tx_count.saturating_sub(1);
+        }
+        let target = self
+            .world
+            .blocks
+            .entry(height)
+            .or_insert_with(|| block(&chain_id, height, 0));
+        let index = target.tx_count as u32;
+        target.tx_count += 1;
+        let json = self
+            .world
+            .transactions
+            .get_mut(&vote.tx_hash)
+            .ok_or_else(|| TamperError::Unknown("tx".into()))?;
+        let mut response: TransactionResponse =
+            serde_json::from_str(json).map_err(|e| TamperError::Unknown(e.to_string()))?;
+        response.tx_info.height = height;
+        response.tx_info.index = index;
+        *json =
+            serde_json::to_string(&response).map_err(|e| TamperError::Unknown(e.to_string()))?;
+        if let Some(v) = self.sim(&id)?.votes.get_mut(at) {
+            v.block_height = height;
+            v.transaction_index = index;
+            v.date = super::generate::rfc3339(block_time(height));
+        }
+        self.vote_location(&id, at)
+    }
+
+    fn census_dump_root(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(is_arbo, "a weighted (arbo) census")?;
+        let sim = self
+            .world
+            .elections
+            .get(&id)
+            .ok_or_else(|| self.malformed("election vanished"))?;
+        let cid = sim
+            .election
+            .census
+            .census_url
+            .strip_prefix("ipfs://")
+            .ok_or_else(|| self.malformed("censusURL is not ipfs://"))?
+            .to_string();
+        let voters: Vec<[u8; 20]> = sim
+            .votes
+            .iter()
+            .filter_map(|v| hex::decode(v.voter_id.as_deref()?).ok())
+            .map(|a| weighted_census_key(&a))
+            .collect();
+        let bytes = self
+            .world
+            .ipfs
+            .get(&cid)
+            .ok_or_else(|| self.malformed("census dump missing"))?;
+        let mut dump = CensusDump::from_json(bytes).map_err(|e| self.malformed(e.to_string()))?;
+        let records = dump
+            .records_bytes()
+            .map_err(|e| self.malformed(e.to_string()))?;
+        let leaves: Vec<(Vec<u8>, Vec<u8>)> = decode_records(&records)
+            .map_err(|e| self.malformed(e.to_string()))?
+            .into_iter()
+            .map(|(k, v)| (k.to_vec(), v.to_vec()))
+            .collect();
+        // A member who did not vote gets one more unit of weight: every vote proof still holds.
+        let mut changed = leaves.clone();
+        let target = changed
+            .iter_mut()
+            .find(|(k, _)| !voters.iter().any(|v| v[..] == k[..]))
+            .ok_or_else(|| self.malformed("every member voted"))?;
+        target.1 = weight_to_value(&(value_to_weight(&target.1) + 1u32))
+            .map_err(|e| self.malformed(e.to_string()))?
+            .to_vec();
+        let raw = encode_records(changed.iter().map(|(k, v)| (k.as_slice(), v.as_slice())))
+            .map_err(|e| self.malformed(e.to_string()))?;
+        dump.data = zstd::bulk::compress(&raw, 0).map_err(|e| self.malformed(e.to_string()))?;
+        let json = dump.to_json().map_err(|e| self.malformed(e.to_string()))?;
+        let new_cid = super::generate::cid_of(&json);
+        self.world.ipfs.remove(&cid);
+        self.world.ipfs.insert(new_cid.clone(), json);
+        self.sim(&id)?.election.census.census_url = format!("ipfs://{new_cid}");
+        Ok(Location::election(id))
+    }
+}
