@@ -27,7 +27,11 @@ const CID: &str = "bafkreigh2akiscaildcqabsyg3dfr6chu3fgpregiymsck7e7aqa4s52zy";
 
 /// Nullifier `n` of an election: distinct, and not in the order of `n`.
 fn nullifier(election: &str, n: u64) -> String {
-    format!("{:016x}{}", n.wrapping_mul(0x9e37_79b9_7f4a_7c15), &election[..48])
+    format!(
+        "{:016x}{}",
+        n.wrapping_mul(0x9e37_79b9_7f4a_7c15),
+        &election[..48]
+    )
 }
 
 fn vote(election: &str, n: u64, height: u64) -> VoteDetail {
@@ -141,7 +145,9 @@ fn world() -> World {
         hash: "dd".repeat(32),
         tx_count: 2,
     });
-    world.ipfs.insert(CID.into(), b"\x00raw census dump\xff".to_vec());
+    world
+        .ipfs
+        .insert(CID.into(), b"\x00raw census dump\xff".to_vec());
     world.saas_processes.insert(
         SAAS_ID.into(),
         SaasProcess {
@@ -245,7 +251,10 @@ async fn pagination_walks_pages_in_node_order() {
         assert_eq!(l.votes.len(), size);
         assert_eq!((p.total_items, p.current_page, p.last_page), (25, page, 2));
         assert_eq!((p.previous_page, p.next_page), (prev, next));
-        assert!(l.votes.iter().all(|v| v.election_id.as_deref() == Some(RESULTS_ID)));
+        assert!(l
+            .votes
+            .iter()
+            .all(|v| v.election_id.as_deref() == Some(RESULTS_ID)));
         seen.extend(ids(&l));
     }
     assert_eq!(seen, order);
@@ -291,7 +300,10 @@ async fn limits_are_clamped_and_edges_are_exact() {
     assert_eq!((ten.votes.len(), p.last_page, p.next_page), (10, 0, None));
     let half = list(&node, TEN_ID, "&limit=5&page=1").await;
     let p = half.pagination.unwrap();
-    assert_eq!((half.votes.len(), p.last_page, p.previous_page, p.next_page), (5, 1, Some(0), None));
+    assert_eq!(
+        (half.votes.len(), p.last_page, p.previous_page, p.next_page),
+        (5, 1, Some(0), None)
+    );
     let (status, _) = api_error(&format!("{node}/votes?electionId={TEN_ID}&limit=5&page=2")).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
@@ -299,7 +311,10 @@ async fn limits_are_clamped_and_edges_are_exact() {
     let empty = list(&node, EMPTY_ID, "").await;
     let p = empty.pagination.unwrap();
     assert!(empty.votes.is_empty());
-    assert_eq!((p.total_items, p.last_page, p.previous_page, p.next_page), (0, 0, None, None));
+    assert_eq!(
+        (p.total_items, p.last_page, p.previous_page, p.next_page),
+        (0, 0, None, None)
+    );
     let (status, err) = api_error(&format!("{node}/votes?electionId={EMPTY_ID}&page=1")).await;
     assert_eq!((status, err.code), (StatusCode::NOT_FOUND, 4057));
 
@@ -326,7 +341,8 @@ async fn legacy_page_route_has_ten_rows_and_no_404() {
 
     let mut seen = Vec::new();
     for (page, rows) in [(0, 10), (1, 10), (2, 5), (3, 0), (99, 0), (-1, 0)] {
-        let (status, body) = get_json(&format!("{node}/elections/{RESULTS_ID}/votes/page/{page}")).await;
+        let (status, body) =
+            get_json(&format!("{node}/elections/{RESULTS_ID}/votes/page/{page}")).await;
         assert_eq!(status, StatusCode::OK);
         assert!(body.get("pagination").is_none());
         let votes = body["votes"].as_array().unwrap();
@@ -340,7 +356,10 @@ async fn legacy_page_route_has_ten_rows_and_no_404() {
     }
     assert_eq!(seen, order);
     let (status, body) = get(&format!("{node}/elections/{RESULTS_ID}/votes/page/5")).await;
-    assert_eq!((status, body.as_slice()), (StatusCode::OK, &b"{\"votes\":[]}\n"[..]));
+    assert_eq!(
+        (status, body.as_slice()),
+        (StatusCode::OK, &b"{\"votes\":[]}\n"[..])
+    );
     let (status, err) = api_error(&format!("{node}/elections/{UNKNOWN_ID}/votes/page/0")).await;
     assert_eq!((status, err.code), (StatusCode::NOT_FOUND, 4045));
     server.shutdown().await.unwrap();
@@ -354,7 +373,10 @@ async fn errors_have_the_node_statuses_codes_and_bodies() {
 
     // Unknown route: chi's plain-text 404.
     let (status, body) = get(&format!("{node}/no/such/route")).await;
-    assert_eq!((status, body.as_slice()), (StatusCode::NOT_FOUND, &b"404 page not found\n"[..]));
+    assert_eq!(
+        (status, body.as_slice()),
+        (StatusCode::NOT_FOUND, &b"404 page not found\n"[..])
+    );
     let (status, _) = get(&format!("{}/elsewhere", server.base_url())).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
@@ -368,14 +390,23 @@ async fn errors_have_the_node_statuses_codes_and_bodies() {
         (format!("elections/{UNKNOWN_ID}/votes/count"), 404, 4045),
         (format!("votes/{}", "00".repeat(32)), 404, 4024),
         ("votes/xyz".to_string(), 400, 4021),
-        (format!("votes/verify/{RESULTS_ID}/{}", "00".repeat(32)), 404, 4024),
+        (
+            format!("votes/verify/{RESULTS_ID}/{}", "00".repeat(32)),
+            404,
+            4024,
+        ),
         (format!("votes/verify/{RESULTS_ID}/abcd"), 400, 4023),
         ("chain/transactions/0xq1".to_string(), 400, 4056),
         ("chain/blocks/7".to_string(), 404, 4008),
     ];
     for (path, status, code) in cases {
         let (got_status, err) = api_error(&format!("{node}/{path}")).await;
-        assert_eq!((got_status.as_u16(), err.code), (status, code), "{path}: {}", err.error);
+        assert_eq!(
+            (got_status.as_u16(), err.code),
+            (status, code),
+            "{path}: {}",
+            err.error
+        );
         assert!(!err.error.is_empty());
     }
     let (_, err) = api_error(&format!("{node}/elections/{TEN_ID}/scrutiny")).await;
@@ -409,13 +440,19 @@ async fn routes_serve_the_world() {
     let node = server.node_url();
 
     let (_, info) = get_json(&format!("{node}/chain/info")).await;
-    assert_eq!(serde_json::from_value::<ChainInfo>(info).unwrap(), world.chain_info);
+    assert_eq!(
+        serde_json::from_value::<ChainInfo>(info).unwrap(),
+        world.chain_info
+    );
 
     let (status, body) = get(&format!("{node}/elections/{RESULTS_ID}")).await;
     assert_eq!(status, StatusCode::OK);
     // Go's encoding/json escapes HTML characters.
     let text = String::from_utf8(body.clone()).unwrap();
-    assert!(text.contains(r"Board \u003celection\u003e \u0026 more"), "{text}");
+    assert!(
+        text.contains(r"Board \u003celection\u003e \u0026 more"),
+        "{text}"
+    );
     let served: Election = serde_json::from_slice(&body).unwrap();
     assert_eq!(served, world.elections[RESULTS_ID].election);
 
@@ -426,7 +463,10 @@ async fn routes_serve_the_world() {
     );
     let (status, keys) = get_json(&format!("{node}/elections/{EMPTY_ID}/keys")).await;
     assert_eq!(status, StatusCode::OK);
-    assert_eq!(keys, json!({"publicKeys": [{"index": 1, "key": "11".repeat(32)}]}));
+    assert_eq!(
+        keys,
+        json!({"publicKeys": [{"index": 1, "key": "11".repeat(32)}]})
+    );
     let (_, count) = get_json(&format!("{node}/elections/{RESULTS_ID}/votes/count")).await;
     assert_eq!(count, json!({"count": 25}));
     let (_, count) = get_json(&format!("{node}/elections/{EMPTY_ID}/votes/count")).await;
@@ -437,21 +477,35 @@ async fn routes_serve_the_world() {
     assert_eq!(status, StatusCode::OK);
     let detail: VoteDetail = serde_json::from_slice(&body).unwrap();
     assert_eq!(detail.package.get(), wanted.package.get());
-    assert_eq!((detail.weight.as_str(), detail.block_height), ("8", wanted.block_height));
+    assert_eq!(
+        (detail.weight.as_str(), detail.block_height),
+        ("8", wanted.block_height)
+    );
     assert_eq!(detail.election_id, RESULTS_ID);
 
-    let (status, body) = get(&format!("{node}/votes/verify/{RESULTS_ID}/{}", wanted.vote_id)).await;
+    let (status, body) = get(&format!(
+        "{node}/votes/verify/{RESULTS_ID}/{}",
+        wanted.vote_id
+    ))
+    .await;
     assert_eq!((status, body.as_slice()), (StatusCode::OK, &b"\n"[..]));
     let (status, _) = get(&format!("{node}/votes/verify/{TEN_ID}/{}", wanted.vote_id)).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 
-    let (status, body) = get(&format!("{node}/chain/transactions/{}", TX_HASH.to_uppercase())).await;
+    let (status, body) = get(&format!(
+        "{node}/chain/transactions/{}",
+        TX_HASH.to_uppercase()
+    ))
+    .await;
     assert_eq!(status, StatusCode::OK);
     let mut stored = world.transactions[TX_HASH].clone().into_bytes();
     stored.push(b'\n');
     assert_eq!(body, stored);
     let (_, block) = get_json(&format!("{node}/chain/blocks/100")).await;
-    assert_eq!(serde_json::from_value::<Block>(block).unwrap(), world.blocks[&100]);
+    assert_eq!(
+        serde_json::from_value::<Block>(block).unwrap(),
+        world.blocks[&100]
+    );
 
     let (status, body) = get(&format!("{}/ipfs/{CID}", server.base_url())).await;
     assert_eq!((status, body), (StatusCode::OK, world.ipfs[CID].clone()));
@@ -514,7 +568,10 @@ async fn same_world_same_bytes_on_every_route() {
         let from_a = get(&format!("{}{path}", a.base_url())).await;
         let from_b = get(&format!("{}{path}", b.base_url())).await;
         assert_eq!(from_a, from_b, "{path}");
-        assert!(!from_a.1.is_empty() || from_a.0 == StatusCode::NO_CONTENT, "{path}");
+        assert!(
+            !from_a.1.is_empty() || from_a.0 == StatusCode::NO_CONTENT,
+            "{path}"
+        );
     }
     a.shutdown().await.unwrap();
     b.shutdown().await.unwrap();
@@ -535,7 +592,11 @@ async fn live_election_pages_shift_while_read() {
     assert_eq!(page0.pagination.as_ref().unwrap().total_items, 8);
     assert_eq!(
         ids(&page0)[..3],
-        [nullifier(LIVE_ID, 7), nullifier(LIVE_ID, 6), nullifier(LIVE_ID, 5)]
+        [
+            nullifier(LIVE_ID, 7),
+            nullifier(LIVE_ID, 6),
+            nullifier(LIVE_ID, 5)
+        ]
     );
     let (_, e) = get_json(&format!("{node}/elections/{LIVE_ID}")).await;
     assert_eq!(vote_count(e), 8);
@@ -544,11 +605,21 @@ async fn live_election_pages_shift_while_read() {
     // a client already read on page 0, and the total grows by 2, not 3.
     let page1 = list(&node, LIVE_ID, "&limit=4&page=1").await;
     assert_eq!(page1.pagination.as_ref().unwrap().total_items, 10);
-    let repeated: Vec<_> = ids(&page1).into_iter().filter(|id| ids(&page0).contains(id)).collect();
-    assert!(!repeated.is_empty(), "page 1 should repeat rows of the earlier page 0");
+    let repeated: Vec<_> = ids(&page1)
+        .into_iter()
+        .filter(|id| ids(&page0).contains(id))
+        .collect();
+    assert!(
+        !repeated.is_empty(),
+        "page 1 should repeat rows of the earlier page 0"
+    );
 
     let all = list(&node, LIVE_ID, "&limit=100").await;
-    assert_eq!(all.votes[0].vote_id, nullifier(LIVE_ID, 0), "the overwrite moved to the top");
+    assert_eq!(
+        all.votes[0].vote_id,
+        nullifier(LIVE_ID, 0),
+        "the overwrite moved to the top"
+    );
     assert_eq!(all.votes[0].block_height, 320);
     assert_eq!(all.votes.len(), 10);
     let (_, count) = get_json(&format!("{node}/elections/{LIVE_ID}/votes/count")).await;
@@ -567,7 +638,9 @@ async fn many_vote_requests_are_served() {
     // 2,000 votes, every detail fetched once plus every page: a cheap stand-in for the 10k load.
     let mut world = World::default();
     let mut big = SimElection::new(election(UNKNOWN_ID, "RESULTS", 2000, false));
-    big.votes = (0..2000).map(|n| vote(UNKNOWN_ID, n, 1000 + n / 7)).collect();
+    big.votes = (0..2000)
+        .map(|n| vote(UNKNOWN_ID, n, 1000 + n / 7))
+        .collect();
     world.add_election(big).unwrap();
     let server = serve_local(&world, FaultPlan::none()).await.unwrap();
     let node = server.node_url();

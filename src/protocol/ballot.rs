@@ -313,9 +313,15 @@ mod tests {
         p.cost_from_weight = true;
         let weight = BigUint::from(1u8) << 200; // beyond u128
         let x = 1i64 << 40; // x^3 = 2^120
-        assert_eq!(check_ballot(&[x, x, x, x], &weight, &p), BallotVerdict::Valid);
+        assert_eq!(
+            check_ballot(&[x, x, x, x], &weight, &p),
+            BallotVerdict::Valid
+        );
         let huge = i64::MAX; // (2^63)^3 ≈ 2^189 each
-        assert_eq!(check_ballot(&[huge, huge], &weight, &p), BallotVerdict::Valid);
+        assert_eq!(
+            check_ballot(&[huge, huge], &weight, &p),
+            BallotVerdict::Valid
+        );
         p.cost_exponent = 4; // (2^63-1)^4 ≈ 2^252 > 2^200
         assert_eq!(
             check_ballot(&[1, huge], &weight, &p),

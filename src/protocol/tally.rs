@@ -110,7 +110,10 @@ impl Results {
             rows: shape.rows,
             cols: shape.cols,
         };
-        let cells = shape.rows.checked_mul(shape.cols).ok_or(too_large.clone())?;
+        let cells = shape
+            .rows
+            .checked_mul(shape.cols)
+            .ok_or(too_large.clone())?;
         if cells > MAX_CELLS {
             return Err(too_large);
         }
@@ -129,14 +132,16 @@ impl Results {
         if value >= self.shape.cols {
             return None;
         }
-        self.cells.get(question.checked_mul(self.shape.cols)? + value)
+        self.cells
+            .get(question.checked_mul(self.shape.cols)? + value)
     }
 
     fn get_mut(&mut self, question: usize, value: usize) -> Option<&mut BigUint> {
         if value >= self.shape.cols {
             return None;
         }
-        self.cells.get_mut(question.checked_mul(self.shape.cols)? + value)
+        self.cells
+            .get_mut(question.checked_mul(self.shape.cols)? + value)
     }
 
     /// The rows in order, each `cols` cells long.
@@ -249,7 +254,10 @@ impl<'de> Deserialize<'de> for Results {
 /// How two results matrices differ.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ResultsDiff {
-    ShapeMismatch { expected: Shape, actual: Shape },
+    ShapeMismatch {
+        expected: Shape,
+        actual: Shape,
+    },
     /// Same shape; the differing cells (empty when equal).
     Cells(Vec<CellDiff>),
 }
@@ -376,7 +384,10 @@ pub struct EnvelopeFate {
 /// them, `voters[i]` naming the voter (nullifier) of envelope i: at most
 /// `1 + max_vote_overwrites` envelopes per voter are accepted, and only the last accepted one
 /// of each voter is final.
-pub fn replay_overwrites<K: Eq + Hash>(voters: &[K], max_vote_overwrites: u32) -> Vec<EnvelopeFate> {
+pub fn replay_overwrites<K: Eq + Hash>(
+    voters: &[K],
+    max_vote_overwrites: u32,
+) -> Vec<EnvelopeFate> {
     let mut accepted_so_far: HashMap<&K, u32> = HashMap::new();
     let mut last_accepted: HashMap<&K, usize> = HashMap::new();
     let mut fates = Vec::with_capacity(voters.len());
@@ -443,10 +454,16 @@ mod tests {
             max_count: 65,
             ..TallyParams::default()
         };
-        assert!(matches!(Tally::new(p), Err(TallyError::TooManyQuestions { .. })));
+        assert!(matches!(
+            Tally::new(p),
+            Err(TallyError::TooManyQuestions { .. })
+        ));
         p.max_count = 64;
         p.max_value = u32::MAX;
-        assert!(matches!(Tally::new(p), Err(TallyError::MatrixTooLarge { .. })));
+        assert!(matches!(
+            Tally::new(p),
+            Err(TallyError::MatrixTooLarge { .. })
+        ));
         p.max_count = 0;
         p.max_value = 0;
         assert_eq!(Tally::new(p).map(|t| t.results().shape().rows), Ok(64));

@@ -178,9 +178,10 @@ impl FromStr for FaultRule {
             "slow" => {
                 let value = needs_value()?;
                 let (interval, chunk) = match value.split_once('/') {
-                    Some((interval, chunk)) => {
-                        (interval, parse_positive(spec, "chunk size", chunk)? as usize)
-                    }
+                    Some((interval, chunk)) => (
+                        interval,
+                        parse_positive(spec, "chunk size", chunk)? as usize,
+                    ),
                     None => (value, 64),
                 };
                 FaultKind::SlowBody {
@@ -256,9 +257,7 @@ fn parse_duration(spec: &str, value: &str) -> Result<Duration, FaultParseError> 
         spec: spec.to_string(),
         value: value.to_string(),
     };
-    let split = value
-        .find(|c: char| !c.is_ascii_digit())
-        .ok_or_else(bad)?;
+    let split = value.find(|c: char| !c.is_ascii_digit()).ok_or_else(bad)?;
     let (digits, unit) = value.split_at(split);
     let n: u64 = digits.parse().map_err(|_| bad())?;
     match unit {
@@ -358,12 +357,14 @@ impl FaultState {
             match rule.kind {
                 FaultKind::Latency(d) => decision.latency += d,
                 FaultKind::TooManyRequests { retry_after_secs } => {
-                    decision.replacement.get_or_insert(Replacement::TooManyRequests {
-                        retry_after_secs,
-                    });
+                    decision
+                        .replacement
+                        .get_or_insert(Replacement::TooManyRequests { retry_after_secs });
                 }
                 FaultKind::Status(code) => {
-                    decision.replacement.get_or_insert(Replacement::Status(code));
+                    decision
+                        .replacement
+                        .get_or_insert(Replacement::Status(code));
                 }
                 FaultKind::Reset => {
                     decision.replacement.get_or_insert(Replacement::Reset);
@@ -396,9 +397,19 @@ mod tests {
     }
 
     #[rstest]
-    #[case("latency=20ms", rule(Scope::Global, FaultKind::Latency(Duration::from_millis(20)), Trigger::Always))]
+    #[case(
+        "latency=20ms",
+        rule(
+            Scope::Global,
+            FaultKind::Latency(Duration::from_millis(20)),
+            Trigger::Always
+        )
+    )]
     #[case("votes:429@every=5", rule(Scope::Route("votes".into()), FaultKind::TooManyRequests { retry_after_secs: 1 }, Trigger::Every(5)))]
-    #[case("global:reset@first=2", rule(Scope::Global, FaultKind::Reset, Trigger::First(2)))]
+    #[case(
+        "global:reset@first=2",
+        rule(Scope::Global, FaultKind::Reset, Trigger::First(2))
+    )]
     #[case("tx:429=7@after=3", rule(Scope::Route("tx".into()), FaultKind::TooManyRequests { retry_after_secs: 7 }, Trigger::After(3)))]
     #[case("/v2/chain:503", rule(Scope::PathPrefix("/v2/chain".into()), FaultKind::Status(503), Trigger::Always))]
     #[case("election:500@always", rule(Scope::Route("election".into()), FaultKind::Status(500), Trigger::Always))]
@@ -444,7 +455,13 @@ mod tests {
 
     #[test]
     fn plan_parse_stops_at_first_bad_spec() {
-        assert_eq!(FaultPlan::parse(&["latency=1ms", "500"]).unwrap().rules.len(), 2);
+        assert_eq!(
+            FaultPlan::parse(&["latency=1ms", "500"])
+                .unwrap()
+                .rules
+                .len(),
+            2
+        );
         assert!(matches!(
             FaultPlan::parse(&["latency=1ms", "bogus"]),
             Err(FaultParseError::UnknownKind { .. })
@@ -454,7 +471,12 @@ mod tests {
     #[test]
     fn triggers_count_only_matching_requests() {
         let state = FaultState::new(
-            FaultPlan::parse(&["votes:429@every=2", "/v2/chain:reset@first=1", "latency=1ms@after=3"]).unwrap(),
+            FaultPlan::parse(&[
+                "votes:429@every=2",
+                "/v2/chain:reset@first=1",
+                "latency=1ms@after=3",
+            ])
+            .unwrap(),
         );
         let fired: Vec<_> = [
             ("/v2/votes", Some("votes")),
@@ -470,7 +492,9 @@ mod tests {
         assert_eq!(fired[1].replacement, Some(Replacement::Reset));
         assert_eq!(
             fired[2].replacement,
-            Some(Replacement::TooManyRequests { retry_after_secs: 1 })
+            Some(Replacement::TooManyRequests {
+                retry_after_secs: 1
+            })
         );
         assert_eq!(fired[3].replacement, None);
         assert_eq!(fired[3].latency, Duration::from_millis(1));
@@ -480,8 +504,15 @@ mod tests {
     #[test]
     fn first_replacement_and_body_rule_win_latencies_add() {
         let state = FaultState::new(
-            FaultPlan::parse(&["latency=2ms", "503", "500", "truncate=3", "slow=1ms", "latency=3ms"])
-                .unwrap(),
+            FaultPlan::parse(&[
+                "latency=2ms",
+                "503",
+                "500",
+                "truncate=3",
+                "slow=1ms",
+                "latency=3ms",
+            ])
+            .unwrap(),
         );
         let d = state.decide("/v2/votes", Some("votes"));
         assert_eq!(d.latency, Duration::from_millis(5));

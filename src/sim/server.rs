@@ -285,7 +285,11 @@ mod node_errors {
         Reply::node_error(400, 4019, format!("cannot parse number: {s}"))
     }
     pub fn cant_parse_election_id(param: &str, err: &str) -> Reply {
-        Reply::node_error(400, 4017, format!("cannot parse electionId: ({param}): {err}"))
+        Reply::node_error(
+            400,
+            4017,
+            format!("cannot parse electionId: ({param}): {err}"),
+        )
     }
     pub fn cant_parse_vote_id(err: &str) -> Reply {
         Reply::node_error(400, 4021, format!("cannot parse voteId: {err}"))
@@ -337,10 +341,7 @@ fn frame(mut json: Vec<u8>, end: &[u8]) -> Bytes {
 /// Go's `encoding/json` escapes `<`, `>`, `&`, U+2028 and U+2029 inside strings; outside strings
 /// JSON never holds those characters, so a byte-level rewrite is exact.
 fn go_escape(json: Vec<u8>) -> Vec<u8> {
-    if !json
-        .iter()
-        .any(|&b| matches!(b, b'<' | b'>' | b'&' | 0xE2))
-    {
+    if !json.iter().any(|&b| matches!(b, b'<' | b'>' | b'&' | 0xE2)) {
         return json;
     }
     let mut out = Vec::with_capacity(json.len() + 16);
@@ -353,11 +354,7 @@ fn go_escape(json: Vec<u8>) -> Vec<u8> {
             b'&' => out.extend_from_slice(b"\\u0026"),
             0xE2 if tail.starts_with(&[0x80, 0xA8]) || tail.starts_with(&[0x80, 0xA9]) => {
                 let last = tail.get(1).copied().unwrap_or_default();
-                out.extend_from_slice(if last == 0xA8 {
-                    b"\\u2028"
-                } else {
-                    b"\\u2029"
-                });
+                out.extend_from_slice(if last == 0xA8 { b"\\u2028" } else { b"\\u2029" });
                 rest = tail.get(2..).unwrap_or_default();
             }
             _ => out.push(b),
@@ -613,16 +610,14 @@ impl Node {
     fn answer(&self, route: Route<'_>, query: &str) -> Reply {
         match route {
             Route::ChainInfo => Reply::ok_json(self.chain_info.clone()),
-            Route::Election(id) => self.with_election(id, |e| {
-                Reply::ok_json(e.book().election_body.clone())
-            }),
+            Route::Election(id) => {
+                self.with_election(id, |e| Reply::ok_json(e.book().election_body.clone()))
+            }
             Route::Keys(id) => self.with_election(id, |e| match &e.keys {
                 Some(body) => Reply::ok_json(body.clone()),
-                None => Reply::node_error(
-                    404,
-                    codes::NO_ELECTION_KEYS,
-                    "no election keys available",
-                ),
+                None => {
+                    Reply::node_error(404, codes::NO_ELECTION_KEYS, "no election keys available")
+                }
             }),
             Route::Scrutiny(id) => self.with_election(id, |e| match &e.scrutiny {
                 Ok(body) => Reply::ok_json(body.clone()),
@@ -672,9 +667,7 @@ impl Node {
             },
             Route::SaasProcess(id) => saas_lookup(&self.saas_processes, id, "processId"),
             Route::SaasResults(id) => saas_lookup(&self.saas_results, id, "processId"),
-            Route::SaasLegacyProcess(id) => {
-                saas_lookup(&self.legacy_processes, id, "processId")
-            }
+            Route::SaasLegacyProcess(id) => saas_lookup(&self.legacy_processes, id, "processId"),
             Route::SaasBundle(id) => saas_lookup(&self.process_bundles, id, "bundleId"),
         }
     }
@@ -796,7 +789,12 @@ fn saas_map<T>(
     to_json: impl Fn(&T) -> Result<Bytes, serde_json::Error>,
 ) -> Result<BTreeMap<String, Bytes>, SimError> {
     map.iter()
-        .map(|(id, v)| Ok((id.to_ascii_lowercase(), to_json(v).map_err(SimError::Serialize)?)))
+        .map(|(id, v)| {
+            Ok((
+                id.to_ascii_lowercase(),
+                to_json(v).map_err(SimError::Serialize)?,
+            ))
+        })
         .collect()
 }
 
@@ -931,13 +929,11 @@ async fn handle(State(node): State<Arc<Node>>, method: Method, uri: Uri) -> Resp
     }
     let reply = match route {
         None => Reply::unknown_route(),
-        Some(_) if method != Method::GET && method != Method::HEAD => {
-            Reply {
-                status: StatusCode::METHOD_NOT_ALLOWED,
-                content_type: TEXT,
-                body: Bytes::new(),
-            }
-        }
+        Some(_) if method != Method::GET && method != Method::HEAD => Reply {
+            status: StatusCode::METHOD_NOT_ALLOWED,
+            content_type: TEXT,
+            body: Bytes::new(),
+        },
         Some(route) => node.answer(route, query),
     };
     deliver(reply, decision.body)
@@ -1021,15 +1017,16 @@ fn deliver(reply: Reply, fault: Option<BodyFault>) -> Response {
                 .step_by(chunk.max(1))
                 .map(|start| body.slice(start..(start + chunk).min(len)))
                 .collect();
-            let trickle = stream::unfold((pieces.into_iter(), true), move |(mut it, first)| {
-                async move {
+            let trickle = stream::unfold(
+                (pieces.into_iter(), true),
+                move |(mut it, first)| async move {
                     let piece = it.next()?;
                     if !first {
                         tokio::time::sleep(interval).await;
                     }
                     Some((Ok::<_, io::Error>(piece), (it, false)))
-                }
-            });
+                },
+            );
             let mut r = response(status, content_type, Body::from_stream(trickle));
             r.headers_mut()
                 .insert(header::CONTENT_LENGTH, HeaderValue::from(len));
@@ -1058,7 +1055,8 @@ mod tests {
         #[case] total: u64,
         #[case] expected: Option<(Option<u64>, Option<u64>, u64)>,
     ) {
-        let got = pagination(page, limit, total).map(|p| (p.previous_page, p.next_page, p.last_page));
+        let got =
+            pagination(page, limit, total).map(|p| (p.previous_page, p.next_page, p.last_page));
         assert_eq!(got, expected);
     }
 
@@ -1080,7 +1078,10 @@ mod tests {
             go_hex("zz").unwrap_err(),
             "encoding/hex: invalid byte: U+007A 'z'"
         );
-        assert_eq!(go_hex("abc").unwrap_err(), "encoding/hex: odd length hex string");
+        assert_eq!(
+            go_hex("abc").unwrap_err(),
+            "encoding/hex: odd length hex string"
+        );
         assert_eq!(
             go_hex("abg").unwrap_err(),
             "encoding/hex: invalid byte: U+0067 'g'"

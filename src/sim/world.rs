@@ -114,7 +114,10 @@ impl World {
             }
         })?;
         if self.elections.contains_key(&id) {
-            return Err(SimError::Duplicate { what: "election", id });
+            return Err(SimError::Duplicate {
+                what: "election",
+                id,
+            });
         }
         self.elections.insert(id, election);
         Ok(())
