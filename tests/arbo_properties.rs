@@ -1,6 +1,6 @@
 //! Properties of the arbo implementation (proptest, fixed seeds via the default config) and
 //! malformed-input handling: the root equals what incremental inserts build, whatever the order;
-//! every proof verifies and any flipped byte breaks it; packing and dumps round-trip; bad input
+//! the census tree's proofs and lookups equal the model's `GenProof` and `Get`; every proof verifies and any flipped byte breaks it; packing and dumps round-trip; bad input
 //! gives typed errors, never a panic.
 
 use num_bigint::BigUint;
@@ -9,88 +9,14 @@ use proptest::test_runner::RngSeed;
 use std::collections::BTreeMap;
 use vocaudit::protocol::arbo::{
     check_proof, decode_records, encode_records, pack_siblings, root, unpack_siblings,
-    value_to_weight, weight_to_value, ArboError, CensusDump, CensusTreeType, DumpError, HashKind,
-    LeafSet,
+    value_to_weight, weight_to_value, ArboError, CensusDump, CensusTree, CensusTreeType, DumpError,
+    HashKind, Proof,
 };
+
 use vocaudit::protocol::hash::Hash32;
 
-/// An independent model of arbo's incremental `Add` (navigate.go `down` / `downVirtually`): a
-/// pointer tree where a new key that meets a leaf pushes both down until their paths differ.
-enum Node {
-    Empty,
-    Leaf(Vec<u8>, Vec<u8>),
-    Inner(Box<Node>, Box<Node>),
-}
-
-fn bit(key: &[u8], n: usize) -> bool {
-    key.get(n / 8).is_some_and(|b| (b >> (n % 8)) & 1 == 1)
-}
-
-fn add(node: Node, k: &[u8], v: &[u8], depth: usize, max_levels: usize) -> Option<Node> {
-    match node {
-        Node::Empty => Some(Node::Leaf(k.to_vec(), v.to_vec())),
-        Node::Leaf(ref k2, _) if k2 == k => None,
-        Node::Leaf(k2, v2) => push_down((k2, v2), (k.to_vec(), v.to_vec()), depth, max_levels),
-        Node::Inner(l, r) => {
-            if depth >= max_levels {
-                return None;
-            }
-            Some(if bit(k, depth) {
-                Node::Inner(l, Box::new(add(*r, k, v, depth + 1, max_levels)?))
-            } else {
-                Node::Inner(Box::new(add(*l, k, v, depth + 1, max_levels)?), r)
-            })
-        }
-    }
-}
-
-fn push_down(
-    old: (Vec<u8>, Vec<u8>),
-    new: (Vec<u8>, Vec<u8>),
-    depth: usize,
-    max_levels: usize,
-) -> Option<Node> {
-    if depth >= max_levels {
-        return None;
-    }
-    let (bo, bn) = (bit(&old.0, depth), bit(&new.0, depth));
-    if bo == bn {
-        let child = Box::new(push_down(old, new, depth + 1, max_levels)?);
-        let empty = Box::new(Node::Empty);
-        return Some(if bo {
-            Node::Inner(empty, child)
-        } else {
-            Node::Inner(child, empty)
-        });
-    }
-    let (o, n) = (
-        Box::new(Node::Leaf(old.0, old.1)),
-        Box::new(Node::Leaf(new.0, new.1)),
-    );
-    Some(if bo {
-        Node::Inner(n, o)
-    } else {
-        Node::Inner(o, n)
-    })
-}
-
-fn model_hash(kind: HashKind, node: &Node) -> Hash32 {
-    match node {
-        Node::Empty => [0u8; 32],
-        Node::Leaf(k, v) => kind.leaf(k, v).unwrap(),
-        Node::Inner(l, r) => kind
-            .node(&model_hash(kind, l), &model_hash(kind, r))
-            .unwrap(),
-    }
-}
-
-fn model_root(kind: HashKind, max_levels: usize, leaves: &[(Vec<u8>, Vec<u8>)]) -> Option<Hash32> {
-    let mut tree = Node::Empty;
-    for (k, v) in leaves {
-        tree = add(tree, k, v, 0, max_levels)?;
-    }
-    Some(model_hash(kind, &tree))
-}
+mod arbo_model;
+use arbo_model::{model_tree, ModelProof};
 
 /// Distinct 4-byte keys (max_levels 32) with short values: keys are equal-length, so two
 /// distinct keys always separate within 32 levels.
@@ -101,6 +27,22 @@ fn leaf_set(max: usize) -> impl Strategy<Value = Vec<(Vec<u8>, Vec<u8>)>> {
         0..max,
     )
     .prop_map(|m: BTreeMap<[u8; 4], Vec<u8>>| m.into_iter().map(|(k, v)| (k.to_vec(), v)).collect())
+}
+
+/// 3-byte keys whose bytes are mostly 00, 01 or 80, so that many share long path prefixes: the
+/// tree gets runs of single-child nodes, and absent keys leave the path inside such runs.
+fn clustered_key() -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(prop_oneof![Just(0u8), Just(1), Just(0x80), any::<u8>()], 3)
+}
+
+/// A census tree proof in the model's shape.
+fn as_model(p: Proof) -> ModelProof {
+    (p.existence, p.leaf_key, p.leaf_value, p.siblings)
+}
+
+/// The model's root of `leaves`; `None` when `Add` would fail.
+fn model_root(kind: HashKind, max_levels: usize, leaves: &[(Vec<u8>, Vec<u8>)]) -> Option<Hash32> {
+    model_tree(kind, max_levels, leaves).map(|t| t.hash())
 }
 
 fn kind() -> impl Strategy<Value = HashKind> {
@@ -155,13 +97,37 @@ proptest! {
 
     #[test]
     fn every_leaf_proof_verifies(kind in kind(), leaves in leaf_set(30)) {
-        let set = LeafSet::new(kind, 32, &leaves).unwrap();
-        let r = set.root().unwrap();
+        let tree = CensusTree::build(kind, 32, &leaves).unwrap();
+        let r = tree.root();
         for (k, v) in &leaves {
-            let proof = set.proof(k).unwrap();
+            let proof = tree.proof(k).unwrap();
             prop_assert!(proof.existence);
             prop_assert_eq!(&proof.leaf_value, v);
             prop_assert_eq!(check_proof(kind, k, v, &r, &proof.packed().unwrap()), Ok(true));
+        }
+    }
+
+    #[test]
+    fn census_tree_proofs_and_lookups_match_the_model(
+        kind in kind(),
+        leaves in prop::collection::btree_map(clustered_key(), prop::collection::vec(any::<u8>(), 0..4), 0..40),
+        absent in prop::collection::vec(clustered_key(), 0..24),
+        max_levels in 24usize..=40,
+    ) {
+        let leaves: Vec<(Vec<u8>, Vec<u8>)> = leaves.into_iter().collect();
+        let model = model_tree(kind, max_levels, &leaves).unwrap();
+        let tree = CensusTree::build(kind, max_levels, &leaves).unwrap();
+        prop_assert_eq!(tree.root(), model.hash());
+        prop_assert_eq!(tree.len(), leaves.len());
+        for (k, v) in &leaves {
+            prop_assert_eq!(tree.get(k), Some(v.as_slice()));
+            prop_assert_eq!(as_model(tree.proof(k).unwrap()), model.proof(k));
+        }
+        for k in absent.iter().filter(|k| !leaves.iter().any(|(l, _)| l == *k)) {
+            prop_assert_eq!(tree.get(k), None);
+            let proof = tree.proof(k).unwrap();
+            prop_assert!(!proof.existence);
+            prop_assert_eq!(as_model(proof), model.proof(k));
         }
     }
 
@@ -172,10 +138,10 @@ proptest! {
         pos in any::<prop::sample::Index>(),
         mask in 1u8..=255,
     ) {
-        let set = LeafSet::new(HashKind::Blake2b, 32, &leaves).unwrap();
-        let r = set.root().unwrap();
+        let tree = CensusTree::build(HashKind::Blake2b, 32, &leaves).unwrap();
+        let r = tree.root();
         let (k, v) = pick.get(&leaves);
-        let packed = set.proof(k).unwrap().packed().unwrap();
+        let packed = tree.proof(k).unwrap().packed().unwrap();
 
         let mut k2 = k.clone();
         let i = pos.index(k2.len());
@@ -248,6 +214,11 @@ proptest! {
         let parsed = CensusDump::from_json(&dump.to_json().unwrap()).unwrap();
         prop_assert_eq!(&parsed, &dump);
         prop_assert_eq!(parsed.rebuild_root().unwrap(), dump.root_hash);
+        let tree = parsed.census_tree().unwrap();
+        prop_assert_eq!(tree.root(), dump.root_hash);
+        for (k, v) in &leaves {
+            prop_assert_eq!(tree.get(k), Some(v.as_slice()));
+        }
         let bytes = parsed.records_bytes().unwrap();
         let total: BigUint = decode_records(&bytes).unwrap().iter().map(|(_, v)| value_to_weight(v)).sum();
         prop_assert_eq!(total, weights.values().map(|w| BigUint::from(*w)).sum::<BigUint>());
@@ -431,10 +402,10 @@ fn bad_hex_and_wrong_lengths_in_proof_inputs() {
     assert!(decode_array::<32>("censusRoot", "53b3").is_err());
     // A proof cut by one byte, or grown by one byte, no longer matches its fullLen.
     let leaves = w_leaves();
-    let set = LeafSet::new(HashKind::Blake2b, 160, &leaves).unwrap();
+    let tree = CensusTree::build(HashKind::Blake2b, 160, &leaves).unwrap();
     let (k, v) = leaves[0];
-    let packed = set.proof(&k).unwrap().packed().unwrap();
-    let r = set.root().unwrap();
+    let packed = tree.proof(&k).unwrap().packed().unwrap();
+    let r = tree.root();
     assert_eq!(
         check_proof(HashKind::Blake2b, &k, &v, &r, &packed),
         Ok(true)

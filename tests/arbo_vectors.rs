@@ -1,6 +1,7 @@
 //! Every arbo vector in tests/vectors/arbo-blake2b.json and arbo-sha256-poseidon.json: roots,
 //! roots after each add, GenProof packed bytes, CheckProof results, non-existence proofs, dumps,
-//! error cases, sequence B, the 10,000-leaf census, packing and bitmap cases. Poseidon is not
+//! error cases, sequence B, the 10,000-leaf census, packing and bitmap cases; and, for every
+//! vector tree, the census tree's proof of each leaf and of absent keys against the model. Poseidon is not
 //! implemented, so its vectors assert the documented `Unsupported` error.
 
 use num_bigint::BigUint;
@@ -10,10 +11,12 @@ use std::sync::OnceLock;
 use vocaudit::protocol::arbo::{
     bitmap_to_bytes, bytes_to_bitmap, check_non_existence, check_proof, decode_records,
     encode_records, fold_siblings, pack_siblings, root, unpack_siblings, value_to_weight,
-    weight_to_value, weighted_census_key, ArboError, CensusTreeType, HashKind, LeafSet,
+    weight_to_value, weighted_census_key, ArboError, CensusTree, CensusTreeType, HashKind, LeafSet,
     PackedError,
 };
 use vocaudit::protocol::hash::Hash32;
+
+mod arbo_model;
 
 fn load(name: &str) -> Value {
     let path = format!("{}/tests/vectors/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -84,12 +87,12 @@ fn address_leaves(n: u64) -> Vec<(Vec<u8>, Vec<u8>)> {
 }
 
 /// GenProof from the leaf set gives the packed bytes of the vector, CheckProof accepts them.
-fn assert_proofs(kind: HashKind, max_levels: usize, leaves: &[(Vec<u8>, Vec<u8>)], tree: &Value) {
-    let set = LeafSet::new(kind, max_levels, leaves).unwrap();
-    let root_hash = set.root().unwrap();
-    for (n, p) in arr(&tree["proofs"]).iter().enumerate() {
+fn assert_proofs(kind: HashKind, max_levels: usize, leaves: &[(Vec<u8>, Vec<u8>)], vector: &Value) {
+    let tree = CensusTree::build(kind, max_levels, leaves).unwrap();
+    let root_hash = tree.root();
+    for (n, p) in arr(&vector["proofs"]).iter().enumerate() {
         let (key, value, packed) = (hx(&p["key"]), hx(&p["value"]), hx(&p["packed"]));
-        let proof = set.proof(&key).unwrap();
+        let proof = tree.proof(&key).unwrap();
         assert!(proof.existence, "proof {n}");
         assert_eq!(proof.leaf_value, value, "proof {n}");
         assert_eq!(
@@ -133,11 +136,11 @@ fn assert_non_existence(
     leaves: &[(Vec<u8>, Vec<u8>)],
     cases: &Value,
 ) {
-    let set = LeafSet::new(kind, max_levels, leaves).unwrap();
-    let root_hash = set.root().unwrap();
+    let tree = CensusTree::build(kind, max_levels, leaves).unwrap();
+    let root_hash = tree.root();
     for (n, c) in arr(cases).iter().enumerate() {
         let key = hx(&c["key"]);
-        let proof = set.proof(&key).unwrap();
+        let proof = tree.proof(&key).unwrap();
         assert!(!proof.existence, "case {n}");
         assert_eq!(proof.leaf_key, hx(&c["found_key"]), "case {n}");
         assert_eq!(proof.leaf_value, hx(&c["found_value"]), "case {n}");
@@ -435,9 +438,9 @@ fn error_cases(#[case] id: &str) {
     // GenProof rejects a too-long key the same way.
     if matches!(err, ArboError::KeyTooLong { .. }) {
         let empty: [(Vec<u8>, Vec<u8>); 0] = [];
-        let set = LeafSet::new(HashKind::Blake2b, max_levels, &empty).unwrap();
+        let tree = CensusTree::build(HashKind::Blake2b, max_levels, &empty).unwrap();
         assert!(matches!(
-            set.proof(&leaves[0].0),
+            tree.proof(&leaves[0].0),
             Err(ArboError::KeyTooLong { .. })
         ));
     }
@@ -684,4 +687,94 @@ fn zkweighted_census_max_levels() {
         CensusTreeType::ZkWeighted.max_levels(160),
         usize_of(&z["max_levels"])
     );
+}
+
+/// The leaves of a vector tree by name: a listed tree, a sequence B tree, or extra_generated.
+fn vector_tree(id: &str) -> (HashKind, usize, Vec<(Vec<u8>, Vec<u8>)>) {
+    if let Some(n) = id.strip_prefix("B") {
+        let n: u64 = n.parse().unwrap();
+        return (
+            HashKind::Blake2b,
+            usize_of(&blake()["sequence_B"]["max_levels"]),
+            address_leaves(n),
+        );
+    }
+    if id == "extra_generated" {
+        return (
+            HashKind::Blake2b,
+            usize_of(&extra()["max_levels"]),
+            extra_leaves().clone(),
+        );
+    }
+    let (kind, t) = match id.strip_prefix("sha256.") {
+        Some(_) => (HashKind::Sha256, sp_tree(id)),
+        None => (HashKind::Blake2b, blake_tree(id)),
+    };
+    (kind, usize_of(&t["max_levels"]), leaves(t))
+}
+
+/// The census tree (hashed once) gives the model's `GenProof` for every leaf, and for absent
+/// keys: each of the first leaves with any one path bit flipped (paths that leave the tree at
+/// every depth, inside runs of shared bits too) and the next addresses of the leaf rule.
+#[rstest]
+#[case::a("A")]
+#[case::w("W")]
+#[case::d1("D1")]
+#[case::d2("D2")]
+#[case::d3("D3")]
+#[case::keylen("KeyLen")]
+#[case::sha256("sha256.TestAddTestVectors")]
+#[case::b1("B1")]
+#[case::b2("B2")]
+#[case::b5("B5")]
+#[case::b100("B100")]
+#[case::b1000("B1000")]
+#[case::extra_generated("extra_generated")]
+fn census_tree_proofs_match_the_model(#[case] id: &str) {
+    let (kind, max_levels, leaves) = vector_tree(id);
+    let model = arbo_model::model_tree(kind, max_levels, &leaves).unwrap();
+    let tree = CensusTree::build(kind, max_levels, &leaves).unwrap();
+    assert_eq!(tree.root(), model.hash());
+    assert_eq!(tree.len(), leaves.len());
+    for (k, v) in &leaves {
+        assert_eq!(
+            tree.get(k),
+            Some(v.as_slice()),
+            "{id}: get {}",
+            hex::encode(k)
+        );
+        let p = tree.proof(k).unwrap();
+        assert!(p.existence);
+        let got = (p.existence, p.leaf_key, p.leaf_value, p.siblings);
+        assert_eq!(got, model.proof(k), "{id}: proof of {}", hex::encode(k));
+    }
+    let flipped = leaves.iter().take(3).flat_map(|(k, _)| {
+        (0..8 * k.len()).map(move |bit| {
+            let mut k = k.clone();
+            k[bit / 8] ^= 1 << (bit % 8);
+            k
+        })
+    });
+    let next = (leaves.len() as u64 + 1..leaves.len() as u64 + 64).map(|i| address_leaf(i).0);
+    let mut absent = 0;
+    for k in flipped
+        .chain(next)
+        .filter(|k| k.len() <= max_levels.div_ceil(8))
+    {
+        if leaves.iter().any(|(l, _)| *l == k) {
+            continue;
+        }
+        absent += 1;
+        assert_eq!(tree.get(&k), None, "{id}: get {}", hex::encode(&k));
+        let p = tree.proof(&k).unwrap();
+        assert!(!p.existence);
+        let got = (p.existence, p.leaf_key, p.leaf_value, p.siblings);
+        assert_eq!(
+            got,
+            model.proof(&k),
+            "{id}: proof of absent {}",
+            hex::encode(&k)
+        );
+    }
+    assert!(absent > 0, "{id}: some absent keys were checked");
 }

@@ -8,7 +8,7 @@ use vocaudit::api::node::{
 use vocaudit::protocol::arbo::dump::{
     weight_to_value, weighted_census_key, CensusDump, CensusTreeType,
 };
-use vocaudit::protocol::arbo::{HashKind, LeafSet};
+use vocaudit::protocol::arbo::{CensusTree, HashKind};
 use vocaudit::protocol::hash::keccak256;
 use vocaudit::protocol::identity;
 use vocaudit::protocol::proto::{Proof, ProofArbo, ProofPayload, Tx, TxPayload, VoteEnvelope};
@@ -65,8 +65,8 @@ fn arbo_election() -> ArboElection {
             )
         })
         .collect();
-    let set = LeafSet::new(HashKind::Blake2b, 160, &leaves).unwrap();
-    let root = set.root().unwrap();
+    let set = CensusTree::build(HashKind::Blake2b, 160, &leaves).unwrap();
+    let root = set.root();
     let dump = CensusDump::build(CensusTreeType::Weighted, 160, &leaves)
         .unwrap()
         .to_json()

@@ -7,7 +7,7 @@
 //! and every random draw comes from a ChaCha20 stream keyed by `(seed, election, voter, round)`,
 //! so generating in parallel (rayon) gives the same bytes as generating serially.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use k256::ecdsa::SigningKey;
 use num_bigint::BigUint;
@@ -30,8 +30,8 @@ use crate::api::saas::{
 };
 use crate::protocol::abi::{encode_evm_results_args, AbiError};
 use crate::protocol::arbo::{
-    pack_siblings, weight_to_value, weighted_census_key, ArboError, CensusDump, CensusTreeType,
-    DumpError, LeafSet, DEFAULT_MAX_LEVELS,
+    weight_to_value, weighted_census_key, ArboError, CensusDump, CensusTree, CensusTreeType,
+    DumpError, DEFAULT_MAX_LEVELS,
 };
 use crate::protocol::ballot::{check_ballot, BallotVerdict};
 use crate::protocol::csp::{CaProofType, CspSignError, CspSigner, SaltRule, OFF_CHAIN_CA};
@@ -444,20 +444,14 @@ fn generate_election(
                 .map(|m| Ok((weighted_census_key(&m.address), weight_to_value(&m.weight)?)))
                 .collect::<Result<_, DumpError>>()?;
             let dump = CensusDump::build(CensusTreeType::Weighted, DEFAULT_MAX_LEVELS, &leaves)?;
-            let set = LeafSet::new(
+            let tree = CensusTree::build(
                 CensusTreeType::Weighted.hash_kind(),
                 DEFAULT_MAX_LEVELS,
                 &leaves,
             )?;
-            let position: HashMap<&[u8], usize> =
-                set.leaves().enumerate().map(|(i, (k, _))| (k, i)).collect();
-            let all = set.all_siblings()?;
             let siblings = leaves
                 .par_iter()
-                .map(|(key, _)| {
-                    let at = position.get(&key[..]).copied().unwrap_or_default();
-                    pack_siblings(all.get(at).map(Vec::as_slice).unwrap_or_default())
-                })
+                .map(|(key, _)| tree.proof(key)?.packed())
                 .collect::<Result<Vec<_>, _>>()?;
             census_root = dump.root_hash.to_vec();
             let json = dump.to_json()?;

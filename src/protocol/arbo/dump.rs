@@ -12,6 +12,7 @@
 //! in path order when arbo writes it (any order is accepted on import). A weighted-census record
 //! is `14 20 00` + 20-byte key + 32-byte value = 55 bytes.
 
+use super::census_tree::CensusTree;
 use super::tree::LeafSet;
 use super::{ArboError, HashKind};
 use crate::protocol::hash::{blake2b256, Hash32};
@@ -392,12 +393,23 @@ impl CensusDump {
     }
 
     /// Recomputes the root of the dump's leaves (what `importTreeCommon` compares with
-    /// `rootHash`). Poseidon (zkweighted) dumps give [`ArboError::Unsupported`].
+    /// `rootHash`), keeping no node. Poseidon (zkweighted) dumps give [`ArboError::Unsupported`].
     pub fn rebuild_root(&self) -> Result<Hash32, DumpError> {
+        Ok(self.leaf_set()?.root()?)
+    }
+
+    /// The census tree of the dump's leaves, for proofs and lookups; compare its root with
+    /// `root_hash`. Poseidon (zkweighted) dumps give [`ArboError::Unsupported`].
+    pub fn census_tree(&self) -> Result<CensusTree, DumpError> {
+        Ok(CensusTree::from_leaf_set(self.leaf_set()?)?)
+    }
+
+    /// The dump's leaves, validated for the census type's depth.
+    fn leaf_set(&self) -> Result<LeafSet, DumpError> {
         let tree_type = self.tree_type()?;
         let bytes = self.records_bytes()?;
         let records = decode_records(&bytes)?;
-        Ok(super::tree::root(
+        Ok(LeafSet::new(
             tree_type.hash_kind(),
             tree_type.max_levels(self.max_levels),
             &records,

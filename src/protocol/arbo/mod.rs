@@ -1,6 +1,6 @@
-//! The arbo sparse Merkle tree behind Vocdoni census trees: hashing, the root of a leaf set,
-//! inclusion proofs, packed siblings and census dumps. It mirrors vocdoni/vocdoni-node:tree/arbo/
-//! (the node's fork of vocdoni/arbo; `hash.go`, `utils.go`, `navigate.go`, `proof.go`, `tree.go`).
+//! The arbo sparse Merkle tree behind Vocdoni census trees: hashing, the root of a leaf set, a
+//! cached census tree for proofs and lookups, packed siblings and census dumps. It mirrors
+//! vocdoni/vocdoni-node:tree/arbo/ (the node's fork of vocdoni/arbo; `hash.go`, `utils.go`, `navigate.go`, `proof.go`, `tree.go`).
 //!
 //! The tree rules, shared by every module here:
 //! - leaf = `H(key ‖ value ‖ 0x01)`, key and value exactly as given (never padded);
@@ -10,19 +10,21 @@
 //! - path bit `n` = `(key[n / 8] >> (n % 8)) & 1` (1 = right), the key zero-padded to
 //!   `ceil(max_levels / 8)` bytes for the path only.
 
+pub mod census_tree;
 pub mod dump;
 pub mod proof;
 pub mod tree;
 
+pub use census_tree::CensusTree;
 pub use dump::{
     decode_records, encode_records, value_to_weight, weight_to_value, weighted_census_key,
     CensusDump, CensusTreeType, DumpError, Record, DEFAULT_MAX_LEVELS,
 };
 pub use proof::{
     bitmap_to_bytes, bytes_to_bitmap, check_non_existence, check_proof, fold_siblings,
-    pack_siblings, unpack_siblings,
+    pack_siblings, unpack_siblings, Proof,
 };
-pub use tree::{root, LeafSet, Proof};
+pub use tree::{root, LeafSet};
 
 use crate::protocol::hash::{blake2b256, sha256, Hash32};
 use thiserror::Error;

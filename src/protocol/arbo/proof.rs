@@ -1,4 +1,4 @@
-//! Packed siblings and proof checking, byte for byte as vocdoni/vocdoni-node:tree/arbo/proof.go
+//! Proofs as `GenProof` returns them, packed siblings and proof checking, byte for byte as vocdoni/vocdoni-node:tree/arbo/proof.go
 //! (`PackSiblings`, `UnpackSiblings`, `CheckProof`), plus the non-existence check that arbo's
 //! `GenProof` output allows (arbo itself has no verifier for it).
 //!
@@ -15,6 +15,27 @@
 use super::tree::key_bit;
 use super::{ArboError, HashKind, PackedError, EMPTY_NODE};
 use crate::protocol::hash::Hash32;
+
+/// What `GenProof` returns for one key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Proof {
+    /// True when the key is in the tree.
+    pub existence: bool,
+    /// The leaf at the end of the key's path: the key itself when `existence`, another key when
+    /// the path ends at a different leaf, empty when it ends in an empty slot.
+    pub leaf_key: Vec<u8>,
+    /// That leaf's value (empty for an empty slot).
+    pub leaf_value: Vec<u8>,
+    /// Siblings from the root's child down to the leaf's; an empty one is 32 zero bytes.
+    pub siblings: Vec<Hash32>,
+}
+
+impl Proof {
+    /// The siblings packed as `GenProof` returns them (see [`pack_siblings`]).
+    pub fn packed(&self) -> Result<Vec<u8>, ArboError> {
+        pack_siblings(&self.siblings)
+    }
+}
 
 /// Packs `siblings` (root level first) as `PackSiblings` does.
 pub fn pack_siblings(siblings: &[Hash32]) -> Result<Vec<u8>, ArboError> {
