@@ -7,6 +7,8 @@
 //! synthetic elections served by a loopback node for tests and the demo.
 
 pub mod api;
+pub mod audit;
+pub mod bench;
 pub mod bundle;
 pub mod fetch;
 pub mod protocol;

@@ -1,1 +1,419 @@
-fn main() {}
+//! The `vocaudit` command: parse flags, call the library, map the outcome to an exit status
+//! (0 every check passed, 1 a check failed, 2 the audit could not be completed).
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use reqwest::Url;
+
+use vocaudit::audit::{self, AuditOptions, AuditRun};
+use vocaudit::fetch::{self, http::Secret, FetchConfig, Target};
+use vocaudit::report;
+use vocaudit::sim;
+use vocaudit::verify::result::AuditResult;
+
+#[derive(Parser)]
+#[command(
+    name = "vocaudit",
+    version,
+    about = "Independent verifier of Vocdoni (Vochain) election results",
+    long_about = "Fetches what a Vocdoni node, the SaaS API and IPFS publish about an election into an \
+evidence bundle, recomputes the tally and checks every ballot, proof, signature, nullifier, \
+transaction hash and timing rule, and reports every discrepancy with its location.\n\n\
+Exit status: 0 every check passed, 1 at least one check failed, 2 the audit could not be completed."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Fetch, verify and report in one go: writes DIR/bundle/, DIR/report.json, DIR/report.html
+    /// and DIR/charts/.
+    Audit {
+        #[command(flatten)]
+        source: SourceArgs,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Fetch everything an audit needs into an evidence bundle (resumes a partial one).
+    Fetch {
+        #[command(flatten)]
+        source: SourceArgs,
+        /// Bundle directory.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Verify a bundle offline and write the reports into DIR.
+    Verify {
+        /// Bundle directory written by `vocaudit fetch` (or DIR/bundle of an audit).
+        bundle: PathBuf,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Re-render every format from a report.json (or an audit directory holding one), without
+    /// re-verifying.
+    Report {
+        /// A report.json, or a directory containing report.json.
+        input: PathBuf,
+        /// Output directory.
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        output: OutputArgs,
+    },
+    /// Run the whole job on the embedded sample election (a loopback node in this process).
+    Demo {
+        /// Output directory.
+        #[arg(long, default_value = "vocaudit-demo")]
+        out: PathBuf,
+        /// No progress output.
+        #[arg(long)]
+        quiet: bool,
+    },
+    /// Synthetic elections and the loopback node.
+    #[command(subcommand)]
+    Sim(SimCommand),
+    /// Create a minisign key pair for signing summaries (vocaudit.key, vocaudit.pub).
+    Keygen {
+        /// Directory for the key files.
+        #[arg(long, default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Sign FILE with a minisign secret key, writing FILE.minisig.
+    Sign {
+        file: PathBuf,
+        /// Secret key written by `vocaudit keygen`.
+        #[arg(long)]
+        key: PathBuf,
+    },
+    /// Check FILE against FILE.minisig and a public key.
+    VerifySummary {
+        file: PathBuf,
+        /// Public key (vocaudit.pub or any minisign public key file).
+        #[arg(long = "pub")]
+        public_key: PathBuf,
+    },
+    /// Measure the protocol primitives, each against a bound measured in the same run.
+    Bench {
+        /// Census size for the arbo root measurement.
+        #[arg(long, default_value_t = 1_000_000)]
+        leaves: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum SimCommand {
+    /// List the scenarios and tampers.
+    List,
+    /// Serve a scenario on loopback until interrupted; prints the URLs when ready.
+    Serve {
+        #[arg(long)]
+        scenario: String,
+        /// Votes per election.
+        #[arg(long, default_value_t = 100)]
+        votes: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Port on 127.0.0.1 (0 = any free port).
+        #[arg(long, default_value_t = 0)]
+        port: u16,
+        /// Fault rule `[SCOPE:]KIND[=VALUE][@TRIGGER]`, e.g. `votes:429@every=5` (repeatable).
+        #[arg(long = "fault")]
+        faults: Vec<String>,
+        /// Named defect to inject (see `vocaudit sim list`; repeatable).
+        #[arg(long = "tamper")]
+        tampers: Vec<String>,
+    },
+}
+
+/// Where the election is published.
+#[derive(Args)]
+struct SourceArgs {
+    /// Node API base including its version path, e.g. https://api.vocdoni.io/v2
+    #[arg(long)]
+    node: Url,
+    /// Vochain election id (64 hex).
+    #[arg(long, conflicts_with_all = ["saas", "process"], required_unless_present = "saas")]
+    election: Option<String>,
+    /// SaaS API base (routes such as /processes/{id} are appended).
+    #[arg(long, requires = "process")]
+    saas: Option<Url>,
+    /// SaaS process id (24 hex).
+    #[arg(long, requires = "saas")]
+    process: Option<String>,
+    /// File holding the SaaS bearer token (else VOCAUDIT_SAAS_TOKEN). Never printed or stored.
+    #[arg(long)]
+    saas_token_file: Option<PathBuf>,
+    /// Path-style IPFS gateway base ({base}/ipfs/{cid}); repeatable, tried in order.
+    #[arg(long = "ipfs-gateway")]
+    ipfs_gateways: Vec<Url>,
+    /// Requests in flight at most.
+    #[arg(long, default_value_t = 16)]
+    concurrency: usize,
+    /// No progress output (for scripts).
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// How results are shown and signed.
+#[derive(Args)]
+struct OutputArgs {
+    /// What to print on standard output.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Sign summary.json with this minisign secret key (from `vocaudit keygen`).
+    #[arg(long)]
+    sign_key: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    /// Tables for a person.
+    Text,
+    /// report.json.
+    Json,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli.command) {
+        Ok(code) => ExitCode::from(code),
+        Err(message) => {
+            eprintln!("vocaudit: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs one command; `Err` is a message for an exit status of 2.
+fn run(command: Command) -> Result<u8, String> {
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    match command {
+        Command::Audit {
+            source,
+            out,
+            output,
+        } => {
+            let config = fetch_config(&source, out.join("bundle"))?;
+            let run = runtime
+                .block_on(audit::audit(config, &out, &options(&output)))
+                .map_err(|e| e.to_string())?;
+            Ok(show(&run, output.format))
+        }
+        Command::Fetch { source, out } => {
+            let config = fetch_config(&source, out)?;
+            let summary = runtime
+                .block_on(fetch::run(config))
+                .map_err(|e| e.to_string())?;
+            println!(
+                "bundle {} ({} elections, {} gaps, manifest sha256 {})",
+                summary.out.display(),
+                summary.elections.len(),
+                summary.gaps.len(),
+                hex::encode(summary.manifest_sha256)
+            );
+            Ok(0)
+        }
+        Command::Verify {
+            bundle,
+            out,
+            output,
+        } => {
+            let run = audit::verify_bundle(&bundle, &out, &options(&output))
+                .map_err(|e| e.to_string())?;
+            Ok(show(&run, output.format))
+        }
+        Command::Report { input, out, output } => {
+            let path = if input.is_dir() {
+                input.join("report.json")
+            } else {
+                input
+            };
+            let result = read_report(&path)?;
+            let rendered = report::render_all(
+                &result,
+                &out,
+                &report::RenderOptions {
+                    sign_with: output.sign_key.clone(),
+                },
+            )
+            .map_err(|e| e.to_string())?;
+            Ok(show(&AuditRun { result, rendered }, output.format))
+        }
+        Command::Demo { out, quiet } => {
+            let parts = runtime
+                .block_on(audit::demo(&out, quiet))
+                .map_err(|e| e.to_string())?;
+            let mut code = 0;
+            for part in &parts {
+                println!("== {} ({})", part.name, out.join(part.name).display());
+                code = code.max(show(&part.run, Format::Text));
+            }
+            Ok(code)
+        }
+        Command::Sim(cmd) => runtime.block_on(sim_command(cmd)),
+        Command::Keygen { dir } => {
+            let keys = report::keygen(&dir).map_err(|e| e.to_string())?;
+            println!("secret key: {}", keys.secret_key.display());
+            println!("public key: {}", keys.public_key.display());
+            Ok(0)
+        }
+        Command::Sign { file, key } => {
+            let sig = report::sign(&file, &key).map_err(|e| e.to_string())?;
+            println!("{}", sig.display());
+            Ok(0)
+        }
+        Command::VerifySummary { file, public_key } => {
+            match report::verify_summary(&file, &public_key) {
+                Ok(v) => {
+                    println!("signature OK: {}", v.trusted_comment);
+                    Ok(0)
+                }
+                Err(e) => {
+                    eprintln!("vocaudit: {e}");
+                    Ok(1)
+                }
+            }
+        }
+        Command::Bench { leaves } => {
+            for line in vocaudit::bench::run(leaves) {
+                println!("{line}");
+            }
+            Ok(0)
+        }
+    }
+}
+
+fn options(output: &OutputArgs) -> AuditOptions {
+    AuditOptions {
+        sign_with: output.sign_key.clone(),
+        generated_at: None,
+    }
+}
+
+/// Prints the result as asked and returns its exit status.
+fn show(run: &AuditRun, format: Format) -> u8 {
+    match format {
+        Format::Json => match report::to_json_pretty(&run.result) {
+            Ok(json) => println!("{json}"),
+            Err(e) => eprintln!("vocaudit: {e}"),
+        },
+        Format::Text => {
+            let color = std::io::stdout().is_terminal();
+            print!("{}", report::render_terminal(&run.result, color));
+            println!("report: {}", run.rendered.report_html.display());
+            println!("json:   {}", run.rendered.report_json.display());
+            if let Some((summary, sig)) = &run.rendered.summary {
+                println!("signed: {} ({})", summary.display(), sig.display());
+            }
+        }
+    }
+    run.result.exit_code() as u8
+}
+
+fn read_report(path: &Path) -> Result<AuditResult, String> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| format!("{}: not a report.json: {e}", path.display()))
+}
+
+fn fetch_config(source: &SourceArgs, out: PathBuf) -> Result<FetchConfig, String> {
+    let target = match (&source.election, &source.saas, &source.process) {
+        (Some(id), None, None) => Target::Election(id.clone()),
+        (None, Some(base), Some(process_id)) => Target::Saas {
+            base: base.clone(),
+            process_id: process_id.clone(),
+            bundle_id: None,
+        },
+        _ => return Err("give either --election ID or --saas URL --process ID".into()),
+    };
+    let mut config = FetchConfig::new(source.node.clone(), target, out);
+    if !source.ipfs_gateways.is_empty() {
+        config.ipfs_gateways = source.ipfs_gateways.clone();
+    }
+    config.concurrency = source.concurrency.max(1);
+    config.quiet = source.quiet;
+    config.token = saas_token(source)?;
+    Ok(config)
+}
+
+/// The SaaS bearer token from `--saas-token-file` or `VOCAUDIT_SAAS_TOKEN`.
+fn saas_token(source: &SourceArgs) -> Result<Option<Secret>, String> {
+    if let Some(path) = &source.saas_token_file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("reading the SaaS token file {}: {e}", path.display()))?;
+        return Ok(Some(Secret::new(text.trim())));
+    }
+    Ok(std::env::var("VOCAUDIT_SAAS_TOKEN")
+        .ok()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| Secret::new(t.trim())))
+}
+
+async fn sim_command(cmd: SimCommand) -> Result<u8, String> {
+    match cmd {
+        SimCommand::List => {
+            println!("scenarios:");
+            for s in sim::scenario::scenarios() {
+                println!("  {:<20} {}", s.name, s.description);
+            }
+            println!("tampers:");
+            for t in sim::tamper::tampers() {
+                println!(
+                    "  {:<28} [{}] {}",
+                    t.name,
+                    t.category.as_str(),
+                    t.description
+                );
+            }
+            Ok(0)
+        }
+        SimCommand::Serve {
+            scenario,
+            votes,
+            seed,
+            port,
+            faults,
+            tampers,
+        } => {
+            let mut world =
+                sim::scenario::scenario(&scenario, votes, seed).map_err(|e| e.to_string())?;
+            for t in &tampers {
+                let applied =
+                    sim::tamper::apply_tamper(&mut world, t).map_err(|e| e.to_string())?;
+                eprintln!("tamper {}: {:?}", t, applied.location);
+            }
+            let plan = sim::FaultPlan::parse(&faults).map_err(|e| e.to_string())?;
+            let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+            let server = sim::serve(&world, plan, addr)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!("node:  {}", server.node_url());
+            println!("saas:  {}", server.saas_url());
+            println!("ipfs:  {}", server.base_url());
+            for (id, e) in &world.elections {
+                println!(
+                    "election {id} ({} votes, {})",
+                    e.votes.len(),
+                    e.election.status
+                );
+            }
+            for id in world.saas_processes.keys() {
+                println!("saas process {id}");
+            }
+            tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
+            server.shutdown().await.map_err(|e| e.to_string())?;
+            Ok(0)
+        }
+    }
+}

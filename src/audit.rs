@@ -1,0 +1,164 @@
+//! The whole job as library calls: fetch → verify → report, and the demo that runs it against
+//! the simulator. The CLI is a thin shell over these functions, and scripts can call them too.
+
+use std::path::{Path, PathBuf};
+
+use thiserror::Error;
+
+use crate::bundle::load::{self, LoadError};
+use crate::fetch::{self, FetchConfig, FetchError, Target};
+use crate::report::{self, RenderOptions, Rendered, ReportError};
+use crate::sim::{self, FaultPlan};
+use crate::verify::result::AuditResult;
+use crate::verify::{self, VerifyOptions};
+
+/// Why an audit could not be completed. Every variant maps to exit status 2.
+#[derive(Debug, Error)]
+pub enum AuditError {
+    #[error("fetch: {0}")]
+    Fetch(#[from] FetchError),
+    #[error("bundle: {0}")]
+    Load(#[from] LoadError),
+    #[error("report: {0}")]
+    Report(#[from] ReportError),
+    #[error("simulator: {0}")]
+    Sim(String),
+    #[error("{0}")]
+    Task(String),
+}
+
+/// How to verify and render.
+#[derive(Debug, Clone, Default)]
+pub struct AuditOptions {
+    /// Sign `summary.json` with this minisign secret key.
+    pub sign_with: Option<PathBuf>,
+    /// Pin `generatedAt` (tests, the demo); the current time otherwise.
+    pub generated_at: Option<String>,
+}
+
+/// A finished audit: the result and the files written.
+#[derive(Debug, Clone)]
+pub struct AuditRun {
+    pub result: AuditResult,
+    pub rendered: Rendered,
+}
+
+/// Verifies the bundle at `bundle_dir` and renders every format into `out_dir`.
+pub fn verify_bundle(
+    bundle_dir: &Path,
+    out_dir: &Path,
+    options: &AuditOptions,
+) -> Result<AuditRun, AuditError> {
+    let input = load::load(bundle_dir)?;
+    let result = verify::verify(
+        input,
+        &VerifyOptions {
+            generated_at: options.generated_at.clone(),
+        },
+    );
+    let rendered = report::render_all(
+        &result,
+        out_dir,
+        &RenderOptions {
+            sign_with: options.sign_with.clone(),
+        },
+    )?;
+    Ok(AuditRun { result, rendered })
+}
+
+/// Fetches into `out_dir/bundle` (resuming what is there), then verifies and renders into
+/// `out_dir`.
+pub async fn audit(
+    mut fetch_config: FetchConfig,
+    out_dir: &Path,
+    options: &AuditOptions,
+) -> Result<AuditRun, AuditError> {
+    let bundle_dir = out_dir.join("bundle");
+    fetch_config.out = bundle_dir.clone();
+    fetch::run(fetch_config).await?;
+    let out = out_dir.to_path_buf();
+    let options = options.clone();
+    tokio::task::spawn_blocking(move || verify_bundle(&bundle_dir, &out, &options))
+        .await
+        .map_err(|e| AuditError::Task(format!("verification task failed: {e}")))?
+}
+
+/// The demo's fixed inputs: same seed and clock, same report.
+pub const DEMO_SEED: u64 = 2026;
+/// Votes per election in the demo sample.
+pub const DEMO_VOTES: usize = 120;
+/// `generatedAt` written into the demo's reports.
+pub const DEMO_CLOCK: &str = "2026-06-01T12:00:00Z";
+
+/// One audited target of the demo.
+#[derive(Debug, Clone)]
+pub struct DemoPart {
+    /// Folder name under the demo output (`saas-process`, `weighted-election`).
+    pub name: &'static str,
+    pub run: AuditRun,
+}
+
+/// Runs the whole job on the embedded sample: starts the loopback node with the `demo`
+/// scenario, audits its SaaS process (two questions on a CSP census) and its weighted-census
+/// encrypted election, each into its own folder under `out_dir`.
+pub async fn demo(out_dir: &Path, quiet: bool) -> Result<Vec<DemoPart>, AuditError> {
+    let world = sim::scenario::scenario("demo", DEMO_VOTES, DEMO_SEED)
+        .map_err(|e| AuditError::Sim(e.to_string()))?;
+    let server = sim::serve_local(&world, FaultPlan::none())
+        .await
+        .map_err(|e| AuditError::Sim(e.to_string()))?;
+    let node = parse_url(&server.node_url())?;
+    let gateway = parse_url(&server.base_url())?;
+
+    let process_id = world
+        .saas_processes
+        .keys()
+        .next()
+        .cloned()
+        .ok_or_else(|| AuditError::Sim("the demo world has no SaaS process".into()))?;
+    let in_process: Vec<String> = world
+        .saas_processes
+        .values()
+        .flat_map(|p| p.process.questions.iter().map(|q| q.upstream_id.clone()))
+        .collect();
+    let standalone = world
+        .elections
+        .keys()
+        .find(|id| !in_process.contains(id))
+        .cloned()
+        .ok_or_else(|| AuditError::Sim("the demo world has no standalone election".into()))?;
+
+    let options = AuditOptions {
+        sign_with: None,
+        generated_at: Some(DEMO_CLOCK.to_string()),
+    };
+    let targets = [
+        (
+            "saas-process",
+            Target::Saas {
+                base: parse_url(&server.saas_url())?,
+                process_id,
+                bundle_id: None,
+            },
+        ),
+        ("weighted-election", Target::Election(standalone)),
+    ];
+    let mut parts = Vec::new();
+    for (name, target) in targets {
+        let dir = out_dir.join(name);
+        let mut config = FetchConfig::new(node.clone(), target, dir.join("bundle"));
+        config.ipfs_gateways = vec![gateway.clone()];
+        config.quiet = quiet;
+        let run = audit(config, &dir, &options).await?;
+        parts.push(DemoPart { name, run });
+    }
+    server
+        .shutdown()
+        .await
+        .map_err(|e| AuditError::Sim(e.to_string()))?;
+    Ok(parts)
+}
+
+fn parse_url(s: &str) -> Result<reqwest::Url, AuditError> {
+    reqwest::Url::parse(s).map_err(|e| AuditError::Sim(format!("{s}: {e}")))
+}

@@ -1,0 +1,254 @@
+//! `vocaudit bench`: throughput of the protocol primitives the verifier spends its time in, each
+//! set against a bound measured in the same run on the same machine, so that the figures can be
+//! compared across machines as ratios (1.0 = as fast as the bound allows).
+//!
+//! The bounds: an arbo root needs at least one BLAKE2b per leaf and per branch node; a proof
+//! check at least one BLAKE2b per level; recovering a signer costs at least an ECDSA
+//! verification; opening a sealed box costs at least its X25519 scalar multiplication; decoding
+//! a ballot with Go semantics costs at least what serde_json needs to read the same bytes.
+
+use std::fmt;
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use k256::ecdsa::signature::hazmat::PrehashVerifier;
+use num_bigint::BigUint;
+use rand::{RngCore, SeedableRng};
+use rand_chacha::ChaCha20Rng;
+
+use crate::protocol::arbo::{self, CensusTree, HashKind};
+use crate::protocol::hash::blake2b256;
+use crate::protocol::{ballot, gojson, identity, sealed_box, tally::TallyParams};
+
+/// One measured primitive.
+#[derive(Debug, Clone)]
+pub struct BenchLine {
+    pub name: &'static str,
+    /// Operations timed.
+    pub count: u64,
+    pub elapsed: Duration,
+    /// Operations per second the same-run bound allows.
+    pub bound_per_sec: f64,
+    /// What the bound is.
+    pub bound: &'static str,
+}
+
+impl BenchLine {
+    /// Operations per second measured.
+    pub fn per_sec(&self) -> f64 {
+        self.count as f64 / self.elapsed.as_secs_f64().max(1e-9)
+    }
+
+    /// Measured rate over the bound's rate.
+    pub fn ratio(&self) -> f64 {
+        self.per_sec() / self.bound_per_sec.max(1e-9)
+    }
+}
+
+impl fmt::Display for BenchLine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{:<34} {:>9} ops {:>9.3} s {:>12.0}/s  bound {:>12.0}/s  ratio {:>5.2}  ({})",
+            self.name,
+            self.count,
+            self.elapsed.as_secs_f64(),
+            self.per_sec(),
+            self.bound_per_sec,
+            self.ratio(),
+            self.bound
+        )
+    }
+}
+
+/// Seconds per call of `f`, over `n` calls.
+fn time_per<F: FnMut(usize)>(n: usize, mut f: F) -> f64 {
+    let start = Instant::now();
+    for i in 0..n {
+        f(i);
+    }
+    start.elapsed().as_secs_f64() / n as f64
+}
+
+/// Runs every measurement; the arbo root uses a census of `leaves` leaves.
+pub fn run(leaves: usize) -> Vec<BenchLine> {
+    let threads = rayon::current_num_threads() as f64;
+    let mut rng = ChaCha20Rng::seed_from_u64(7);
+    let mut lines = Vec::new();
+
+    // Hash costs: a leaf hashes key‖value‖0x01 (20+32+1 bytes), a node two 32-byte hashes.
+    let leaf_input = [7u8; 53];
+    let node_input = [9u8; 64];
+    let h_leaf = time_per(200_000, |_| {
+        black_box(blake2b256(&[black_box(&leaf_input)]));
+    });
+    let h_node = time_per(200_000, |_| {
+        black_box(blake2b256(&[black_box(&node_input)]));
+    });
+
+    // Census of `leaves` weighted leaves.
+    let census: Vec<([u8; 20], [u8; 32])> = (0..leaves as u64)
+        .map(|i| {
+            let mut address = [0u8; 20];
+            address[12..].copy_from_slice(&(i + 1).to_be_bytes());
+            let value = arbo::weight_to_value(&BigUint::from(i + 1)).unwrap_or([0; 32]);
+            (arbo::weighted_census_key(&address), value)
+        })
+        .collect();
+    let start = Instant::now();
+    let root = arbo::root(HashKind::Blake2b, 160, &census);
+    let elapsed = start.elapsed();
+    let hashes = leaves as f64 * h_leaf + leaves.saturating_sub(1) as f64 * h_node;
+    lines.push(BenchLine {
+        name: "arbo root (BLAKE2b, weighted census)",
+        count: leaves as u64,
+        elapsed,
+        bound_per_sec: leaves as f64 / (hashes / threads),
+        bound: "n leaf + (n-1) node BLAKE2b hashes over all cores",
+    });
+    black_box(root.ok());
+
+    // Proof checks against a tree of the same census.
+    if let Ok(tree) = CensusTree::build(HashKind::Blake2b, 160, &census) {
+        let picks: Vec<usize> = (0..20_000.min(leaves))
+            .map(|_| (rng.next_u64() % leaves as u64) as usize)
+            .collect();
+        let proofs: Vec<(usize, Vec<u8>, usize)> = picks
+            .iter()
+            .filter_map(|&i| {
+                let p = tree.proof(&census[i].0).ok()?;
+                let n = p.siblings.len();
+                Some((i, p.packed().ok()?, n))
+            })
+            .collect();
+        let root = tree.root();
+        let levels: usize = proofs.iter().map(|p| p.2 + 1).sum();
+        let start = Instant::now();
+        for (i, packed, _) in &proofs {
+            let ok = arbo::check_proof(
+                HashKind::Blake2b,
+                &census[*i].0,
+                &census[*i].1,
+                &root,
+                packed,
+            );
+            black_box(ok.ok());
+        }
+        let elapsed = start.elapsed();
+        let per_proof = levels as f64 / proofs.len().max(1) as f64;
+        lines.push(BenchLine {
+            name: "arbo proofs verified (1 core)",
+            count: proofs.len() as u64,
+            elapsed,
+            bound_per_sec: 1.0 / (per_proof * h_node),
+            bound: "one BLAKE2b per level of each proof",
+        });
+    }
+
+    // Signer recovery against ECDSA verification of the same signatures.
+    let n_sig = 2_000;
+    let mut secret = [0u8; 32];
+    rng.fill_bytes(&mut secret);
+    secret[0] = 1;
+    if let Ok(key) = identity::signing_key(&secret) {
+        let verifying = *key.verifying_key();
+        let messages: Vec<Vec<u8>> = (0..n_sig)
+            .map(|i| format!("vote {i}").into_bytes())
+            .collect();
+        let sigs: Vec<[u8; 65]> = messages
+            .iter()
+            .filter_map(|m| identity::sign_eip191(&key, m).ok())
+            .collect();
+        let start = Instant::now();
+        for (m, s) in messages.iter().zip(&sigs) {
+            black_box(identity::recover_eip191(m, s).ok());
+        }
+        let elapsed = start.elapsed();
+        let verify = time_per(sigs.len(), |i| {
+            let hash = identity::eip191_hash(&messages[i]);
+            if let Ok(sig) = k256::ecdsa::Signature::from_slice(&sigs[i][..64]) {
+                black_box(verifying.verify_prehash(&hash, &sig).is_ok());
+            }
+        });
+        lines.push(BenchLine {
+            name: "secp256k1 recoveries (1 core)",
+            count: sigs.len() as u64,
+            elapsed,
+            bound_per_sec: 1.0 / verify,
+            bound: "ECDSA verify of the same signatures",
+        });
+    }
+
+    // Sealed boxes against one X25519 scalar multiplication.
+    let mut sk = [0u8; 32];
+    rng.fill_bytes(&mut sk);
+    let pk = sealed_box::public_from_private(&sk);
+    let package = br#"{"nonce":"0123456789abcdef","votes":[1,0,2]}"#;
+    let boxes: Vec<Vec<u8>> = (0..2_000)
+        .filter_map(|_| sealed_box::seal(&mut rng, &pk, package).ok())
+        .collect();
+    let start = Instant::now();
+    for b in &boxes {
+        black_box(sealed_box::open(&sk, b).ok());
+    }
+    let elapsed = start.elapsed();
+    let x25519 = time_per(2_000, |_| {
+        black_box(sealed_box::public_from_private(black_box(&sk)));
+    });
+    lines.push(BenchLine {
+        name: "sealed boxes opened (1 core)",
+        count: boxes.len() as u64,
+        elapsed,
+        bound_per_sec: 1.0 / x25519,
+        bound: "one X25519 scalar multiplication",
+    });
+
+    // Ballots: Go-semantics decode + validation against serde_json reading the same bytes.
+    let params = TallyParams {
+        max_count: 4,
+        max_value: 3,
+        max_total_cost: 6,
+        cost_exponent: 2,
+        max_vote_overwrites: 0,
+        unique_values: false,
+        cost_from_weight: false,
+    };
+    let ballots: Vec<Vec<u8>> = (0..100_000u64)
+        .map(|i| {
+            let v = rng.next_u64();
+            format!(
+                r#"{{"nonce":"{i:016x}","votes":[{},{},{},{}]}}"#,
+                v % 4,
+                (v >> 8) % 4,
+                (v >> 16) % 4,
+                (v >> 24) % 4
+            )
+            .into_bytes()
+        })
+        .collect();
+    let weight = BigUint::from(1u8);
+    let start = Instant::now();
+    for b in &ballots {
+        if let Ok(p) = gojson::decode_vote_package(b) {
+            black_box(ballot::check_ballot(&p.votes, &weight, &params));
+        }
+    }
+    let elapsed = start.elapsed();
+    #[derive(serde::Deserialize)]
+    struct Plain {
+        nonce: String,
+        votes: Vec<i64>,
+    }
+    let serde_cost = time_per(ballots.len(), |i| {
+        let plain = serde_json::from_slice::<Plain>(&ballots[i]).ok();
+        black_box(plain.map(|p| (p.nonce.len(), p.votes.len())));
+    });
+    lines.push(BenchLine {
+        name: "ballots decoded + validated (1 core)",
+        count: ballots.len() as u64,
+        elapsed,
+        bound_per_sec: 1.0 / serde_cost,
+        bound: "serde_json reading the same bytes",
+    });
+    lines
+}
