@@ -1,0 +1,131 @@
+//! `reports/demo/` holds the committed output of `vocaudit demo` (fixed seed and clock). This test
+//! runs the demo again and fails when the committed reports are stale.
+//!
+//! Only the evidence bundle (it records fetch times) and the loopback node's port differ between
+//! runs, so report.json and report.html are compared after substituting those values; charts
+//! must be byte-identical. Refresh with `VOCAUDIT_BLESS=1 cargo test --test demo_reports`
+//! (or `cargo run -- demo --out reports/demo`; bundles are git-ignored).
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+fn committed_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/demo")
+}
+
+/// The values that differ between runs: the bundle's manifest sha256 and fetch time (the
+/// bundle records fetch times) and the loopback node's URLs (a free port each run).
+fn volatile_values(json: &[u8]) -> Vec<String> {
+    let v: Value = serde_json::from_slice(json).expect("report.json parses");
+    [
+        &v["bundle"]["manifestSha256"],
+        &v["bundle"]["fetchedAt"],
+        &v["source"]["node"],
+        &v["source"]["saas"],
+    ]
+    .iter()
+    .filter_map(|x| x.as_str().map(str::to_string))
+    .filter(|x| !x.is_empty())
+    .collect()
+}
+
+/// `fresh` with this run's volatile values replaced by the committed run's.
+fn normalized(fresh: &str, fresh_json: &[u8], committed_json: &[u8]) -> String {
+    let mut text = fresh.to_string();
+    for (new, old) in volatile_values(fresh_json)
+        .iter()
+        .zip(volatile_values(committed_json))
+    {
+        // report.html escapes `/` in URLs.
+        let escaped = |s: &str| s.replace('/', "&#x2f;");
+        text = text
+            .replace(new.as_str(), &old)
+            .replace(&escaped(new), &escaped(&old));
+    }
+    text
+}
+
+fn chart_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir.join("charts"))
+        .map(|entries| {
+            entries
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+fn bless(fresh: &Path, committed: &Path) {
+    let _ = fs::remove_dir_all(committed);
+    fs::create_dir_all(committed.join("charts")).unwrap();
+    for file in ["report.json", "report.html"] {
+        fs::copy(fresh.join(file), committed.join(file)).unwrap();
+    }
+    for name in chart_names(fresh) {
+        fs::copy(
+            fresh.join("charts").join(&name),
+            committed.join("charts").join(&name),
+        )
+        .unwrap();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn committed_demo_reports_are_current() {
+    let tmp = tempfile::tempdir().unwrap();
+    let parts = vocaudit::audit::demo(tmp.path(), true)
+        .await
+        .expect("the demo runs");
+    assert_eq!(
+        parts.len(),
+        2,
+        "the demo audits a SaaS process and an election"
+    );
+    let blessing = std::env::var("VOCAUDIT_BLESS").is_ok_and(|v| v == "1");
+    for part in &parts {
+        assert_eq!(
+            part.run.result.exit_code(),
+            0,
+            "{}: the demo passes",
+            part.name
+        );
+        let fresh = tmp.path().join(part.name);
+        let committed = committed_dir().join(part.name);
+        if blessing {
+            bless(&fresh, &committed);
+            continue;
+        }
+        let stale = |what: &str| {
+            format!(
+                "reports/demo/{}/{what} is stale: refresh with VOCAUDIT_BLESS=1 cargo test --test demo_reports",
+                part.name
+            )
+        };
+        let fresh_json = fs::read(fresh.join("report.json")).unwrap();
+        let committed_json = fs::read(committed.join("report.json"))
+            .unwrap_or_else(|_| panic!("{}", stale("report.json")));
+        for file in ["report.json", "report.html"] {
+            let fresh_text = fs::read_to_string(fresh.join(file)).unwrap();
+            let committed_text = fs::read_to_string(committed.join(file))
+                .unwrap_or_else(|_| panic!("{}", stale(file)));
+            assert!(
+                normalized(&fresh_text, &fresh_json, &committed_json) == committed_text,
+                "{}",
+                stale(file)
+            );
+        }
+
+        let names = chart_names(&fresh);
+        assert!(!names.is_empty(), "the demo draws charts");
+        assert_eq!(names, chart_names(&committed), "{}", stale("charts/"));
+        for name in names {
+            let a = fs::read(fresh.join("charts").join(&name)).unwrap();
+            let b = fs::read(committed.join("charts").join(&name)).unwrap();
+            assert!(a == b, "{}", stale(&format!("charts/{name}")));
+        }
+    }
+}
