@@ -50,6 +50,9 @@ fn arr(v: &Value) -> &Vec<Value> {
     v.as_array().expect("array")
 }
 
+/// (key, value) pairs.
+type Leaves = Vec<(Vec<u8>, Vec<u8>)>;
+
 fn leaves(tree: &Value) -> Vec<(Vec<u8>, Vec<u8>)> {
     arr(&tree["leaves"])
         .iter()
@@ -690,7 +693,7 @@ fn zkweighted_census_max_levels() {
 }
 
 /// The leaves of a vector tree by name: a listed tree, a sequence B tree, or extra_generated.
-fn vector_tree(id: &str) -> (HashKind, usize, Vec<(Vec<u8>, Vec<u8>)>) {
+fn vector_tree(id: &str) -> (HashKind, usize, Leaves) {
     if let Some(n) = id.strip_prefix("B") {
         let n: u64 = n.parse().unwrap();
         return (

@@ -1,0 +1,65 @@
+//! Scale check of the census tree, ignored by default: a 1,000,000-leaf weighted census (the
+//! sequence B leaf rule: address i as 20-byte big-endian, weight i) is built once, then every
+//! voter gets a proof and the verifier checks each one, with the times printed. Run with
+//! `cargo test --release --test arbo_census_scale -- --ignored --nocapture`.
+
+use std::time::Instant;
+use vocaudit::protocol::arbo::{
+    check_proof, root, weight_to_value, weighted_census_key, CensusTree, HashKind,
+    DEFAULT_MAX_LEVELS,
+};
+
+const VOTERS: u64 = 1_000_000;
+
+#[test]
+#[ignore = "slow: a million leaves; run it in release"]
+fn million_voter_census_build_proofs_and_checks() {
+    let start = Instant::now();
+    let leaves: Vec<([u8; 20], [u8; 32])> = (1..=VOTERS)
+        .map(|i| {
+            let mut address = [0u8; 20];
+            address[12..].copy_from_slice(&i.to_be_bytes());
+            (
+                weighted_census_key(&address),
+                weight_to_value(&i.into()).unwrap(),
+            )
+        })
+        .collect();
+    println!("leaves: {:?}", start.elapsed());
+
+    let start = Instant::now();
+    let cheap_root = root(HashKind::Blake2b, DEFAULT_MAX_LEVELS, &leaves).unwrap();
+    println!("root only (no nodes kept): {:?}", start.elapsed());
+
+    let start = Instant::now();
+    let tree = CensusTree::build(HashKind::Blake2b, DEFAULT_MAX_LEVELS, &leaves).unwrap();
+    println!("census tree build: {:?}", start.elapsed());
+    assert_eq!(tree.root(), cheap_root, "stored and unstored roots agree");
+
+    let start = Instant::now();
+    let mut proofs = Vec::with_capacity(leaves.len());
+    let mut siblings = 0;
+    for (key, value) in &leaves {
+        let proof = tree.proof(key).unwrap();
+        assert!(proof.existence);
+        assert_eq!(tree.get(key), Some(&value[..]));
+        siblings += proof.siblings.len();
+        proofs.push(proof.packed().unwrap());
+    }
+    println!(
+        "{} proofs + lookups, packed: {:?} (mean {:.1} siblings)",
+        proofs.len(),
+        start.elapsed(),
+        siblings as f64 / proofs.len() as f64
+    );
+
+    let start = Instant::now();
+    let root_hash = tree.root();
+    for ((key, value), packed) in leaves.iter().zip(&proofs) {
+        assert_eq!(
+            check_proof(HashKind::Blake2b, key, value, &root_hash, packed),
+            Ok(true)
+        );
+    }
+    println!("{} proofs checked: {:?}", proofs.len(), start.elapsed());
+}
