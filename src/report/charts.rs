@@ -260,7 +260,8 @@ fn draw<DB: DrawingBackend>(
         .map(|b| b.0)
         .chain(chart.markers.iter().flatten().copied())
         .fold(0.0f64, f64::max);
-    let y_max = if top <= 0.0 { 1.0 } else { top * 1.15 };
+    // Headroom above the tallest bar keeps its label clear of the legend box.
+    let y_max = if top <= 0.0 { 1.0 } else { top * 1.3 };
     // Label every column while they fit, then every k-th.
     let step = n.div_ceil(12);
     let label_chars = (96 / n.min(12)).clamp(6, 24);

@@ -1,15 +1,23 @@
 //! Participation over time: how many votes landed in each time bucket, for the report's chart.
-//! The bucket width adapts to the voting span (hour, six hours, day, week) so a chart never
-//! holds more than a few hundred bars.
+//! The bucket width adapts to the voting span (from a minute to a week) so a chart holds enough
+//! bars to show the shape of the vote and few enough to stay readable.
 
 use chrono::DateTime;
 
 use crate::verify::result::ParticipationBucket;
 
 /// The widths tried, in seconds, narrowest first.
-const WIDTHS: [i64; 4] = [3_600, 6 * 3_600, 24 * 3_600, 7 * 24 * 3_600];
+const WIDTHS: [i64; 7] = [
+    60,
+    5 * 60,
+    15 * 60,
+    3_600,
+    6 * 3_600,
+    24 * 3_600,
+    7 * 24 * 3_600,
+];
 /// The most buckets a chart should hold.
-const MAX_BUCKETS: i64 = 200;
+const MAX_BUCKETS: i64 = 48;
 
 /// Buckets of `times` (unix seconds), aligned to the width from the epoch, every bucket between
 /// the first and the last vote listed (empty ones included).
@@ -22,7 +30,7 @@ pub fn buckets(times: &[i64]) -> Vec<ParticipationBucket> {
         .iter()
         .copied()
         .find(|w| span / w < MAX_BUCKETS)
-        .unwrap_or_else(|| (span / MAX_BUCKETS + 1).max(WIDTHS[3]));
+        .unwrap_or_else(|| (span / MAX_BUCKETS + 1).max(WIDTHS[6]));
     let first = min.div_euclid(width);
     let n = (max.div_euclid(width) - first + 1) as usize;
     let mut counts = vec![0u64; n];
@@ -48,19 +56,27 @@ mod tests {
     use super::*;
 
     #[test]
-    fn hourly_with_empty_hours() {
-        // 2024-01-01T00:10Z, 00:50Z, 02:05Z
+    fn short_elections_get_narrow_buckets_with_empty_ones() {
+        // 2024-01-01T00:10Z, 00:50Z, 02:05Z: a 115-minute span → 5-minute buckets.
         let t0 = 1_704_067_200;
         let b = buckets(&[t0 + 600, t0 + 3_000, t0 + 7_500]);
-        let got: Vec<_> = b.iter().map(|b| (b.start.as_str(), b.votes)).collect();
+        assert_eq!(b.len(), 24);
+        assert_eq!(b[0].start, "2024-01-01T00:10:00Z");
+        assert_eq!(b[23].start, "2024-01-01T02:05:00Z");
+        let non_empty: Vec<_> = b
+            .iter()
+            .filter(|b| b.votes > 0)
+            .map(|b| (b.start.as_str(), b.votes))
+            .collect();
         assert_eq!(
-            got,
+            non_empty,
             [
-                ("2024-01-01T00:00:00Z", 2),
-                ("2024-01-01T01:00:00Z", 0),
-                ("2024-01-01T02:00:00Z", 1)
+                ("2024-01-01T00:10:00Z", 1),
+                ("2024-01-01T00:50:00Z", 1),
+                ("2024-01-01T02:05:00Z", 1)
             ]
         );
+        assert_eq!(buckets(&[t0, t0 + 59])[0].votes, 2);
         assert!(buckets(&[]).is_empty());
     }
 
