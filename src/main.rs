@@ -97,7 +97,8 @@ enum Command {
         #[arg(long)]
         key: PathBuf,
     },
-    /// Check FILE against FILE.minisig and a public key.
+    /// Check FILE against FILE.minisig and a public key: exit 0 valid, 1 the signature does not
+    /// verify, 2 a file cannot be read.
     VerifySummary {
         file: PathBuf,
         /// Public key (vocaudit.pub or any minisign public key file).
@@ -286,6 +287,9 @@ fn run(command: Command) -> Result<u8, String> {
                     println!("signature OK: {}", v.trusted_comment);
                     Ok(0)
                 }
+                // A file that cannot be read is an incomplete check (2); a signature that does
+                // not verify, or a key that does not load, is a failed one (1).
+                Err(e @ report::ReportError::Read { .. }) => Err(e.to_string()),
                 Err(e) => {
                     eprintln!("vocaudit: {e}");
                     Ok(1)

@@ -443,6 +443,16 @@ fn fetch_then_verify_matches_the_audit_and_refuses_a_changed_bundle() {
         std::fs::write(&path, &original).unwrap();
     }
 
+    // A directory that is no bundle at all.
+    let empty = tmp.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    let out = vocaudit(
+        &["verify", path_arg(&empty), "--out", path_arg(&verified)],
+        None,
+    );
+    assert_status(&out, 2);
+    assert!(stderr(&out).contains("manifest.json"), "{}", stderr(&out));
+
     // A recorded file deleted: refused, named.
     let rel = format!("elections/{id}/scrutiny.json");
     std::fs::remove_file(bundle.join(&rel)).unwrap();
@@ -595,7 +605,18 @@ fn signed_summary_verifies_until_a_byte_changes() {
     bytes[mid] ^= 0x01;
     std::fs::write(&copy, &bytes).unwrap();
     let out = verify(&copy, &public);
-    assert_ne!(out.status.code(), Some(0), "{}", stdout(&out));
+    assert_status(&out, 1);
+
+    // No signature next to the file: the check cannot be made (2), and the message says which.
+    let unsigned = tmp.path().join("unsigned.json");
+    std::fs::copy(&summary, &unsigned).unwrap();
+    let out = verify(&unsigned, &public);
+    assert_status(&out, 2);
+    assert!(
+        stderr(&out).contains("unsigned.json.minisig"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
