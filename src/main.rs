@@ -4,6 +4,7 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use reqwest::Url;
@@ -96,7 +97,8 @@ enum Command {
         #[arg(long)]
         key: PathBuf,
     },
-    /// Check FILE against FILE.minisig and a public key.
+    /// Check FILE against FILE.minisig and a public key: exit 0 valid, 1 the signature does not
+    /// verify, 2 a file cannot be read.
     VerifySummary {
         file: PathBuf,
         /// Public key (vocaudit.pub or any minisign public key file).
@@ -160,6 +162,12 @@ struct SourceArgs {
     /// Requests in flight at most.
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
+    /// Attempts per request, the first included, with backoff between them [default: 6].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    max_attempts: Option<u32>,
+    /// Seconds one attempt may take, connecting included [default: 60].
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: Option<u64>,
     /// No progress output (for scripts).
     #[arg(long)]
     quiet: bool,
@@ -279,6 +287,9 @@ fn run(command: Command) -> Result<u8, String> {
                     println!("signature OK: {}", v.trusted_comment);
                     Ok(0)
                 }
+                // A file that cannot be read is an incomplete check (2); a signature that does
+                // not verify, or a key that does not load, is a failed one (1).
+                Err(e @ report::ReportError::Read { .. }) => Err(e.to_string()),
                 Err(e) => {
                     eprintln!("vocaudit: {e}");
                     Ok(1)
@@ -342,6 +353,13 @@ fn fetch_config(source: &SourceArgs, out: PathBuf) -> Result<FetchConfig, String
         config.ipfs_gateways = source.ipfs_gateways.clone();
     }
     config.concurrency = source.concurrency.max(1);
+    if let Some(attempts) = source.max_attempts {
+        config.http.max_attempts = attempts;
+    }
+    if let Some(seconds) = source.timeout {
+        config.http.timeout = Duration::from_secs(seconds);
+        config.http.connect_timeout = config.http.connect_timeout.min(config.http.timeout);
+    }
     config.quiet = source.quiet;
     config.token = saas_token(source)?;
     Ok(config)
