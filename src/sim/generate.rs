@@ -636,6 +636,7 @@ fn generate_election(
         scrutiny: Some(scrutiny),
         votes,
         live: None,
+        extra_rows: Vec::new(),
     })?;
     Ok(process_id)
 }
