@@ -10,7 +10,9 @@ use vocaudit::audit::{audit, AuditOptions, AuditRun};
 use vocaudit::fetch::{FetchConfig, Target};
 use vocaudit::sim::tamper::LocationKind;
 use vocaudit::sim::{apply_tamper, scenario, serve_local, FaultPlan, TamperError, World};
-use vocaudit::verify::result::{AuditResult, CheckResult, Location, Status, Verdict};
+use vocaudit::verify::result::{
+    AuditResult, CheckResult, ElectionAudit, Location, Status, Verdict,
+};
 
 /// Voters per election: small, so the debug build stays quick.
 const VOTES: usize = 24;
@@ -134,6 +136,10 @@ async fn clean_world_passes(
         );
         assert_eq!(run.result.verdict, Verdict::Pass, "{name}");
         assert_eq!(run.result.exit_code(), 0, "{name}");
+        for election in &run.result.elections {
+            shows_metadata_titles(name, election);
+            legacy_salt_flagged_once(name, election);
+        }
     }
 }
 
@@ -214,15 +220,89 @@ async fn tamper_fails_its_category_only(
     assert_eq!(run.result.exit_code(), 1, "{case}");
 }
 
+/// The report names the election and its questions and choices from the node's metadata, one
+/// per results row and column, never the generic "Question n" / "Option v".
+fn shows_metadata_titles(name: &str, election: &ElectionAudit) {
+    assert!(election.title.is_some(), "{name}: no election title");
+    let rows = election.tally.published.as_ref().map_or(0, Vec::len);
+    assert_eq!(
+        election.questions.len(),
+        rows,
+        "{name}: one question per row"
+    );
+    for (q, row) in election
+        .questions
+        .iter()
+        .zip(election.tally.published.iter().flatten())
+    {
+        assert!(!q.title.starts_with("Question "), "{name}: {}", q.title);
+        assert_eq!(q.choices.len(), row.len(), "{name}: {}", q.title);
+        for c in &q.choices {
+            assert!(!c.is_empty() && !c.starts_with("Option "), "{name}: {c:?}");
+        }
+    }
+}
+
+/// V-CENSUS-04 is one election-level remark saying how many proofs use the legacy salt.
+fn legacy_salt_flagged_once(name: &str, election: &ElectionAudit) {
+    let Some(check) = election.checks.iter().find(|c| c.id == "V-CENSUS-04") else {
+        panic!("{name}: V-CENSUS-04 missing");
+    };
+    match check.status {
+        Status::Warn => {
+            assert_eq!(check.findings.len(), 1, "{name}: {:?}", check.findings);
+            let finding = &check.findings[0];
+            assert_eq!(finding.location, Location::election(&election.election_id));
+            let legacy: u64 = finding.actual.as_deref().unwrap_or("").parse().unwrap_or(0);
+            assert!(legacy > 0, "{name}: {finding:?}");
+            assert!(
+                finding.message.starts_with(&format!("{legacy} of ")),
+                "{name}: {}",
+                finding.message
+            );
+        }
+        _ => assert!(check.findings.is_empty(), "{name}: {:?}", check.findings),
+    }
+}
+
 /// Every tamper of the catalogue is in the matrix above, and every scenario too.
 #[test]
 fn matrix_covers_the_catalogues() {
     let tampers: Vec<_> = vocaudit::sim::tampers().iter().map(|t| t.name).collect();
-    assert_eq!(tampers.len(), 14, "update the #[values] lists: {tampers:?}");
+    assert_eq!(tampers, TAMPERS, "update the #[values] list of tampers");
     let scenarios: Vec<_> = vocaudit::sim::scenarios().iter().map(|s| s.name).collect();
     assert_eq!(
-        scenarios.len(),
-        10,
-        "update the #[values] lists: {scenarios:?}"
+        scenarios, SCENARIOS,
+        "update the #[values] lists of scenarios"
     );
 }
+
+/// The names in the `#[values]` lists above (rstest needs them as literals).
+const SCENARIOS: [&str; 10] = [
+    "demo",
+    "saas-csp",
+    "weighted-encrypted",
+    "csp-ecdsa",
+    "quadratic",
+    "budget",
+    "approval",
+    "multiple-choice",
+    "overwrites",
+    "invalid-ballots",
+];
+const TAMPERS: [&str; 14] = [
+    "result-cell",
+    "scrutiny-differs",
+    "weight-inflated",
+    "voter-signature",
+    "csp-signature",
+    "duplicate-nullifier",
+    "census-dump-root",
+    "vote-outside-window",
+    "vote-count",
+    "wrong-revealed-key",
+    "ciphertext-mismatch",
+    "saas-results",
+    "tx-hash",
+    "overwrite-limit",
+];
