@@ -186,7 +186,7 @@ async fn tamper_fails_its_category_only(
         }
         Err(e) => panic!("{name} × {tamper}: {e}"),
     };
-    let mut runs = audit_world(&world, &[applied.location.election_id.clone()]).await;
+    let mut runs = audit_world(&world, std::slice::from_ref(&applied.location.election_id)).await;
     let run = runs.pop().expect("one audit");
     let fails = failing(&run.result);
     let case = format!("{name} × {tamper}");
