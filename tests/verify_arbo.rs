@@ -352,10 +352,13 @@ fn a_census_dump_with_another_root_is_noticed_per_vote() {
     );
 }
 
+/// No known encoding hashes to txHash and the signature recovers to the voter over none of
+/// them either: the client's bytes are unknown, "cannot verify".
 #[test]
 fn a_transaction_no_known_encoding_reproduces_warns_without_failing() {
     let mut a = arbo_election();
     a.votes[3].published_hash = Some("ab".repeat(32));
+    a.votes[3].signed_by = Some([0x55; 32]);
     let voter = a.voters[3];
     let r = run(a);
     assert_eq!(failures(&r), []);
@@ -370,6 +373,24 @@ fn a_transaction_no_known_encoding_reproduces_warns_without_failing() {
         c.findings[0].message.contains("cannot verify"),
         "{}",
         c.findings[0].message
+    );
+}
+
+/// The voter's signature pins the bytes (it recovers to the voterID over the Go encoding), so
+/// a txHash those bytes do not have is a discrepancy, not an unknown encoding.
+#[test]
+fn a_tx_hash_the_signed_bytes_do_not_have_fails_tx_hash() {
+    let mut a = arbo_election();
+    a.votes[3].published_hash = Some("ab".repeat(32));
+    let voter = a.voters[3];
+    let r = run(a);
+    assert_eq!(
+        only_failure(&r),
+        (
+            "V-TXHASH-01".into(),
+            Category::TxHash,
+            Some(vote_id(&voter))
+        )
     );
 }
 

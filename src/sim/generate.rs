@@ -118,6 +118,23 @@ pub enum CensusKind {
     Csp(CaProofType),
 }
 
+/// The text of one question in the election metadata: its title and its choices by results
+/// column (value). Missing texts fall back to "Question n" / "Option v".
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QuestionText {
+    pub title: String,
+    pub choices: Vec<String>,
+}
+
+impl QuestionText {
+    pub fn new(title: &str, choices: &[&str]) -> Self {
+        QuestionText {
+            title: title.to_string(),
+            choices: choices.iter().map(|c| c.to_string()).collect(),
+        }
+    }
+}
+
 /// How census weights are drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Weights {
@@ -133,6 +150,8 @@ pub enum Weights {
 #[derive(Debug, Clone)]
 pub struct ElectionSpec {
     pub title: String,
+    /// Question and choice titles for the metadata, by question (results row).
+    pub questions: Vec<QuestionText>,
     /// Metadata `type.name` (`single-choice-multiquestion`, `approval`, `quadratic`, …).
     pub question_type: String,
     pub census: CensusKind,
@@ -636,6 +655,7 @@ fn generate_election(
         scrutiny: Some(scrutiny),
         votes,
         live: None,
+        extra_rows: Vec::new(),
     })?;
     Ok(process_id)
 }
@@ -962,11 +982,20 @@ fn metadata_json(spec: &ElectionSpec) -> serde_json::Value {
     let p = spec.params;
     let questions: Vec<serde_json::Value> = (0..p.max_count)
         .map(|q| {
+            let text = spec.questions.get(q as usize);
             let choices: Vec<serde_json::Value> = (0..=p.max_value)
-                .map(|v| json!({"title": {"default": format!("Option {v}")}, "value": v}))
+                .map(|v| {
+                    let title = text
+                        .and_then(|t| t.choices.get(v as usize).cloned())
+                        .unwrap_or_else(|| format!("Option {v}"));
+                    json!({"title": {"default": title}, "value": v})
+                })
                 .collect();
+            let title = text
+                .map(|t| t.title.clone())
+                .unwrap_or_else(|| format!("Question {}", q + 1));
             json!({
-                "title": {"default": format!("Question {}", q + 1)},
+                "title": {"default": title},
                 "description": {"default": ""},
                 "choices": choices,
             })

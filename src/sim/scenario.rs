@@ -8,7 +8,8 @@ use crate::protocol::csp::CaProofType;
 use crate::protocol::tally::TallyParams;
 
 use super::generate::{
-    generate, CensusKind, ElectionSpec, GenError, SaasSpec, Weights, WorldSpec, SIM_CHAIN_ID,
+    generate, CensusKind, ElectionSpec, GenError, QuestionText, SaasSpec, Weights, WorldSpec,
+    SIM_CHAIN_ID,
 };
 use super::world::World;
 
@@ -106,11 +107,21 @@ pub fn scenario_spec(name: &str, votes: usize, seed: u64) -> Result<WorldSpec, S
         "weighted-encrypted" => spec.elections.push(weighted_encrypted(votes)),
         "csp-ecdsa" => spec.elections.push(ElectionSpec {
             title: "Board approval".into(),
+            questions: texts(&[
+                ("Approve the merger with the northern branch?", NO_YES),
+                ("Approve the revised statutes?", NO_YES),
+            ]),
             census: CensusKind::Csp(CaProofType::Ecdsa),
             ..base("single-choice-multiquestion", votes, params(2, 1))
         }),
         "quadratic" => spec.elections.push(ElectionSpec {
             title: "Quadratic funding".into(),
+            questions: texts(&[
+                ("Community garden", CREDITS),
+                ("Protected bike lanes", CREDITS),
+                ("Longer library hours", CREDITS),
+                ("Youth sports league", CREDITS),
+            ]),
             weights: Weights::Range {
                 min: 1,
                 max: 10_000,
@@ -129,6 +140,13 @@ pub fn scenario_spec(name: &str, votes: usize, seed: u64) -> Result<WorldSpec, S
         }),
         "budget" => spec.elections.push(ElectionSpec {
             title: "Participatory budget".into(),
+            questions: texts(&[
+                ("Park renovation", AMOUNT),
+                ("Street lighting", AMOUNT),
+                ("Public Wi-Fi", AMOUNT),
+                ("New playground", AMOUNT),
+                ("Recycling points", AMOUNT),
+            ]),
             weights: Weights::Range { min: 1, max: 5 },
             ..base(
                 "budget-based",
@@ -141,11 +159,23 @@ pub fn scenario_spec(name: &str, votes: usize, seed: u64) -> Result<WorldSpec, S
         }),
         "approval" => spec.elections.push(ElectionSpec {
             title: "Approve the candidates".into(),
+            questions: texts(&[
+                ("Alice Martin", REJECT_APPROVE),
+                ("Bruno Costa", REJECT_APPROVE),
+                ("Chen Wei", REJECT_APPROVE),
+                ("Dana Novak", REJECT_APPROVE),
+                ("Elif Yilmaz", REJECT_APPROVE),
+            ]),
             weights: Weights::Range { min: 1, max: 3 },
             ..base("approval", votes, params(5, 1))
         }),
         "multiple-choice" => spec.elections.push(ElectionSpec {
             title: "Pick three".into(),
+            questions: texts(&[
+                ("First pick", ACTIVITIES),
+                ("Second pick", ACTIVITIES),
+                ("Third pick", ACTIVITIES),
+            ]),
             census: CensusKind::Csp(CaProofType::EcdsaPidSalted),
             ..base(
                 "multiple-choice",
@@ -158,6 +188,16 @@ pub fn scenario_spec(name: &str, votes: usize, seed: u64) -> Result<WorldSpec, S
         }),
         "overwrites" => spec.elections.push(ElectionSpec {
             title: "Change your mind".into(),
+            questions: texts(&[
+                (
+                    "Where should the retreat be held?",
+                    &["Mountains", "Seaside", "City", "Online"],
+                ),
+                (
+                    "Which month suits you best?",
+                    &["March", "May", "September", "November"],
+                ),
+            ]),
             encryption_keys: 1,
             overwrite_percent: 40,
             ..base(
@@ -171,6 +211,12 @@ pub fn scenario_spec(name: &str, votes: usize, seed: u64) -> Result<WorldSpec, S
         }),
         "invalid-ballots" => spec.elections.push(ElectionSpec {
             title: "Ranked with rules".into(),
+            questions: texts(&[
+                ("First preference", CANDIDATES),
+                ("Second preference", CANDIDATES),
+                ("Third preference", CANDIDATES),
+                ("Fourth preference", CANDIDATES),
+            ]),
             weights: Weights::Range { min: 1, max: 10 },
             invalid_percent: 20,
             ..base(
@@ -188,6 +234,28 @@ pub fn scenario_spec(name: &str, votes: usize, seed: u64) -> Result<WorldSpec, S
     Ok(spec)
 }
 
+const NO_YES: &[&str] = &["No", "Yes"];
+const REJECT_APPROVE: &[&str] = &["Not approved", "Approved"];
+const CREDITS: &[&str] = &["Credits"];
+const AMOUNT: &[&str] = &["Amount"];
+const ACTIVITIES: &[&str] = &[
+    "Hiking",
+    "Cinema",
+    "Cooking class",
+    "Museum",
+    "Karaoke",
+    "Kayak",
+];
+const CANDIDATES: &[&str] = &["Ana", "Ben", "Chloe", "Dev"];
+
+/// Metadata texts from `(question, choices)` pairs.
+fn texts(items: &[(&str, &[&str])]) -> Vec<QuestionText> {
+    items
+        .iter()
+        .map(|(title, choices)| QuestionText::new(title, choices))
+        .collect()
+}
+
 /// `maxCount`, `maxValue`, costExponent 1, everything else off.
 fn params(max_count: u32, max_value: u32) -> TallyParams {
     TallyParams {
@@ -202,6 +270,7 @@ fn params(max_count: u32, max_value: u32) -> TallyParams {
 fn base(question_type: &str, votes: usize, params: TallyParams) -> ElectionSpec {
     ElectionSpec {
         title: String::new(),
+        questions: Vec::new(),
         question_type: question_type.to_string(),
         census: CensusKind::WeightedArbo,
         params,
@@ -216,16 +285,29 @@ fn base(question_type: &str, votes: usize, params: TallyParams) -> ElectionSpec 
 }
 
 fn saas_two_questions(votes: usize) -> SaasSpec {
-    let question = |title: &str| ElectionSpec {
+    let question = |title: &str, text: QuestionText| ElectionSpec {
         title: title.into(),
+        questions: vec![text],
         census: CensusKind::Csp(CaProofType::EcdsaPidSalted),
         ..base("single-choice-multiquestion", votes, params(1, 2))
     };
     SaasSpec {
         title: "General assembly 2024".into(),
         questions: vec![
-            question("Approve the accounts"),
-            question("Elect the board"),
+            question(
+                "Approve the accounts",
+                QuestionText::new(
+                    "Do you approve the 2023 accounts?",
+                    &["Yes", "No", "Abstain"],
+                ),
+            ),
+            question(
+                "Elect the board",
+                QuestionText::new(
+                    "Which list should form the board?",
+                    &["List A", "List B", "List C"],
+                ),
+            ),
         ],
     }
 }
@@ -233,6 +315,20 @@ fn saas_two_questions(votes: usize) -> SaasSpec {
 fn weighted_encrypted(votes: usize) -> ElectionSpec {
     ElectionSpec {
         title: "Weighted secret ballot".into(),
+        questions: texts(&[
+            (
+                "Should the annual fee change?",
+                &["Keep it", "Lower it", "Raise it", "Abstain"],
+            ),
+            (
+                "Where should the surplus go?",
+                &["Reserves", "Maintenance", "Events", "Abstain"],
+            ),
+            (
+                "How often should the assembly meet?",
+                &["Yearly", "Twice a year", "Quarterly", "Abstain"],
+            ),
+        ]),
         encryption_keys: 2,
         weights: Weights::Range { min: 1, max: 50 },
         overwrite_percent: 10,

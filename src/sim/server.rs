@@ -456,6 +456,9 @@ impl VoteBook {
             rows.push(Row::of(vote)?);
             details.insert(nullifier, (vote.block_height, node_json(vote)?));
         }
+        for extra in &sim.extra_rows {
+            rows.push(Row::of(extra)?);
+        }
         rows.sort_by(|a, b| a.key().cmp(&b.key()));
         let (pending, reveal) = match &sim.live {
             Some(live) => (

@@ -7,8 +7,6 @@
 //! Targets are chosen deterministically: the first election (by id) that fits, and its voter 0
 //! (whose key [`super::generate::voter_key`] re-derives).
 
-use std::collections::BTreeMap;
-
 use k256::ecdsa::SigningKey;
 use num_bigint::BigUint;
 use rand::SeedableRng;
@@ -27,7 +25,6 @@ use crate::protocol::hash::{keccak256, sha256, Hash32};
 use crate::protocol::hex_bytes;
 use crate::protocol::identity;
 use crate::protocol::proto::{ProofPayload, TxPayload, VoteEnvelope};
-use crate::protocol::sealed_box;
 use crate::protocol::tally::{Tally, TallyParams};
 use crate::protocol::tx::{decode_tx_json, reproduce_tx_bytes, ClientEncoding, Reproduction};
 use crate::verify::result::{Category, Location};
@@ -90,7 +87,9 @@ const TAMPERS: &[TamperInfo] = &[
         name: "scrutiny-differs",
         description:
             "/scrutiny results (and abiEncoded) differ from the election's result in one cell",
-        category: Category::CrossSource,
+        // The consensus results are checked against the recomputed tally (V-TALLY-02); the
+        // election's `result` still matches it, so only that comparison fails.
+        category: Category::Tally,
         location: LocationKind::Cell,
     },
     TamperInfo {
@@ -114,7 +113,9 @@ const TAMPERS: &[TamperInfo] = &[
     TamperInfo {
         name: "duplicate-nullifier",
         description: "the vote list holds one nullifier twice (voteCount follows)",
-        category: Category::Nullifier,
+        // Listing and counting rows is the count checks' job (V-COUNT-01/02); the nullifier
+        // itself is still the right one for its voter.
+        category: Category::Count,
         location: LocationKind::Vote,
     },
     TamperInfo {
@@ -143,8 +144,10 @@ const TAMPERS: &[TamperInfo] = &[
     },
     TamperInfo {
         name: "ciphertext-mismatch",
-        description: "a vote's ciphertext does not decrypt to the package the node serves",
-        category: Category::Ballot,
+        description: "the node serves a package its vote's ciphertext does not decrypt to",
+        // Decrypting the chain's ciphertext is the keys checks' job (V-KEYS-03); the chain's
+        // ballot is still the one counted in the results.
+        category: Category::Keys,
         location: LocationKind::VoteTx,
     },
     TamperInfo {
@@ -553,51 +556,36 @@ impl Tamperer<'_> {
         self.vote_location(&id, at)
     }
 
+    /// The node's `/votes/{id}` serves another package than the transaction's ciphertext
+    /// decrypts to (a node decrypting with other keys, or a doctored indexer row); the chain's
+    /// ciphertext and the results computed from it are left alone.
     fn ciphertext_mismatch(&mut self) -> Result<Location, TamperError> {
         let id = self.pick(is_encrypted, "an encrypted election")?;
-        let (key, at) = self.voter_zero(&id)?;
-        let sim = self
-            .world
-            .elections
-            .get(&id)
-            .ok_or_else(|| self.malformed("election vanished"))?;
-        let keys: BTreeMap<u32, [u8; 32]> = sim
-            .keys
-            .as_ref()
-            .map(|k| k.public_keys.as_slice())
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|k| Some((k.index, hex_bytes::decode_array::<32>("key", &k.key).ok()?)))
-            .collect();
+        let (_, at) = self.voter_zero(&id)?;
         let served = self.vote(&id, at)?.package.get().to_string();
         let other = if served.contains("\"votes\":[]") {
             r#"{"nonce":"00","votes":[0]}"#
         } else {
             r#"{"nonce":"00","votes":[]}"#
         };
-        let mut rng = ChaCha20Rng::seed_from_u64(1);
-        let (sealed, _) = sealed_box::seal_layers(&mut rng, &keys, other.as_bytes())
+        let package = serde_json::value::RawValue::from_string(other.to_string())
             .map_err(|e| self.malformed(e.to_string()))?;
-        self.rewrite_vote_tx(&id, at, &key, |envelope| {
-            envelope.vote_package = sealed;
-            Ok(())
-        })?;
+        if let Some(vote) = self.sim(&id)?.votes.get_mut(at) {
+            vote.package = package;
+        }
         self.vote_location(&id, at)
     }
 
     fn duplicate_nullifier(&mut self) -> Result<Location, TamperError> {
         let id = self.pick(|_| true, "an election with votes")?;
         let (_, at) = self.voter_zero(&id)?;
-        let mut copy = self.vote(&id, at)?.clone();
-        // The table keeps one row per nullifier; the `0x` spelling of the same bytes gets a
-        // second row, as a node with a broken index would list it.
-        copy.vote_id = format!("0x{}", copy.vote_id);
+        let copy = self.vote(&id, at)?.clone();
         let location = Location {
             tx_hash: None,
             ..self.vote_location(&id, at)?
         };
         let sim = self.sim(&id)?;
-        sim.votes.push(copy);
+        sim.extra_rows.push(copy);
         let count = sim.election.vote_count + 1;
         self.set_vote_count(&id, count)?;
         Ok(location)

@@ -64,6 +64,10 @@ pub struct SimElection {
     pub votes: Vec<VoteDetail>,
     /// Votes still to arrive (a "live" election), see [`LiveVotes`].
     pub live: Option<LiveVotes>,
+    /// Extra vote-list rows a broken indexer lists besides the table's: each repeats a row of
+    /// `votes` (same nullifier) in the list routes only. `/votes/{id}`, the state routes and
+    /// `voteCount` keep following `votes`; a test that wants `voteCount` to follow sets it.
+    pub extra_rows: Vec<VoteDetail>,
 }
 
 /// The arrival model of a live election.
@@ -91,6 +95,7 @@ impl SimElection {
             scrutiny: None,
             votes: Vec::new(),
             live: None,
+            extra_rows: Vec::new(),
         }
     }
 }

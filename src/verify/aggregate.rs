@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use crate::protocol::tally::Tally;
 use crate::verify::check::{Level, Remarks};
 use crate::verify::context::ElectionContext;
-use crate::verify::derive::{DerivedVote, Step};
+use crate::verify::derive::{CensusGrant, DerivedVote, ProofKind, Step};
 
 /// A nullifier as a fixed-size key: length and bytes (zk nullifiers may be 31 bytes).
 type NullifierKey = (u8, [u8; 32]);
@@ -39,6 +39,10 @@ pub struct Aggregate {
     /// be recomputed then.
     pub undetermined: u64,
     first_undetermined: Option<String>,
+    /// Verified CSP proofs, and how many of them use the legacy processId[:20] salt
+    /// (V-CENSUS-04 reports them once per election).
+    pub csp_proofs: u64,
+    pub csp_legacy_salt: u64,
 }
 
 impl Aggregate {
@@ -56,6 +60,8 @@ impl Aggregate {
             tally: Tally::new(ctx.tally_params()).map_err(|e| e.to_string()),
             undetermined: 0,
             first_undetermined: None,
+            csp_proofs: 0,
+            csp_legacy_salt: 0,
         }
     }
 
@@ -104,6 +110,14 @@ impl Aggregate {
         self.distinct += 1;
         if let Step::Done(t) = vote.time {
             self.times.push(t);
+        }
+        if let Step::Done(CensusGrant {
+            proof: ProofKind::Csp { legacy_salt },
+            ..
+        }) = &vote.census
+        {
+            self.csp_proofs += 1;
+            self.csp_legacy_salt += u64::from(*legacy_salt);
         }
         match (&vote.ballot, &vote.stored_weight) {
             (Step::Done(b), Step::Done(weight)) if b.counted.is_ok() => {

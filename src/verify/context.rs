@@ -3,7 +3,7 @@
 //! names the election. Every decoding problem is kept as a reason, never a panic, so checks can
 //! say exactly why they could not run.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Utc};
 
@@ -12,6 +12,7 @@ use crate::api::saas;
 use crate::protocol::arbo::dump::{decode_records, CensusDump};
 use crate::protocol::hash::Hash32;
 use crate::protocol::hex_bytes;
+use crate::protocol::sealed_box::public_from_private;
 use crate::protocol::tally::TallyParams;
 use crate::verify::evidence::{ElectionEvidence, Gap, SaasEvidence, VoteSource};
 use crate::verify::result::Location;
@@ -36,6 +37,10 @@ pub struct ElectionContext {
     pub saas: Option<SaasQuestion>,
     /// The revealed private keys that decode, by key index.
     pub revealed: BTreeMap<u32, [u8; 32]>,
+    /// Key indexes whose revealed private key does not derive the published public key
+    /// (V-KEYS-01 fails them). The chain refuses such a reveal (`checkRevealProcessKeys`), so
+    /// the key the node decrypted with is unknown: ballots sealed to it cannot be verified.
+    pub mismatched_keys: BTreeSet<u32>,
     /// `census.censusRoot` decoded, for arbo censuses (32 bytes).
     pub census_root: Result<Hash32, String>,
     /// The census dump at `censusURL`, parsed (`None` when none was fetched).
@@ -118,13 +123,23 @@ impl ElectionContext {
             votes,
         } = ev;
         let id_hex = normal_hex(&election.election_id);
-        let revealed = keys
+        let revealed: BTreeMap<u32, [u8; 32]> = keys
             .iter()
             .flat_map(|k| &k.private_keys)
             .filter_map(|k| {
                 hex_bytes::decode_array::<32>("privateKeys", &k.key)
                     .ok()
                     .map(|key| (k.index, key))
+            })
+            .collect();
+        let mismatched_keys: BTreeSet<u32> = keys
+            .iter()
+            .flat_map(|k| {
+                k.public_keys.iter().filter_map(|public| {
+                    let secret: &[u8; 32] = revealed.get(&public.index)?;
+                    let derived = hex::encode(public_from_private(secret));
+                    (!public.key.eq_ignore_ascii_case(&derived)).then_some(public.index)
+                })
             })
             .collect();
         let census_root =
@@ -137,6 +152,7 @@ impl ElectionContext {
         });
         let ctx = ElectionContext {
             revealed,
+            mismatched_keys,
             census_root,
             dump,
             id: decode_election_id(&id_hex),

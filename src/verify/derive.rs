@@ -22,7 +22,10 @@ use crate::protocol::proto::{
     CensusOrigin, ProofArbo, ProofCa, ProofPayload, ProtoEnum, Tx, TxPayload, VoteEnvelope,
 };
 use crate::protocol::sealed_box::{open_layers, LayeredOpenError};
-use crate::protocol::tx::{decode_tx_json, reproduce_tx_bytes, ClientEncoding, Reproduction};
+use crate::protocol::tx::{
+    decode_tx_json, encode_signed_tx, encode_tx, reproduce_tx_bytes, tx_hash, ClientEncoding,
+    Reproduction,
+};
 use crate::verify::context::{normal_hex, parse_time, CensusKind, ElectionContext};
 use crate::verify::evidence::VoteEvidence;
 use crate::verify::result::Location;
@@ -251,7 +254,7 @@ pub fn derive(ctx: &ElectionContext, ev: VoteEvidence) -> DerivedVote {
     let tx_bytes = match (&decoded, &tx_hash_hex) {
         (Err(why), _) => why.relay(),
         (_, None) => Step::NotRun("the node publishes no txHash".into()),
-        (Ok(t), Some(h)) => match_tx_bytes(t, h),
+        (Ok(t), Some(h)) => match_tx_bytes(ctx, t, h, &voter),
     };
     let signer = match (&decoded, &tx_bytes) {
         _ if ctx.election.vote_mode.anonymous => Step::NotRun("anonymous vote".into()),
@@ -331,7 +334,17 @@ fn decode_vote_tx(tx: Option<&TransactionResponse>) -> Result<VoteTx, Step<()>> 
 }
 
 /// Finds the client encoding whose SignedTx hashes to the published txHash (vochain-api.md §5.2a).
-fn match_tx_bytes(tx: &VoteTx, tx_hash_hex: &str) -> Step<MatchedTx> {
+///
+/// When none does, the signature may still pin the bytes: if the voter's signature recovers to
+/// the published voterID over one known encoding, those are the bytes the voter signed and
+/// broadcast (`SignedTx` itself has one encoding), so a hash that differs is a discrepancy.
+/// Otherwise the encoding is unknown and the hash "cannot verify".
+fn match_tx_bytes(
+    ctx: &ElectionContext,
+    tx: &VoteTx,
+    tx_hash_hex: &str,
+    voter: &Step<Address>,
+) -> Step<MatchedTx> {
     let published = match hex_bytes::decode_array::<32>("txHash", tx_hash_hex) {
         Ok(h) => h,
         Err(e) => return Step::Bad(e.to_string()),
@@ -339,12 +352,17 @@ fn match_tx_bytes(tx: &VoteTx, tx_hash_hex: &str) -> Step<MatchedTx> {
     match reproduce_tx_bytes(&tx.tx, &tx.signature, &published) {
         Reproduction::Reproduced(r) => Step::Done(MatchedTx {
             tx: r.tx_bytes,
-            encoding: match r.encoding.client {
-                ClientEncoding::GoCanonical => "Go proto.Marshal",
-                ClientEncoding::TsProto => "ts-proto (@vocdoni/proto)",
-            },
+            encoding: client_name(r.encoding.client),
         }),
         Reproduction::CannotReproduce { tried } => {
+            if let Some((client, signed)) = signed_encoding(ctx, tx, voter) {
+                return Step::Bad(format!(
+                    "the voter's signature covers the {} encoding, whose SignedTx hashes to {}, \
+                     not to txHash",
+                    client_name(client),
+                    hex::encode(tx_hash(&encode_signed_tx(&signed, Some(&tx.signature))))
+                ));
+            }
             let unknown = if tx.ignored_fields.is_empty() {
                 String::new()
             } else {
@@ -359,6 +377,36 @@ fn match_tx_bytes(tx: &VoteTx, tx_hash_hex: &str) -> Step<MatchedTx> {
             ))
         }
     }
+}
+
+fn client_name(client: ClientEncoding) -> &'static str {
+    match client {
+        ClientEncoding::GoCanonical => "Go proto.Marshal",
+        ClientEncoding::TsProto => "ts-proto (@vocdoni/proto)",
+    }
+}
+
+/// The known encoding (and its `Tx` bytes) over which the vote's signature recovers to the
+/// published voterID, if any; `None` for anonymous votes or when no voterID is published.
+fn signed_encoding(
+    ctx: &ElectionContext,
+    tx: &VoteTx,
+    voter: &Step<Address>,
+) -> Option<(ClientEncoding, Vec<u8>)> {
+    let (Step::Done(voter), Ok(id)) = (voter, &ctx.id) else {
+        return None;
+    };
+    if ctx.election.vote_mode.anonymous || tx.signature.is_empty() {
+        return None;
+    }
+    [ClientEncoding::GoCanonical, ClientEncoding::TsProto]
+        .into_iter()
+        .map(|client| (client, encode_tx(&tx.tx, client)))
+        .find(|(_, bytes)| {
+            let message = identity::vote_tx_message(id, bytes, &ctx.election.chain_id);
+            identity::recover_eip191(message.as_bytes(), &tx.signature)
+                .is_ok_and(|public| identity::address_of(&public) == *voter)
+        })
 }
 
 /// Verifies the envelope's census proof and returns the weight it grants (vochain-api.md §2.6,
@@ -528,6 +576,16 @@ fn arbo_grant(
 fn open_package(ctx: &ElectionContext, env: &VoteEnvelope) -> Step<Package> {
     if !ctx.encrypted() {
         return Step::Done(Package::Plain(env.vote_package.clone()));
+    }
+    if let Some(index) = env
+        .encryption_key_indexes
+        .iter()
+        .find(|i| ctx.mismatched_keys.contains(i))
+    {
+        return Step::Unverifiable(format!(
+            "key index {index}: the revealed private key does not derive its public key, so the \
+             key the node decrypted with is unknown"
+        ));
     }
     match open_layers(
         &env.vote_package,

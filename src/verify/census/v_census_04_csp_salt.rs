@@ -1,10 +1,10 @@
 //! V-CENSUS-04: CSP proofs salted with processId[:20] (= chain prefix ‖ organisation) verify
-//! for every election of the organisation (vocdoni-node#1424); each such proof is flagged.
+//! for every election of the organisation (vocdoni-node#1424). It is a property of how the CSP
+//! signs, not of one vote, so it is flagged once per election with the number of such proofs.
 
 use crate::verify::aggregate::Aggregate;
 use crate::verify::check::{skip, ElectionCheck, Level, Remarks};
 use crate::verify::context::{CensusKind, ElectionContext};
-use crate::verify::derive::{DerivedVote, ProofKind, Step};
 use crate::verify::result::CheckResult;
 
 pub struct CspSalt;
@@ -14,26 +14,31 @@ impl ElectionCheck for CspSalt {
         "V-CENSUS-04"
     }
 
-    fn per_vote(&self, _ctx: &ElectionContext, vote: &DerivedVote, out: &mut Remarks) {
-        if let Step::Done(g) = &vote.census {
-            match g.proof {
-                ProofKind::Csp { legacy_salt: true } => out.add(
-                    Level::Warn,
-                    vote.location.clone(),
-                    "the CSP proof is salted with processId[:20] only: it would verify for any election of this organisation",
-                    None,
-                    None,
+    fn conclude(&self, ctx: &ElectionContext, agg: &Aggregate, mut out: Remarks) -> CheckResult {
+        if ctx.census_kind() != CensusKind::Csp {
+            return skip(
+                &self.info(),
+                format!("not a CSP census ({})", ctx.census_kind()),
+            );
+        }
+        let (legacy, total) = (agg.csp_legacy_salt, agg.csp_proofs);
+        if legacy > 0 {
+            out.add(
+                Level::Warn,
+                ctx.at(),
+                format!(
+                    "{legacy} of {total} verified CSP proofs are salted with processId[:20] only: \
+                     each would verify for any election of this organisation"
                 ),
-                ProofKind::Csp { legacy_salt: false } => out.pass(),
-                ProofKind::Arbo { .. } => {}
-            }
+                None,
+                Some(legacy.to_string()),
+            );
+        } else if total > 0 {
+            out.pass();
         }
-    }
-
-    fn conclude(&self, ctx: &ElectionContext, _agg: &Aggregate, out: Remarks) -> CheckResult {
-        match ctx.census_kind() {
-            CensusKind::Csp => out.conclude(&self.info(), "CSP salts inspected"),
-            other => skip(&self.info(), format!("not a CSP census ({other})")),
-        }
+        out.conclude(
+            &self.info(),
+            format!("salts of {total} verified CSP proofs inspected"),
+        )
     }
 }
