@@ -154,25 +154,45 @@ fn question_charts(election: &ElectionAudit) -> Result<Vec<BarChart>, ReportErro
 
 fn participation_chart(election: &ElectionAudit) -> BarChart {
     let buckets = &election.participation;
+    let starts: Vec<Option<chrono::DateTime<chrono::Utc>>> = buckets
+        .iter()
+        .map(|b| {
+            chrono::DateTime::parse_from_rfc3339(&b.start)
+                .ok()
+                .map(|t| t.with_timezone(&chrono::Utc))
+        })
+        .collect();
+    // Short labels fit under narrow bars: the time alone when every bucket is on one day, the
+    // date alone for day-wide buckets, both otherwise.
+    let days: std::collections::BTreeSet<_> =
+        starts.iter().flatten().map(|t| t.date_naive()).collect();
+    let all_midnight = starts
+        .iter()
+        .flatten()
+        .all(|t| t.time() == chrono::NaiveTime::MIN);
+    let format = if days.len() <= 1 {
+        "%H:%M"
+    } else if all_midnight {
+        "%m-%d"
+    } else {
+        "%m-%d %H:%M"
+    };
+    let title = match (days.len(), days.iter().next()) {
+        (1, Some(day)) => format!("Participation over time (UTC, {day})"),
+        _ => "Participation over time (UTC)".to_string(),
+    };
     BarChart {
-        title: "Participation over time (UTC)".to_string(),
+        title,
         y_desc: "votes",
-        labels: buckets.iter().map(|b| bucket_label(&b.start)).collect(),
+        labels: buckets
+            .iter()
+            .zip(&starts)
+            .map(|(b, t)| t.map_or_else(|| b.start.clone(), |t| t.format(format).to_string()))
+            .collect(),
         bars: buckets.iter().map(|b| (b.votes as f64, false)).collect(),
         markers: vec![None; buckets.len()],
         bar_text: buckets.iter().map(|b| b.votes.to_string()).collect(),
     }
-}
-
-/// `MM-DD HH:MM` of an RFC 3339 bucket start; the raw text when it does not parse.
-fn bucket_label(start: &str) -> String {
-    chrono::DateTime::parse_from_rfc3339(start)
-        .map(|t| {
-            t.with_timezone(&chrono::Utc)
-                .format("%m-%d %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|_| start.to_string())
 }
 
 fn draw_both(
