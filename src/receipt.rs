@@ -218,7 +218,10 @@ pub async fn check_with(
         }
     };
 
-    let election: Election = match http.get(&format!("{node}/elections/{election_hex}")).await? {
+    let election: Election = match http
+        .get(&format!("{node}/elections/{election_hex}"))
+        .await?
+    {
         Outcome::Ok(r) => parse(&r)?,
         Outcome::NotFound(_) => return Err(ReceiptError::NoSuchElection(election_hex)),
         other => return Err(refused(other.response())),
@@ -312,7 +315,10 @@ async fn keys(
     node: &str,
     election_hex: &str,
 ) -> Result<Option<ElectionKeys>, ReceiptError> {
-    match http.get(&format!("{node}/elections/{election_hex}/keys")).await? {
+    match http
+        .get(&format!("{node}/elections/{election_hex}/keys"))
+        .await?
+    {
         Outcome::Ok(r) => parse(&r).map(Some),
         Outcome::NotFound(r)
             if r.api_error().map(|e| e.code) == Some(i64::from(codes::NO_ELECTION_KEYS)) =>
@@ -382,7 +388,10 @@ fn build(
         "the envelope names this election".into()
     }));
     checks.push(line("transaction hash", &d.tx_bytes, |m| {
-        format!("sha256 of the signed transaction is txHash ({})", m.encoding)
+        format!(
+            "sha256 of the signed transaction is txHash ({})",
+            m.encoding
+        )
     }));
     checks.push(signature_check(&d));
     checks.push(nullifier_check(&d));
@@ -475,10 +484,7 @@ fn on_chain_check(on_chain: &OnChain, info: Option<&crate::api::node::TxInfo>) -
         CheckLine {
             name,
             status: CheckStatus::Pass,
-            detail: format!(
-                "served at block {} index {}",
-                info.height, info.index
-            ),
+            detail: format!("served at block {} index {}", info.height, info.index),
         }
     } else {
         CheckLine {
@@ -671,7 +677,11 @@ impl fmt::Display for Receipt {
         for why in &self.not_counted_because {
             writeln!(f, "  because {why}")?;
         }
-        writeln!(f, "election   {} ({})", self.election_id, self.election_status)?;
+        writeln!(
+            f,
+            "election   {} ({})",
+            self.election_id, self.election_status
+        )?;
         if let Some(v) = &self.voter {
             writeln!(f, "voter      0x{v}")?;
         }
