@@ -220,6 +220,59 @@ async fn invalid_ballot_is_not_counted_with_the_nodes_reason() {
     server.shutdown().await.unwrap();
 }
 
+/// A defect planted in the tampered vote shows in exactly the receipt check that covers it: a
+/// failure (exit 1 although the node counted the ballot), or "cannot verify" where the verifier
+/// cannot reproduce the node's bytes (a txHash no known client encoding yields).
+#[rstest]
+#[case::signature("voter-signature", "approval", "signature", CheckStatus::Fail)]
+#[case::ciphertext(
+    "ciphertext-mismatch",
+    "weighted-encrypted",
+    "served package",
+    CheckStatus::Fail
+)]
+#[case::weight("weight-inflated", "approval", "weight", CheckStatus::Fail)]
+#[case::tx_hash("tx-hash", "approval", "transaction hash", CheckStatus::CannotVerify)]
+#[tokio::test]
+async fn tampered_vote_shows_in_its_check(
+    #[case] tamper: &str,
+    #[case] scenario: &str,
+    #[case] check: &str,
+    #[case] status: CheckStatus,
+) {
+    let mut world = sim::scenario(scenario, VOTES, SEED).unwrap();
+    let applied = sim::apply_tamper(&mut world, tamper).unwrap();
+    let server = sim::serve_local(&world, FaultPlan::none()).await.unwrap();
+    let at = &applied.location;
+    let vote_id = at.vote_id.clone().unwrap_or_else(|| {
+        let tx = at.tx_hash.as_deref().unwrap();
+        let e = &world.elections[&at.election_id];
+        e.votes
+            .iter()
+            .find(|v| v.tx_hash == tx)
+            .unwrap()
+            .vote_id
+            .clone()
+    });
+    let r = receipt::check(
+        &server.node_url(),
+        &applied.location.election_id,
+        VoteRef::VoteId(vote_id),
+    )
+    .await
+    .unwrap();
+    let flagged: Vec<(&str, CheckStatus)> = r
+        .checks
+        .iter()
+        .filter(|c| matches!(c.status, CheckStatus::Fail | CheckStatus::CannotVerify))
+        .map(|c| (c.name, c.status))
+        .collect();
+    assert_eq!(flagged, [(check, status)], "{r}");
+    assert!(r.counted);
+    assert_eq!(r.exit_code(), u8::from(status == CheckStatus::Fail));
+    server.shutdown().await.unwrap();
+}
+
 #[tokio::test]
 async fn unknown_vote_id_is_not_counted_with_a_clear_message() {
     let (world, server) = serve("approval").await;
