@@ -167,7 +167,8 @@ pub struct Receipt {
     pub counted: bool,
     /// Why it is not counted (empty when counted).
     pub not_counted_because: Vec<String>,
-    /// The cells the ballot adds with its weight (empty when the ballot is not valid).
+    /// The cells the ballot adds with its weight (empty when the ballot is not valid); for a
+    /// valid ballot of an election not yet tallied, what it will add.
     pub contribution: Vec<Cell>,
 }
 
@@ -718,8 +719,10 @@ impl fmt::Display for Receipt {
         }
         if self.contribution.is_empty() {
             writeln!(f, "adds       nothing to the results")?;
-        } else {
+        } else if self.counted {
             writeln!(f, "adds")?;
+        } else {
+            writeln!(f, "would add (once counted)")?;
             for cell in &self.contribution {
                 writeln!(
                     f,

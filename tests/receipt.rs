@@ -273,6 +273,28 @@ async fn tampered_vote_shows_in_its_check(
     server.shutdown().await.unwrap();
 }
 
+/// A valid ballot of an election still open is not counted yet; it says what it will add.
+#[tokio::test]
+async fn open_election_is_not_counted_yet() {
+    let mut world = sim::scenario("approval", VOTES, SEED).unwrap();
+    let id = only_election(&world).0.clone();
+    if let Some(e) = world.elections.get_mut(&id) {
+        e.election.status = "READY".into();
+    }
+    let server = sim::serve_local(&world, FaultPlan::none()).await.unwrap();
+    let v = &world.elections[&id].votes[0];
+    let r = receipt::check(&server.node_url(), &id, VoteRef::VoteId(v.vote_id.clone()))
+        .await
+        .unwrap();
+    assert!(!r.counted);
+    assert_eq!(r.exit_code(), 1);
+    assert!(r.ballot.invalid_reason.is_none());
+    assert!(!r.contribution.is_empty());
+    assert_eq!(r.not_counted_because.len(), 1);
+    assert!(r.not_counted_because[0].contains("READY"), "{r}");
+    server.shutdown().await.unwrap();
+}
+
 #[tokio::test]
 async fn unknown_vote_id_is_not_counted_with_a_clear_message() {
     let (world, server) = serve("approval").await;
