@@ -12,6 +12,7 @@ pub mod bench;
 pub mod bundle;
 pub mod fetch;
 pub mod protocol;
+pub mod receipt;
 pub mod report;
 pub mod sim;
 pub mod verify;

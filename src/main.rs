@@ -11,6 +11,7 @@ use reqwest::Url;
 
 use vocaudit::audit::{self, AuditOptions, AuditRun};
 use vocaudit::fetch::{self, http::Secret, FetchConfig, Target};
+use vocaudit::receipt;
 use vocaudit::report;
 use vocaudit::sim;
 use vocaudit::verify::result::AuditResult;
@@ -105,6 +106,27 @@ enum Command {
         #[arg(long = "pub")]
         public_key: PathBuf,
     },
+    /// Check one vote was counted as cast: where it is on chain, whether it is the voter's last
+    /// envelope, its ballot, its signature/nullifier/tx-hash checks and what it adds to the
+    /// tally. Exit 0 counted, 1 not counted (or a check failed, or no such vote), 2 the node
+    /// cannot be reached or the input is malformed.
+    Receipt {
+        /// Node API base including its version path, e.g. https://api.vocdoni.io/v2
+        #[arg(long)]
+        node: Url,
+        /// Vochain election id (64 hex).
+        #[arg(long)]
+        election: String,
+        /// The vote id (nullifier, 64 hex).
+        #[arg(long, conflicts_with = "address", required_unless_present = "address")]
+        vote_id: Option<String>,
+        /// The voter's address (40 hex); the vote id is keccak256(address ‖ electionId).
+        #[arg(long)]
+        address: Option<String>,
+        /// What to print on standard output.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Measure the protocol primitives, each against a bound measured in the same run.
     Bench {
         /// Census size for the arbo root measurement.
@@ -188,7 +210,7 @@ struct OutputArgs {
 enum Format {
     /// Tables for a person.
     Text,
-    /// report.json.
+    /// JSON: report.json (the receipt itself for `receipt`).
     Json,
 }
 
@@ -294,6 +316,36 @@ fn run(command: Command) -> Result<u8, String> {
                     eprintln!("vocaudit: {e}");
                     Ok(1)
                 }
+            }
+        }
+        Command::Receipt {
+            node,
+            election,
+            vote_id,
+            address,
+            format,
+        } => {
+            let vote = match (vote_id, address) {
+                (Some(id), _) => receipt::VoteRef::VoteId(id),
+                (None, Some(a)) => receipt::VoteRef::Address(a),
+                (None, None) => return Err("give --vote-id HEX or --address HEX".into()),
+            };
+            match runtime.block_on(receipt::check(node.as_str(), &election, vote)) {
+                Ok(r) => {
+                    match format {
+                        Format::Text => print!("{r}"),
+                        Format::Json => println!(
+                            "{}",
+                            serde_json::to_string_pretty(&r).map_err(|e| e.to_string())?
+                        ),
+                    }
+                    Ok(r.exit_code())
+                }
+                Err(e) if e.exit_code() == 1 => {
+                    eprintln!("vocaudit: {e}");
+                    Ok(1)
+                }
+                Err(e) => Err(e.to_string()),
             }
         }
         Command::Bench { leaves } => {
