@@ -15,3 +15,4 @@ pub mod protocol;
 pub mod report;
 pub mod sim;
 pub mod verify;
+pub mod watch;
