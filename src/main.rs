@@ -393,7 +393,11 @@ fn parse_interval(s: &str) -> Result<Duration, String> {
         "ms" => Duration::from_millis(n),
         "s" | "" => Duration::from_secs(n),
         "m" => Duration::from_secs(n.saturating_mul(60)),
-        _ => return Err(format!("{s:?}: unknown unit {unit:?} (expected ms, s or m)")),
+        _ => {
+            return Err(format!(
+                "{s:?}: unknown unit {unit:?} (expected ms, s or m)"
+            ))
+        }
     };
     if interval.is_zero() {
         return Err("the interval must be positive".into());
