@@ -94,7 +94,7 @@ async fn collect(
     tokio::pin!(running);
     let mut events = Vec::new();
     let start = Instant::now();
-    let mut until = start + DEADLINE;
+    let mut until = start + if done(&events) { settle } else { DEADLINE };
     let mut code = None;
     loop {
         tokio::select! {
