@@ -38,6 +38,9 @@ const FETCH_BUFFER: usize = 8;
 /// The status after which no vote arrives and the node publishes results.
 const RESULTS: &str = "RESULTS";
 
+/// A results matrix as the node writes it: decimal strings `[question][value]`.
+type Matrix = Vec<Vec<String>>;
+
 /// How to watch.
 #[derive(Debug, Clone)]
 pub struct WatchConfig {
@@ -227,7 +230,7 @@ struct Watcher {
     /// The running tally of `state`, rebuilt after an overwrite or a restart.
     tally: Option<Result<Tally, String>>,
     /// The last (computed, published) disagreement reported, so it is reported once.
-    reported_mismatch: Option<(Vec<Vec<String>>, Vec<Vec<String>>)>,
+    reported_mismatch: Option<(Matrix, Matrix)>,
 }
 
 impl Watcher {
