@@ -16,3 +16,4 @@ pub mod receipt;
 pub mod report;
 pub mod sim;
 pub mod verify;
+pub mod watch;

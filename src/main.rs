@@ -15,6 +15,7 @@ use vocaudit::receipt;
 use vocaudit::report;
 use vocaudit::sim;
 use vocaudit::verify::result::AuditResult;
+use vocaudit::watch;
 
 #[derive(Parser)]
 #[command(
@@ -126,6 +127,29 @@ enum Command {
         /// What to print on standard output.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+    },
+    /// Follow a live election: print one JSON object per line for new votes, anomalies, status
+    /// and result changes; with --until-results, end with a full audit and its exit status.
+    Watch {
+        /// Node API base including its version path, e.g. https://api.vocdoni.io/v2
+        #[arg(long)]
+        node: Url,
+        /// Vochain election id (64 hex).
+        #[arg(long)]
+        election: String,
+        /// Pause between polls, e.g. 30s, 500ms, 2m.
+        #[arg(long, default_value = "30s", value_parser = parse_interval)]
+        interval: Duration,
+        /// Stop once the election has results: run the full audit into DIR and exit with its
+        /// status.
+        #[arg(long)]
+        until_results: bool,
+        /// Directory for watch-state.json (resumed on restart) and the final audit.
+        #[arg(long, default_value = "vocaudit-watch")]
+        out: PathBuf,
+        /// Path-style IPFS gateway base for the final audit; repeatable.
+        #[arg(long = "ipfs-gateway")]
+        ipfs_gateways: Vec<Url>,
     },
     /// Measure the protocol primitives, each against a bound measured in the same run.
     Bench {
@@ -348,6 +372,33 @@ fn run(command: Command) -> Result<u8, String> {
                 Err(e) => Err(e.to_string()),
             }
         }
+        Command::Watch {
+            node,
+            election,
+            interval,
+            until_results,
+            out,
+            ipfs_gateways,
+        } => {
+            let config = watch::WatchConfig {
+                node,
+                election,
+                interval,
+                until_results,
+                out,
+                http: Default::default(),
+                ipfs_gateways,
+                audit: AuditOptions::default(),
+            };
+            let mut print = |event: &watch::Event| match serde_json::to_string(event) {
+                Ok(line) => println!("{line}"),
+                Err(e) => eprintln!("vocaudit: {e}"),
+            };
+            let code = runtime
+                .block_on(watch::watch(config, &mut print))
+                .map_err(|e| e.to_string())?;
+            Ok(u8::try_from(code).unwrap_or(2))
+        }
         Command::Bench { leaves } => {
             for line in vocaudit::bench::run(leaves) {
                 println!("{line}");
@@ -382,6 +433,28 @@ fn show(run: &AuditRun, format: Format) -> u8 {
         }
     }
     run.result.exit_code() as u8
+}
+
+/// A poll interval: an integer with unit ms, s or m.
+fn parse_interval(s: &str) -> Result<Duration, String> {
+    let (number, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
+    let n: u64 = number
+        .parse()
+        .map_err(|_| format!("{s:?}: expected an integer with unit ms, s or m (e.g. 30s)"))?;
+    let interval = match unit {
+        "ms" => Duration::from_millis(n),
+        "s" | "" => Duration::from_secs(n),
+        "m" => Duration::from_secs(n.saturating_mul(60)),
+        _ => {
+            return Err(format!(
+                "{s:?}: unknown unit {unit:?} (expected ms, s or m)"
+            ))
+        }
+    };
+    if interval.is_zero() {
+        return Err("the interval must be positive".into());
+    }
+    Ok(interval)
 }
 
 fn read_report(path: &Path) -> Result<AuditResult, String> {

@@ -45,6 +45,11 @@ impl Remarks {
         self.passed
     }
 
+    /// The findings kept so far, in order.
+    pub fn findings(&self) -> &[Finding] {
+        &self.kept
+    }
+
     pub fn push(&mut self, level: Level, finding: Finding) {
         self.counts[level as usize] += 1;
         if self.kept.len() < MAX_FINDINGS {

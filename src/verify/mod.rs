@@ -77,6 +77,23 @@ fn election_checks() -> Vec<&'static dyn ElectionCheck> {
     ]
 }
 
+/// Every per-vote check's remarks on one vote, by check id, in catalogue order: for callers
+/// that judge votes one at a time as they arrive (`crate::watch`) with the same checks an audit
+/// runs over the whole stream.
+pub fn judge_vote(
+    ctx: &ElectionContext,
+    vote: &derive::DerivedVote,
+) -> Vec<(&'static str, Remarks)> {
+    election_checks()
+        .into_iter()
+        .map(|check| {
+            let mut out = Remarks::default();
+            check.per_vote(ctx, vote, &mut out);
+            (check.id(), out)
+        })
+        .collect()
+}
+
 /// Runs the whole catalogue over `input`.
 pub fn verify(input: AuditInput, options: &VerifyOptions) -> AuditResult {
     let AuditInput {

@@ -1,0 +1,527 @@
+//! Watch mode: follow a live election from a node (API v2) and report, one JSON object per line,
+//! every new vote, every anomaly the verifier's per-vote checks find in it, status and live
+//! result changes, and with `until_results` the verdict of a full audit once the node has results.
+//!
+//! Each poll lists votes by block height descending (vocdoni-node:api/vote.go `votesListHandler`)
+//! until it reaches votes already seen below the last seen height, fetches only the new votes'
+//! details and transactions, derives and judges them with [`crate::verify`], and keeps a running
+//! tally of the latest ballot per nullifier ([`state`]) to compare with the node's live `result`.
+
+pub mod state;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use futures::{stream, StreamExt};
+use reqwest::Url;
+use serde::Serialize;
+
+use crate::api::node::{
+    Election, ElectionKeys, TransactionResponse, VoteDetail, VoteList, VoteRow,
+};
+use crate::audit::{self, AuditError, AuditOptions};
+use crate::fetch::http::{HttpClient, HttpConfig, HttpError, Outcome};
+use crate::fetch::{FetchConfig, Target};
+use crate::protocol::tally::Tally;
+use crate::verify::check::Level;
+use crate::verify::context::{normal_hex, ElectionContext};
+use crate::verify::derive::{self, DerivedVote, Step};
+use crate::verify::evidence::{ElectionEvidence, InMemoryVotes, VoteEvidence};
+use crate::verify::result::{Finding, Location, Status, Verdict};
+use state::{KeptBallot, KeptVote, StateError, WatchState};
+
+/// Rows per vote-list page (the node's maximum is 100).
+const PAGE_LIMIT: usize = 100;
+/// Vote details and transactions fetched at once.
+const FETCH_BUFFER: usize = 8;
+/// The status after which no vote arrives and the node publishes results.
+const RESULTS: &str = "RESULTS";
+
+/// A results matrix as the node writes it: decimal strings `[question][value]`.
+type Matrix = Vec<Vec<String>>;
+
+/// How to watch.
+#[derive(Debug, Clone)]
+pub struct WatchConfig {
+    /// Node API base including its version path (`…/v2`).
+    pub node: Url,
+    /// Vochain election id (64 hex).
+    pub election: String,
+    /// Pause between polls.
+    pub interval: Duration,
+    /// Stop once the election has results and the vote list is stable, with a full audit.
+    pub until_results: bool,
+    /// Holds `watch-state.json` and, with `until_results`, the audit (`bundle/`, reports).
+    pub out: PathBuf,
+    /// Transport settings (retries and backoff within one poll).
+    pub http: HttpConfig,
+    /// Path-style IPFS gateways for the final audit; empty keeps the fetcher's default.
+    pub ipfs_gateways: Vec<Url>,
+    /// How the final audit renders.
+    pub audit: AuditOptions,
+}
+
+/// One line of watch output.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "event", rename_all = "kebab-case")]
+pub enum Event {
+    /// Votes first seen in this poll: `new` nullifiers, `overwrites` of seen ones; `total`
+    /// distinct nullifiers so far; `height` the highest vote height seen.
+    Votes {
+        new: u64,
+        overwrites: u64,
+        total: u64,
+        height: u64,
+    },
+    /// A finding of a per-vote check (or of the live tally comparison), as in report.json.
+    Anomaly {
+        check: String,
+        status: Status,
+        finding: Finding,
+    },
+    /// The node's live `result` changed.
+    ResultChanged {
+        from: Option<Vec<Vec<String>>>,
+        to: Option<Vec<Vec<String>>>,
+        /// The running tally at this poll, when it can be computed.
+        tally: Option<Vec<Vec<String>>>,
+    },
+    StatusChanged {
+        from: Option<String>,
+        to: String,
+    },
+    /// A poll failed (node unreachable, refused, malformed); the next interval retries.
+    Error {
+        message: String,
+    },
+    /// The full audit once the election has results.
+    Final {
+        verdict: Verdict,
+        #[serde(rename = "exitCode")]
+        exit_code: i32,
+        /// The running tally of watch mode.
+        tally: Option<Vec<Vec<String>>>,
+        /// The tally the audit recomputed.
+        computed: Option<Vec<Vec<String>>>,
+        /// Where report.json was written.
+        report: PathBuf,
+    },
+}
+
+/// Why watching cannot start or go on (everything else is an `error` event and a retry).
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    #[error("election id {0:?} is not 64 hex characters")]
+    ElectionId(String),
+    #[error("watch state: {0}")]
+    State(#[from] StateError),
+    #[error("HTTP client: {0}")]
+    Http(#[from] HttpError),
+    #[error("final audit: {0}")]
+    Audit(AuditError),
+}
+
+/// A failed poll, reported as an `error` event.
+#[derive(Debug, thiserror::Error)]
+enum PollError {
+    #[error("{0}")]
+    Http(#[from] HttpError),
+    #[error("GET {url}: HTTP {status}: {body}")]
+    Refused {
+        url: String,
+        status: u16,
+        body: String,
+    },
+    #[error("GET {url}: malformed response: {source}")]
+    Malformed {
+        url: String,
+        #[source]
+        source: serde_json::Error,
+    },
+    #[error("verification task failed: {0}")]
+    Task(String),
+    #[error("{0}")]
+    State(#[from] StateError),
+}
+
+/// Watches until the election has results (with `until_results`: returns the audit's exit
+/// status) or forever. Every event goes to `emit` as it happens.
+pub async fn watch(
+    config: WatchConfig,
+    emit: &mut (dyn FnMut(&Event) + Send),
+) -> Result<i32, WatchError> {
+    let id = normal_hex(&config.election);
+    if id.len() != 64 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(WatchError::ElectionId(config.election.clone()));
+    }
+    let mut watcher = Watcher {
+        client: HttpClient::new(config.http.clone())?,
+        node: config.node.as_str().trim_end_matches('/').to_string(),
+        state: WatchState::load_or_new(&config.out, &id)?,
+        id,
+        out: config.out.clone(),
+        tally: None,
+        reported_mismatch: None,
+    };
+    loop {
+        match watcher.poll(emit).await {
+            Ok(settled) if config.until_results && settled => {
+                match final_audit(&config, &watcher, emit).await {
+                    Ok(code) => return Ok(code),
+                    // The node may be down again: retry next interval.
+                    Err(AuditError::Fetch(e)) => emit(&Event::Error {
+                        message: format!("final audit: {e}"),
+                    }),
+                    Err(e) => return Err(WatchError::Audit(e)),
+                }
+            }
+            Ok(_) => {}
+            Err(e) => emit(&Event::Error {
+                message: e.to_string(),
+            }),
+        }
+        tokio::time::sleep(config.interval).await;
+    }
+}
+
+/// Runs `audit::audit` into `out` and reports its verdict next to the running tally.
+async fn final_audit(
+    config: &WatchConfig,
+    watcher: &Watcher,
+    emit: &mut (dyn FnMut(&Event) + Send),
+) -> Result<i32, AuditError> {
+    let mut fetch = FetchConfig::new(
+        config.node.clone(),
+        Target::Election(watcher.id.clone()),
+        config.out.join("bundle"),
+    );
+    fetch.http = config.http.clone();
+    fetch.quiet = true;
+    if !config.ipfs_gateways.is_empty() {
+        fetch.ipfs_gateways = config.ipfs_gateways.clone();
+    }
+    let run = audit::audit(fetch, &config.out, &config.audit).await?;
+    let computed = run
+        .result
+        .elections
+        .iter()
+        .find(|e| e.election_id == watcher.id)
+        .and_then(|e| e.tally.computed.clone());
+    let code = run.result.exit_code();
+    emit(&Event::Final {
+        verdict: run.result.verdict,
+        exit_code: code,
+        tally: watcher.running_tally(),
+        computed,
+        report: run.rendered.report_json.clone(),
+    });
+    Ok(code)
+}
+
+struct Watcher {
+    client: HttpClient,
+    /// Node base without a trailing slash.
+    node: String,
+    id: String,
+    /// Where `watch-state.json` lives.
+    out: PathBuf,
+    state: WatchState,
+    /// The running tally of `state`, rebuilt after an overwrite or a restart.
+    tally: Option<Result<Tally, String>>,
+    /// The last (computed, published) disagreement reported, so it is reported once.
+    reported_mismatch: Option<(Matrix, Matrix)>,
+}
+
+impl Watcher {
+    /// One poll; true when the election has results and this poll found nothing new.
+    async fn poll(&mut self, emit: &mut (dyn FnMut(&Event) + Send)) -> Result<bool, PollError> {
+        let rows = self.new_rows().await?;
+        let evidence: Vec<VoteEvidence> = stream::iter(rows)
+            .map(|row| self.vote_evidence(row))
+            .buffered(FETCH_BUFFER)
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect::<Result<_, _>>()?;
+        // Read after the list, so voteCount and result are at least as recent as the rows.
+        let election: Election = self.get_json(&format!("elections/{}", self.id)).await?;
+        let keys = if election.vote_mode.encrypted_votes {
+            self.get_json::<ElectionKeys>(&format!("elections/{}/keys", self.id))
+                .await
+                .ok()
+        } else {
+            None
+        };
+        let (ctx, _) = ElectionContext::new(
+            ElectionEvidence {
+                election: election.clone(),
+                keys,
+                scrutiny: None,
+                votes_count: None,
+                list_total: None,
+                census_dump: None,
+                gaps: Vec::new(),
+                votes: Box::new(InMemoryVotes::new(Vec::new(), 1)),
+            },
+            None,
+        );
+        let params = ctx.tally_params();
+        let judged = tokio::task::spawn_blocking(move || judge_all(&ctx, evidence))
+            .await
+            .map_err(|e| PollError::Task(e.to_string()))?;
+
+        let (mut new, mut overwrites) = (0u64, 0u64);
+        for (nullifier, vote, anomalies) in judged {
+            for event in anomalies {
+                emit(&event);
+            }
+            let tally_ok = matches!(self.tally, Some(Ok(_)));
+            match self.state.votes.insert(nullifier.clone(), vote.clone()) {
+                Some(_) => {
+                    overwrites += 1;
+                    self.tally = None;
+                }
+                None => {
+                    new += 1;
+                    if tally_ok {
+                        if let Some(Ok(t)) = &mut self.tally {
+                            if let Err(e) = state::add(t, &nullifier, &vote.ballot) {
+                                self.tally = Some(Err(e));
+                            }
+                        }
+                    }
+                }
+            }
+            self.state.last_height = self.state.last_height.max(vote.height);
+        }
+        if self.tally.is_none() {
+            self.tally = Some(self.state.tally(params));
+        }
+        if new + overwrites > 0 {
+            emit(&Event::Votes {
+                new,
+                overwrites,
+                total: self.state.votes.len() as u64,
+                height: self.state.last_height,
+            });
+        }
+        if self.state.status.as_deref() != Some(election.status.as_str()) {
+            emit(&Event::StatusChanged {
+                from: self.state.status.clone(),
+                to: election.status.clone(),
+            });
+            self.state.status = Some(election.status.clone());
+        }
+        if self.state.result != election.result {
+            emit(&Event::ResultChanged {
+                from: self.state.result.clone(),
+                to: election.result.clone(),
+                tally: self.running_tally(),
+            });
+            self.state.result = election.result.clone();
+        }
+        let settled = new + overwrites == 0;
+        if settled && !election.vote_mode.encrypted_votes {
+            self.compare_live_result(&election, emit);
+        }
+        self.state.save(&self.out)?;
+        Ok(settled && election.status == RESULTS)
+    }
+
+    /// The running tally as decimal strings, when it can be computed.
+    fn running_tally(&self) -> Option<Vec<Vec<String>>> {
+        match &self.tally {
+            Some(Ok(t)) => Some(t.results().to_decimal_strings()),
+            _ => None,
+        }
+    }
+
+    /// On a stable listing of an unencrypted election whose count matches ours, the node's live
+    /// result must equal the running tally; a difference is reported once.
+    fn compare_live_result(&mut self, election: &Election, emit: &mut (dyn FnMut(&Event) + Send)) {
+        let (Some(published), Some(computed)) = (&election.result, self.running_tally()) else {
+            return;
+        };
+        if election.vote_count != self.state.votes.len() as u64 || *published == computed {
+            return;
+        }
+        let pair = (computed.clone(), published.clone());
+        if self.reported_mismatch.as_ref() == Some(&pair) {
+            return;
+        }
+        emit(&Event::Anomaly {
+            check: "V-TALLY-01".into(),
+            status: Status::Fail,
+            finding: Finding {
+                location: Location::election(&self.id),
+                message: "the node's live result differs from the tally of the votes it lists"
+                    .into(),
+                expected: serde_json::to_string(&computed).ok(),
+                actual: serde_json::to_string(published).ok(),
+            },
+        });
+        self.reported_mismatch = Some(pair);
+    }
+
+    /// The rows not seen before, latest envelope per nullifier: pages are read until a row
+    /// already seen below the last seen height (the list is height-descending, and a row at the
+    /// last height may share its block with a new one) or the end of the list.
+    async fn new_rows(&self) -> Result<Vec<VoteRow>, PollError> {
+        let mut fresh: BTreeMap<String, VoteRow> = BTreeMap::new();
+        for page in 0u64.. {
+            let path = format!(
+                "votes?electionId={}&page={page}&limit={PAGE_LIMIT}",
+                self.id
+            );
+            let url = format!("{}/{path}", self.node);
+            let list: VoteList = match self.client.get(&url).await? {
+                Outcome::Ok(r) => serde_json::from_slice(&r.body)
+                    .map_err(|source| PollError::Malformed { url, source })?,
+                Outcome::PastLastPage(_) => break,
+                other => return Err(refused(other)),
+            };
+            let full = list.votes.len() >= PAGE_LIMIT;
+            let mut reached = false;
+            for row in list.votes {
+                let nullifier = normal_hex(&row.vote_id);
+                if self.state.seen(&nullifier, row.block_height) {
+                    reached |= row.block_height < self.state.last_height;
+                    continue;
+                }
+                // The same nullifier twice in one poll: it moved up while we read; keep the latest.
+                match fresh.get(&nullifier) {
+                    Some(kept) if kept.block_height >= row.block_height => {}
+                    _ => {
+                        fresh.insert(nullifier, row);
+                    }
+                }
+            }
+            let last = list
+                .pagination
+                .as_ref()
+                .is_some_and(|p| p.next_page.is_none());
+            if reached || !full || last {
+                break;
+            }
+        }
+        let mut rows: Vec<VoteRow> = fresh.into_values().collect();
+        rows.sort_by_key(|r| (r.block_height, r.transaction_index));
+        Ok(rows)
+    }
+
+    /// The detail and transaction of a listed vote; what the node does not serve becomes an
+    /// evidence error the checks report, an unreachable node fails the poll.
+    async fn vote_evidence(&self, row: VoteRow) -> Result<VoteEvidence, PollError> {
+        let mut ev = VoteEvidence::default();
+        let url = format!("{}/votes/{}", self.node, row.vote_id);
+        match self.client.get(&url).await? {
+            Outcome::Ok(r) => match serde_json::from_slice::<VoteDetail>(&r.body) {
+                Ok(d) => ev.detail = Some(d),
+                Err(e) => ev
+                    .errors
+                    .push(format!("GET {url}: malformed vote detail: {e}")),
+            },
+            Outcome::NotFound(r) | Outcome::NoContent(r) => ev
+                .errors
+                .push(format!("GET {url}: HTTP {}: not served", r.status)),
+            other => return Err(refused(other)),
+        }
+        let hash = ev
+            .detail
+            .as_ref()
+            .map(|d| d.tx_hash.clone())
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| row.tx_hash.clone());
+        if !hash.is_empty() {
+            let url = format!("{}/chain/transactions/{hash}", self.node);
+            match self.client.get(&url).await? {
+                Outcome::Ok(r) => match serde_json::from_slice::<TransactionResponse>(&r.body) {
+                    Ok(t) => ev.tx = Some(t),
+                    Err(e) => ev
+                        .errors
+                        .push(format!("GET {url}: malformed transaction: {e}")),
+                },
+                Outcome::NotFound(r) | Outcome::NoContent(r) => ev
+                    .errors
+                    .push(format!("GET {url}: HTTP {}: not served", r.status)),
+                other => return Err(refused(other)),
+            }
+        }
+        ev.row = Some(row);
+        Ok(ev)
+    }
+
+    async fn get_json<T: serde::de::DeserializeOwned>(&self, path: &str) -> Result<T, PollError> {
+        let url = format!("{}/{path}", self.node);
+        match self.client.get(&url).await? {
+            Outcome::Ok(r) => serde_json::from_slice(&r.body)
+                .map_err(|source| PollError::Malformed { url, source }),
+            other => Err(refused(other)),
+        }
+    }
+}
+
+/// Derives and judges each vote as an audit would; returns its nullifier, what the tally keeps
+/// of it and its anomalies (check failures and warnings; notes of checks that did not apply are
+/// left out).
+fn judge_all(
+    ctx: &ElectionContext,
+    evidence: Vec<VoteEvidence>,
+) -> Vec<(String, KeptVote, Vec<Event>)> {
+    evidence
+        .into_iter()
+        .map(|ev| {
+            let height = ev.row.as_ref().map_or(0, |r| r.block_height);
+            let nullifier = ev
+                .row
+                .as_ref()
+                .map(|r| normal_hex(&r.vote_id))
+                .unwrap_or_default();
+            let vote = derive::derive(ctx, ev);
+            let anomalies = crate::verify::judge_vote(ctx, &vote)
+                .into_iter()
+                .filter(|(_, r)| r.count(Level::Fail) + r.count(Level::Warn) > 0)
+                .flat_map(|(check, r)| {
+                    let status = r.status();
+                    r.findings()
+                        .iter()
+                        .map(|f| Event::Anomaly {
+                            check: check.to_string(),
+                            status,
+                            finding: f.clone(),
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            let kept = KeptVote {
+                height,
+                ballot: kept_ballot(&vote),
+            };
+            (nullifier, kept, anomalies)
+        })
+        .collect()
+}
+
+/// What the tally counts of a vote, as `verify::aggregate` counts it.
+fn kept_ballot(vote: &DerivedVote) -> KeptBallot {
+    match (&vote.ballot, &vote.stored_weight) {
+        (Step::Done(b), Step::Done(weight)) if b.counted.is_ok() => KeptBallot::Counted {
+            values: b.values.clone(),
+            weight: weight.to_string(),
+        },
+        (Step::Done(_), _) => KeptBallot::Skipped,
+        (other, _) => KeptBallot::Undetermined {
+            why: other.why_not().unwrap_or_default().to_string(),
+        },
+    }
+}
+
+fn refused(outcome: Outcome) -> PollError {
+    let r = outcome.into_response();
+    PollError::Refused {
+        url: r.url,
+        status: r.status,
+        body: String::from_utf8_lossy(&r.body).chars().take(200).collect(),
+    }
+}
