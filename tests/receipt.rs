@@ -220,9 +220,9 @@ async fn invalid_ballot_is_not_counted_with_the_nodes_reason() {
     server.shutdown().await.unwrap();
 }
 
-/// A defect planted in the tampered vote shows in exactly the receipt check that covers it: a
-/// failure (exit 1 although the node counted the ballot), or "cannot verify" where the verifier
-/// cannot reproduce the node's bytes (a txHash no known client encoding yields).
+/// A defect planted in the tampered vote shows in exactly the receipt check that covers it, as a
+/// failure (exit 1 although the node counted the ballot). A txHash the voter's signed bytes do
+/// not hash to is a failure too: the signature pins the encoding (see V-TXHASH-01).
 #[rstest]
 #[case::signature("voter-signature", "approval", "signature", CheckStatus::Fail)]
 #[case::ciphertext(
@@ -232,7 +232,7 @@ async fn invalid_ballot_is_not_counted_with_the_nodes_reason() {
     CheckStatus::Fail
 )]
 #[case::weight("weight-inflated", "approval", "weight", CheckStatus::Fail)]
-#[case::tx_hash("tx-hash", "approval", "transaction hash", CheckStatus::CannotVerify)]
+#[case::tx_hash("tx-hash", "approval", "transaction hash", CheckStatus::Fail)]
 #[tokio::test]
 async fn tampered_vote_shows_in_its_check(
     #[case] tamper: &str,
