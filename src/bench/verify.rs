@@ -224,12 +224,27 @@ pub struct PrimitiveCosts {
     pub per_vote: Vec<(&'static str, f64)>,
     /// Votes sampled.
     pub sampled: usize,
+    /// The totals of the measurements averaged here (before and after the runs), if any.
+    pub spread: Option<(f64, f64)>,
 }
 
 impl PrimitiveCosts {
     /// Seconds of protocol work per vote on one thread.
     pub fn total(&self) -> f64 {
         self.per_vote.iter().map(|(_, s)| s).sum()
+    }
+
+    /// The per-operation mean of two measurements of the same bundle.
+    pub fn mean(a: &PrimitiveCosts, b: &PrimitiveCosts) -> PrimitiveCosts {
+        let mut out = PrimitiveCosts {
+            per_vote: Vec::new(),
+            sampled: a.sampled,
+            spread: Some((a.total(), b.total())),
+        };
+        for (name, secs) in a.per_vote.iter().chain(&b.per_vote) {
+            out.add(name, *secs, 0.5);
+        }
+        out
     }
 
     fn add(&mut self, name: &'static str, secs: f64, weight: f64) {
@@ -521,6 +536,14 @@ impl fmt::Display for VerifyBenchReport {
             self.costs.sampled,
             self.costs.total() * 1e6
         )?;
+        if let Some((before, after)) = self.costs.spread {
+            writeln!(
+                f,
+                "  (mean of {:.1} µs before the runs and {:.1} µs after)",
+                before * 1e6,
+                after * 1e6
+            )?;
+        }
         for (name, secs) in &self.costs.per_vote {
             writeln!(f, "  {name:<34} {:>9.2} µs", secs * 1e6)?;
         }
@@ -562,12 +585,15 @@ pub async fn run(
     let dir = bundle.dir.clone();
     let threads = threads.to_vec();
     let (costs, runs) = tokio::task::spawn_blocking(move || -> Result<_, VerifyBenchError> {
+        // The machine may be shared: the protocol cost is measured on both sides of the runs
+        // and averaged, and both figures are kept so the spread shows.
+        let before = primitive_costs(&dir)?;
         let runs = threads
             .iter()
             .map(|&t| time_verify(&dir, t.max(1)))
             .collect::<Result<Vec<_>, _>>()?;
-        let costs = primitive_costs(&dir)?;
-        Ok((costs, runs))
+        let after = primitive_costs(&dir)?;
+        Ok((PrimitiveCosts::mean(&before, &after), runs))
     })
     .await
     .map_err(|e| VerifyBenchError::Pool(e.to_string()))??;
