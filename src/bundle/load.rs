@@ -6,10 +6,11 @@
 //! (segment number only), and each batch of listed votes loads just the segments it needs.
 //! Fetching keeps those streams in nearly the same order, so a batch touches few segments.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Deserialize;
 use thiserror::Error;
 
@@ -300,14 +301,135 @@ fn hex_after(text: &str, prefix: &str) -> Option<String> {
 /// Where a keyed record sits: its segment's position in the stream.
 type SegmentIndex = HashMap<String, u32>;
 
+/// Decoded segments kept between batches, at most (more only while one batch needs them all).
+/// The detail and transaction streams follow the list's order closely, so one segment serves
+/// several consecutive batches and is decoded once rather than once per batch.
+const CACHED_SEGMENTS: usize = 3;
+
+/// One segment's records by key: status and body.
+type KeyedRecords = HashMap<String, (u16, Vec<u8>)>;
+
+/// How a stream's records are keyed.
+type KeyOf = fn(&crate::bundle::Record) -> Option<String>;
+
+/// A stream of records looked up by key (details by nullifier, transactions by hash).
+struct KeyedStream {
+    segments: Vec<SegmentEntry>,
+    index: SegmentIndex,
+    key_of: KeyOf,
+    /// Decoded segments by position, with the batch that last used them.
+    cache: BTreeMap<u32, (u64, KeyedRecords)>,
+    batch: u64,
+}
+
+impl KeyedStream {
+    /// Indexes the records of `segments` by `key_of` (segments in parallel), remembering only
+    /// each key's segment.
+    fn new(bundle: &Bundle, segments: Vec<SegmentEntry>, key_of: KeyOf) -> Result<Self, LoadError> {
+        let keys: Vec<Vec<String>> = segments
+            .par_iter()
+            .map(|seg| -> Result<Vec<String>, BundleError> {
+                let mut keys = Vec::with_capacity(seg.records as usize);
+                for record in bundle.segment_records(seg)? {
+                    keys.extend(key_of(&record?));
+                }
+                Ok(keys)
+            })
+            .collect::<Result<_, _>>()?;
+        let mut index = SegmentIndex::with_capacity(keys.iter().map(Vec::len).sum());
+        for (n, keys) in keys.into_iter().enumerate() {
+            for key in keys {
+                // A later answer (e.g. a retry that succeeded) replaces an earlier one.
+                index.insert(key, n as u32);
+            }
+        }
+        Ok(KeyedStream {
+            segments,
+            index,
+            key_of,
+            cache: BTreeMap::new(),
+            batch: 0,
+        })
+    }
+
+    /// Makes the records of `wanted` available to [`KeyedStream::get`]: decodes each needed
+    /// segment that is not cached (in parallel), then evicts the least recently used ones.
+    fn load(&mut self, bundle: &Bundle, wanted: &[String]) -> Result<(), VoteSourceError> {
+        self.batch += 1;
+        let needed: BTreeSet<u32> = wanted
+            .iter()
+            .filter_map(|k| self.index.get(k).copied())
+            .collect();
+        let missing: Vec<u32> = needed
+            .iter()
+            .copied()
+            .filter(|n| !self.cache.contains_key(n))
+            .collect();
+        let (segments, key_of) = (&self.segments, self.key_of);
+        let decoded: Vec<(u32, KeyedRecords)> = missing
+            .par_iter()
+            .map(|&n| {
+                let entry = segments.get(n as usize).ok_or_else(|| {
+                    VoteSourceError(format!("segment {n} is not in the manifest"))
+                })?;
+                decode_segment(bundle, entry, key_of).map(|r| (n, r))
+            })
+            .collect::<Result<_, _>>()?;
+        for (n, records) in decoded {
+            self.cache.insert(n, (self.batch, records));
+        }
+        for n in &needed {
+            if let Some(entry) = self.cache.get_mut(n) {
+                entry.0 = self.batch;
+            }
+        }
+        while self.cache.len() > CACHED_SEGMENTS {
+            let Some(oldest) = self
+                .cache
+                .iter()
+                .filter(|(_, (used, _))| *used < self.batch)
+                .min_by_key(|(_, (used, _))| *used)
+                .map(|(n, _)| *n)
+            else {
+                break;
+            };
+            self.cache.remove(&oldest);
+        }
+        Ok(())
+    }
+
+    /// The status and body stored under `key`, once [`KeyedStream::load`] was asked for it.
+    fn get(&self, key: &str) -> Option<&(u16, Vec<u8>)> {
+        let n = self.index.get(key)?;
+        self.cache.get(n)?.1.get(key)
+    }
+}
+
+/// Reads one segment whole, keyed by `key_of` (a later record replaces an earlier one).
+fn decode_segment(
+    bundle: &Bundle,
+    entry: &SegmentEntry,
+    key_of: KeyOf,
+) -> Result<KeyedRecords, VoteSourceError> {
+    let records = bundle
+        .segment_records(entry)
+        .map_err(|e| VoteSourceError(e.to_string()))?;
+    let mut found = KeyedRecords::with_capacity(entry.records as usize);
+    for record in records {
+        let record = record.map_err(|e| VoteSourceError(e.to_string()))?;
+        if let Some(key) = key_of(&record) {
+            found.insert(key, (record.status, record.body));
+        }
+    }
+    Ok(found)
+}
+
 /// Streams an election's listed votes joined with their details and transactions.
 struct BundleVotes {
     bundle: Arc<Bundle>,
     rows: std::vec::IntoIter<VoteRow>,
-    detail_segments: Vec<SegmentEntry>,
-    detail_index: SegmentIndex,
-    tx_segments: Vec<SegmentEntry>,
-    tx_index: SegmentIndex,
+    details: KeyedStream,
+    txs: KeyedStream,
     blocks: Arc<HashMap<u64, String>>,
 }
 
@@ -326,6 +448,17 @@ struct TxKeyInfo {
     hash: String,
 }
 
+/// A detail record's key: the detail URL ends in the nullifier.
+fn detail_key(r: &crate::bundle::Record) -> Option<String> {
+    r.url.rsplit('/').next().map(|s| s.to_ascii_lowercase())
+}
+
+/// A transaction record's key: `txInfo.hash` of its body.
+fn tx_key(r: &crate::bundle::Record) -> Option<String> {
+    let key: TxKey = serde_json::from_slice(&r.body).ok()?;
+    Some(key.tx_info.hash.to_ascii_lowercase()).filter(|h| !h.is_empty())
+}
+
 impl BundleVotes {
     fn new(
         bundle: Arc<Bundle>,
@@ -333,101 +466,77 @@ impl BundleVotes {
         rows: Vec<VoteRow>,
         blocks: Arc<HashMap<u64, String>>,
     ) -> Result<Self, LoadError> {
-        let detail_segments: Vec<SegmentEntry> = bundle
-            .segments(&format!("votes-{id}"))
-            .into_iter()
-            .cloned()
-            .collect();
-        let tx_segments: Vec<SegmentEntry> = bundle
-            .segments(&format!("txs-{id}"))
-            .into_iter()
-            .cloned()
-            .collect();
-        let detail_index = index_segments(&bundle, &detail_segments, |r| {
-            // The detail URL ends in the nullifier.
-            r.url.rsplit('/').next().map(|s| s.to_ascii_lowercase())
-        })?;
-        let tx_index = index_segments(&bundle, &tx_segments, |r| {
-            let key: TxKey = serde_json::from_slice(&r.body).ok()?;
-            Some(key.tx_info.hash.to_ascii_lowercase()).filter(|h| !h.is_empty())
-        })?;
+        let segments = |stream: String| -> Vec<SegmentEntry> {
+            bundle.segments(&stream).into_iter().cloned().collect()
+        };
+        let details = KeyedStream::new(&bundle, segments(format!("votes-{id}")), detail_key)?;
+        let txs = KeyedStream::new(&bundle, segments(format!("txs-{id}")), tx_key)?;
         Ok(BundleVotes {
             bundle,
             rows: rows.into_iter(),
-            detail_segments,
-            detail_index,
-            tx_segments,
-            tx_index,
+            details,
+            txs,
             blocks,
         })
     }
 
-    fn batch(&self, rows: Vec<VoteRow>) -> Result<Vec<VoteEvidence>, VoteSourceError> {
+    /// Joins a batch of rows with their details and transactions, parsing each vote's JSON in
+    /// parallel.
+    fn batch(&mut self, rows: Vec<VoteRow>) -> Result<Vec<VoteEvidence>, VoteSourceError> {
         let wanted: Vec<String> = rows
             .iter()
             .map(|r| r.vote_id.to_ascii_lowercase())
             .collect();
-        let details = fetch_keyed(
-            &self.bundle,
-            &self.detail_segments,
-            &self.detail_index,
-            &wanted,
-            |r| r.url.rsplit('/').next().map(|s| s.to_ascii_lowercase()),
-        )?;
-        let mut out = Vec::with_capacity(rows.len());
-        let mut tx_wanted = Vec::new();
-        for (row, key) in rows.into_iter().zip(&wanted) {
-            let mut vote = VoteEvidence {
-                row: Some(row),
-                ..Default::default()
-            };
-            match details.get(key) {
-                Some((200, body)) => match serde_json::from_slice::<VoteDetail>(body) {
-                    Ok(mut d) => {
-                        if d.date.is_empty() {
-                            if let Some(t) = self.blocks.get(&d.block_height) {
-                                d.date = t.clone();
+        self.details.load(&self.bundle, &wanted)?;
+        let (details, blocks) = (&self.details, &self.blocks);
+        let mut out: Vec<(VoteEvidence, String)> = rows
+            .into_par_iter()
+            .zip(wanted.par_iter())
+            .map(|(row, key)| {
+                let mut vote = VoteEvidence {
+                    row: Some(row),
+                    ..Default::default()
+                };
+                match details.get(key) {
+                    Some((200, body)) => match serde_json::from_slice::<VoteDetail>(body) {
+                        Ok(mut d) => {
+                            if d.date.is_empty() {
+                                if let Some(t) = blocks.get(&d.block_height) {
+                                    d.date = t.clone();
+                                }
                             }
+                            vote.detail = Some(d);
                         }
-                        vote.detail = Some(d);
-                    }
-                    Err(e) => vote.errors.push(format!("vote detail {key}: {e}")),
-                },
-                Some((status, _)) => vote.errors.push(format!(
-                    "vote detail {key}: the node answered HTTP {status}"
-                )),
-                None => {}
-            }
-            let tx_hash = vote
-                .detail
-                .as_ref()
-                .map(|d| d.tx_hash.clone())
-                .filter(|h| !h.is_empty())
-                .or_else(|| vote.row.as_ref().map(|r| r.tx_hash.clone()))
-                .unwrap_or_default()
-                .to_ascii_lowercase();
-            tx_wanted.push(tx_hash);
-            out.push(vote);
-        }
-        let txs = fetch_keyed(
-            &self.bundle,
-            &self.tx_segments,
-            &self.tx_index,
-            &tx_wanted,
-            |r| {
-                let key: TxKey = serde_json::from_slice(&r.body).ok()?;
-                Some(key.tx_info.hash.to_ascii_lowercase())
-            },
-        )?;
-        for (vote, hash) in out.iter_mut().zip(&tx_wanted) {
+                        Err(e) => vote.errors.push(format!("vote detail {key}: {e}")),
+                    },
+                    Some((status, _)) => vote.errors.push(format!(
+                        "vote detail {key}: the node answered HTTP {status}"
+                    )),
+                    None => {}
+                }
+                let tx_hash = vote
+                    .detail
+                    .as_ref()
+                    .map(|d| d.tx_hash.as_str())
+                    .filter(|h| !h.is_empty())
+                    .or_else(|| vote.row.as_ref().map(|r| r.tx_hash.as_str()))
+                    .unwrap_or_default()
+                    .to_ascii_lowercase();
+                (vote, tx_hash)
+            })
+            .collect();
+        let tx_wanted: Vec<String> = out.iter().map(|(_, h)| h.clone()).collect();
+        self.txs.load(&self.bundle, &tx_wanted)?;
+        let txs = &self.txs;
+        out.par_iter_mut().for_each(|(vote, hash)| {
             if let Some((200, body)) = txs.get(hash) {
                 match parse_tx(body) {
                     Ok(tx) => vote.tx = Some(tx),
                     Err(e) => vote.errors.push(format!("transaction {hash}: {e}")),
                 }
             }
-        }
-        Ok(out)
+        });
+        Ok(out.into_iter().map(|(vote, _)| vote).collect())
     }
 }
 
@@ -444,58 +553,6 @@ impl VoteSource for BundleVotes {
         }
         Some(self.batch(rows))
     }
-}
-
-/// Indexes the records of `segments` by `key_of`, remembering only each key's segment.
-fn index_segments(
-    bundle: &Bundle,
-    segments: &[SegmentEntry],
-    key_of: impl Fn(&crate::bundle::Record) -> Option<String>,
-) -> Result<SegmentIndex, LoadError> {
-    let mut index = SegmentIndex::new();
-    for (n, seg) in segments.iter().enumerate() {
-        for record in bundle.segment_records(seg)? {
-            let record = record?;
-            if let Some(key) = key_of(&record) {
-                // A later answer (e.g. a retry that succeeded) replaces an earlier one.
-                index.insert(key, n as u32);
-            }
-        }
-    }
-    Ok(index)
-}
-
-/// Loads the records for `wanted` keys, reading each needed segment once.
-fn fetch_keyed(
-    bundle: &Bundle,
-    segments: &[SegmentEntry],
-    index: &SegmentIndex,
-    wanted: &[String],
-    key_of: impl Fn(&crate::bundle::Record) -> Option<String>,
-) -> Result<HashMap<String, (u16, Vec<u8>)>, VoteSourceError> {
-    let mut by_segment: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
-    for key in wanted {
-        if let Some(&seg) = index.get(key) {
-            by_segment.entry(seg).or_default().push(key);
-        }
-    }
-    let mut found = HashMap::with_capacity(wanted.len());
-    for (seg, keys) in by_segment {
-        let keys: std::collections::HashSet<&str> = keys.into_iter().collect();
-        let entry = &segments[seg as usize];
-        let records = bundle
-            .segment_records(entry)
-            .map_err(|e| VoteSourceError(e.to_string()))?;
-        for record in records {
-            let record = record.map_err(|e| VoteSourceError(e.to_string()))?;
-            if let Some(key) = key_of(&record) {
-                if keys.contains(key.as_str()) {
-                    found.insert(key, (record.status, record.body));
-                }
-            }
-        }
-    }
-    Ok(found)
 }
 
 #[cfg(test)]
@@ -521,5 +578,131 @@ mod tests {
         );
         assert_eq!(hex_after("election abc: x", "election "), None);
         assert_eq!(hex_after("nothing", "election "), None);
+    }
+
+    #[test]
+    fn joins_every_vote_when_the_streams_run_in_another_order() {
+        use crate::api::node::TxInfo;
+        use crate::bundle::{BundleMeta, BundleWriter, Capture, WriterOptions};
+        use serde_json::value::RawValue;
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let id = "ab".repeat(32);
+        let n = BATCH + 700;
+        let opts = WriterOptions {
+            seal_records: 97,
+            seal_bytes: u64::MAX,
+        };
+        let mut w = BundleWriter::create_or_resume_with(dir.path(), BundleMeta::default(), opts)
+            .expect("writer");
+        let at = chrono::Utc::now();
+        let put = |w: &mut BundleWriter, stream: Option<&str>, url: &str, body: Vec<u8>| {
+            let capture = Capture {
+                url,
+                fetched_at: at,
+                status: 200,
+                body: &body,
+            };
+            match stream {
+                Some(s) => w.append_record(s, capture).map(|_| ()),
+                None => w.put_file(&format!("elections/{id}/election.json"), capture),
+            }
+            .expect("write");
+        };
+        let election = Election {
+            election_id: id.clone(),
+            ..Election::default()
+        };
+        put(
+            &mut w,
+            None,
+            "http://x/v2/elections",
+            serde_json::to_vec(&election).unwrap(),
+        );
+        let vote_id = |i: usize| format!("{i:064x}");
+        let tx_hash = |i: usize| format!("{:064x}", i + 1_000_000);
+        let rows: Vec<VoteRow> = (0..n)
+            .map(|i| VoteRow {
+                tx_hash: String::new(),
+                vote_id: vote_id(i),
+                voter_id: None,
+                election_id: None,
+                block_height: 0,
+                transaction_index: 0,
+                block_time: None,
+            })
+            .collect();
+        let list = VoteList {
+            votes: rows,
+            pagination: None,
+        };
+        let list_url = format!("http://x/v2/votes?electionId={id}&page=0");
+        put(
+            &mut w,
+            Some(&format!("list-{id}")),
+            &list_url,
+            serde_json::to_vec(&list).unwrap(),
+        );
+        // Details in reverse list order, transactions scattered: every batch needs more
+        // segments than the cache keeps.
+        for i in (0..n).rev() {
+            let detail = VoteDetail {
+                tx_hash: tx_hash(i),
+                vote_id: vote_id(i),
+                encryption_keys: Vec::new(),
+                package: RawValue::from_string("{}".into()).unwrap(),
+                weight: "1".into(),
+                election_id: id.clone(),
+                voter_id: None,
+                block_height: 1,
+                transaction_index: 0,
+                overwrite_count: 0,
+                memo: None,
+                date: "2025-01-01T00:00:00Z".into(),
+            };
+            let url = format!("http://x/v2/votes/{}", vote_id(i));
+            put(
+                &mut w,
+                Some(&format!("votes-{id}")),
+                &url,
+                serde_json::to_vec(&detail).unwrap(),
+            );
+        }
+        for k in 0..n {
+            let i = k * 7919 % n;
+            let tx = TransactionResponse {
+                tx: RawValue::from_string("{}".into()).unwrap(),
+                tx_info: TxInfo {
+                    hash: tx_hash(i),
+                    ..TxInfo::default()
+                },
+                signature: String::new(),
+            };
+            let url = format!("http://x/v2/chain/transactions/{}", tx_hash(i));
+            put(
+                &mut w,
+                Some(&format!("txs-{id}")),
+                &url,
+                serde_json::to_vec(&tx).unwrap(),
+            );
+        }
+        w.finish().expect("finish");
+
+        let input = load(dir.path()).expect("load");
+        let mut votes = input.elections.into_iter().next().expect("election").votes;
+        let mut seen = 0;
+        while let Some(batch) = votes.next_batch() {
+            for v in batch.expect("batch") {
+                let row = v.row.expect("row");
+                let detail = v.detail.expect("detail");
+                let tx = v.tx.expect("tx");
+                assert!(v.errors.is_empty(), "{:?}", v.errors);
+                assert_eq!(detail.vote_id, row.vote_id);
+                assert_eq!(tx.tx_info.hash, detail.tx_hash);
+                assert_eq!(row.vote_id, vote_id(seen));
+                seen += 1;
+            }
+        }
+        assert_eq!(seen, n);
     }
 }
