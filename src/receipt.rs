@@ -19,7 +19,7 @@ use crate::protocol::identity;
 use crate::protocol::tally::Tally;
 use crate::verify::context::{normal_hex, ElectionContext};
 use crate::verify::derive::{derive, DerivedVote, Package, ServedPackage, Step};
-use crate::verify::evidence::{ElectionEvidence, InMemoryVotes, VoteEvidence};
+use crate::verify::evidence::VoteEvidence;
 
 /// Which vote the receipt is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -338,19 +338,7 @@ fn build(
     tx: Option<TransactionResponse>,
     address: Option<Address>,
 ) -> Receipt {
-    let (ctx, _) = ElectionContext::new(
-        ElectionEvidence {
-            election,
-            keys,
-            scrutiny: None,
-            votes_count: None,
-            list_total: None,
-            census_dump: None,
-            gaps: Vec::new(),
-            votes: Box::new(InMemoryVotes::new(Vec::new(), 1)),
-        },
-        None,
-    );
+    let ctx = ElectionContext::for_single_votes(election, keys);
     let tx_info = tx.as_ref().map(|t| t.tx_info.clone());
     let d = derive(
         &ctx,

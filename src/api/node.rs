@@ -129,6 +129,22 @@ pub struct Election {
     pub metadata: Option<serde_json::Value>,
 }
 
+impl Election {
+    /// The tally parameters the node applies to this election (`tallyMode` + `voteMode` flags).
+    pub fn tally_params(&self) -> crate::protocol::tally::TallyParams {
+        let (t, v) = (&self.tally_mode, &self.vote_mode);
+        crate::protocol::tally::TallyParams {
+            max_count: t.max_count,
+            max_value: t.max_value,
+            max_total_cost: t.max_total_cost,
+            cost_exponent: t.cost_exponent,
+            max_vote_overwrites: t.max_vote_overwrites,
+            unique_values: v.unique_values,
+            cost_from_weight: v.cost_from_weight,
+        }
+    }
+}
+
 /// The parts of `ElectionMetadata` (`api/metadata_types.go`) a report shows.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]

@@ -25,7 +25,7 @@ use crate::protocol::hash::{keccak256, sha256, Hash32};
 use crate::protocol::hex_bytes;
 use crate::protocol::identity;
 use crate::protocol::proto::{ProofPayload, TxPayload, VoteEnvelope};
-use crate::protocol::tally::{Tally, TallyParams};
+use crate::protocol::tally::Tally;
 use crate::protocol::tx::{decode_tx_json, reproduce_tx_bytes, ClientEncoding, Reproduction};
 use crate::verify::result::{Category, Location};
 
@@ -225,19 +225,6 @@ fn is_csp(sim: &SimElection) -> bool {
 
 fn is_encrypted(sim: &SimElection) -> bool {
     sim.election.vote_mode.encrypted_votes
-}
-
-fn params_of(sim: &SimElection) -> TallyParams {
-    let t = sim.election.tally_mode;
-    TallyParams {
-        max_count: t.max_count,
-        max_value: t.max_value,
-        max_total_cost: t.max_total_cost,
-        cost_exponent: t.cost_exponent,
-        max_vote_overwrites: t.max_vote_overwrites,
-        unique_values: sim.election.vote_mode.unique_values,
-        cost_from_weight: sim.election.vote_mode.cost_from_weight,
-    }
 }
 
 impl Tamperer<'_> {
@@ -493,7 +480,7 @@ impl Tamperer<'_> {
             .ok_or_else(|| TamperError::Unknown("vote".into()))?;
         let weight: BigUint = vote.weight.parse().unwrap_or_default();
         vote.weight = (weight + 1000u32).to_string();
-        let params = params_of(sim);
+        let params = sim.election.tally_params();
         let mut tally = Tally::new(params).map_err(|e| self.malformed(e.to_string()))?;
         for vote in &self.sim(&id)?.votes {
             let weight: BigUint = vote.weight.parse().unwrap_or_default();

@@ -14,7 +14,7 @@ use crate::protocol::hash::Hash32;
 use crate::protocol::hex_bytes;
 use crate::protocol::sealed_box::public_from_private;
 use crate::protocol::tally::TallyParams;
-use crate::verify::evidence::{ElectionEvidence, Gap, SaasEvidence, VoteSource};
+use crate::verify::evidence::{ElectionEvidence, Gap, InMemoryVotes, SaasEvidence, VoteSource};
 use crate::verify::result::Location;
 
 /// Everything about one election except its votes.
@@ -108,6 +108,25 @@ pub struct SaasQuestion {
 
 impl ElectionContext {
     /// Decodes the election-level facts; returns them with the election's vote stream.
+    /// The context of `election` for checking single votes (receipts, watch mode): no vote list,
+    /// counts, scrutiny or census dump.
+    pub fn for_single_votes(election: Election, keys: Option<ElectionKeys>) -> ElectionContext {
+        ElectionContext::new(
+            ElectionEvidence {
+                election,
+                keys,
+                scrutiny: None,
+                votes_count: None,
+                list_total: None,
+                census_dump: None,
+                gaps: Vec::new(),
+                votes: Box::new(InMemoryVotes::new(Vec::new(), 1)),
+            },
+            None,
+        )
+        .0
+    }
+
     pub fn new(
         ev: ElectionEvidence,
         saas: Option<&SaasEvidence>,
@@ -192,16 +211,7 @@ impl ElectionContext {
 
     /// The tally parameters of `tallyMode` and `voteMode`.
     pub fn tally_params(&self) -> TallyParams {
-        let (t, v) = (&self.election.tally_mode, &self.election.vote_mode);
-        TallyParams {
-            max_count: t.max_count,
-            max_value: t.max_value,
-            max_total_cost: t.max_total_cost,
-            cost_exponent: t.cost_exponent,
-            max_vote_overwrites: t.max_vote_overwrites,
-            unique_values: v.unique_values,
-            cost_from_weight: v.cost_from_weight,
-        }
+        self.election.tally_params()
     }
 
     /// The revealed private key of slot `index`, if it was revealed and decodes.

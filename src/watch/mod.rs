@@ -27,7 +27,7 @@ use crate::protocol::tally::Tally;
 use crate::verify::check::Level;
 use crate::verify::context::{normal_hex, ElectionContext};
 use crate::verify::derive::{self, DerivedVote, Step};
-use crate::verify::evidence::{ElectionEvidence, InMemoryVotes, VoteEvidence};
+use crate::verify::evidence::VoteEvidence;
 use crate::verify::result::{Finding, Location, Status, Verdict};
 use state::{KeptBallot, KeptVote, StateError, WatchState};
 
@@ -253,19 +253,7 @@ impl Watcher {
         } else {
             None
         };
-        let (ctx, _) = ElectionContext::new(
-            ElectionEvidence {
-                election: election.clone(),
-                keys,
-                scrutiny: None,
-                votes_count: None,
-                list_total: None,
-                census_dump: None,
-                gaps: Vec::new(),
-                votes: Box::new(InMemoryVotes::new(Vec::new(), 1)),
-            },
-            None,
-        );
+        let ctx = ElectionContext::for_single_votes(election.clone(), keys);
         let params = ctx.tally_params();
         let judged = tokio::task::spawn_blocking(move || judge_all(&ctx, evidence))
             .await
