@@ -277,7 +277,7 @@ fn gaps_of(bundle: &Bundle) -> (HashMap<String, Vec<Gap>>, Vec<Gap>) {
         let election_id = hex_after(&g.message, "election ");
         let gap = Gap {
             subject,
-            kind: GapKind::NotServed,
+            kind: gap_kind(&g.message),
             election_id: election_id.clone(),
             vote_id: None,
             tx_hash: hex_after(&g.message, "transaction "),
@@ -289,6 +289,23 @@ fn gaps_of(bundle: &Bundle) -> (HashMap<String, Vec<Gap>>, Vec<Gap>) {
         }
     }
     (per_election, audit)
+}
+
+/// Whether the source answered that it lacks the data (a discrepancy) or could not be asked at
+/// all. The fetcher records the transport's own error text for the latter ("gave up after N
+/// attempts", connection and timeout errors), so nothing is proven either way.
+fn gap_kind(message: &str) -> GapKind {
+    const UNREACHABLE: [&str; 4] = [
+        "gave up after",
+        "connection failed",
+        "timed out",
+        "dns error",
+    ];
+    if UNREACHABLE.iter().any(|m| message.contains(m)) {
+        GapKind::Unreachable
+    } else {
+        GapKind::NotServed
+    }
 }
 
 /// The 64-hex token right after `prefix` in `text`, if any.
@@ -567,6 +584,14 @@ mod tests {
         );
         assert_eq!(page_number("http://x/v2/elections/ab/votes/page/7"), 7);
         assert_eq!(page_number("http://x/v2/votes?electionId=ab"), 0);
+    }
+
+    #[test]
+    fn gaps_from_an_unreachable_source_prove_nothing() {
+        let unreachable = "election ab: census x not obtained: GET https://gw/ipfs/x: gave up after 6 attempts; last: connection failed";
+        assert_eq!(gap_kind(unreachable), GapKind::Unreachable);
+        let refused = "election ab: GET http://n/v2/votes/ff: HTTP 404 vote not found";
+        assert_eq!(gap_kind(refused), GapKind::NotServed);
     }
 
     #[test]

@@ -5,8 +5,8 @@
 use std::fmt::Write;
 
 use tabled::builder::Builder;
-use tabled::settings::object::{Cell, Rows};
-use tabled::settings::{Color, Style};
+use tabled::settings::object::{Cell, Columns, Rows};
+use tabled::settings::{Color, Style, Width};
 
 use crate::verify::result::{AuditResult, ElectionAudit, Status, Verdict};
 
@@ -90,6 +90,9 @@ pub fn render_terminal(result: &AuditResult, color: bool) -> String {
         }
         let mut table = builder.build();
         table.with(Style::rounded());
+        // Long messages and values wrap instead of widening the table past the terminal.
+        table.modify(Columns::single(2), Width::wrap(60).keep_words(true));
+        table.modify(Columns::new(3..5), Width::wrap(34));
         if color {
             table.modify(Rows::first(), Color::BOLD);
             for i in 1..=failing.len() {
@@ -168,6 +171,9 @@ fn render_election(
         }
         let mut table = builder.build();
         table.with(Style::rounded());
+        // Long messages and values wrap instead of widening the table past the terminal.
+        table.modify(Columns::single(2), Width::wrap(60).keep_words(true));
+        table.modify(Columns::new(3..5), Width::wrap(34));
         if color {
             table.modify(Rows::first(), Color::BOLD);
             for (i, row) in rows.iter().enumerate() {
