@@ -315,8 +315,20 @@ fn hex_after(text: &str, prefix: &str) -> Option<String> {
     (token.len() == 64).then(|| token.to_ascii_lowercase())
 }
 
-/// Where a keyed record sits: its segment's position in the stream.
-type SegmentIndex = HashMap<String, u32>;
+/// Where a keyed record sits: its segment's position in the stream, by [`index_key`].
+type SegmentIndex = HashMap<[u8; 32], u32>;
+
+/// The index's compact form of a key: the 32 bytes of a 64-hex id (nullifiers and tx hashes
+/// are), or the sha256 of anything else so that malformed ids still join. A million-vote
+/// election keeps two such indexes, so 32 bytes instead of a 64-character string per entry
+/// is what holds the loader's memory down.
+fn index_key(key: &str) -> [u8; 32] {
+    let mut bytes = [0u8; 32];
+    match hex::decode_to_slice(key, &mut bytes) {
+        Ok(()) => bytes,
+        Err(_) => crate::protocol::hash::sha256(&[key.as_bytes()]),
+    }
+}
 
 /// Decoded segments kept between batches, at most (more only while one batch needs them all).
 /// The detail and transaction streams follow the list's order closely, so one segment serves
@@ -343,12 +355,12 @@ impl KeyedStream {
     /// Indexes the records of `segments` by `key_of` (segments in parallel), remembering only
     /// each key's segment.
     fn new(bundle: &Bundle, segments: Vec<SegmentEntry>, key_of: KeyOf) -> Result<Self, LoadError> {
-        let keys: Vec<Vec<String>> = segments
+        let keys: Vec<Vec<[u8; 32]>> = segments
             .par_iter()
-            .map(|seg| -> Result<Vec<String>, BundleError> {
+            .map(|seg| -> Result<Vec<[u8; 32]>, BundleError> {
                 let mut keys = Vec::with_capacity(seg.records as usize);
                 for record in bundle.segment_records(seg)? {
-                    keys.extend(key_of(&record?));
+                    keys.extend(key_of(&record?).map(|k| index_key(&k)));
                 }
                 Ok(keys)
             })
@@ -375,7 +387,7 @@ impl KeyedStream {
         self.batch += 1;
         let needed: BTreeSet<u32> = wanted
             .iter()
-            .filter_map(|k| self.index.get(k).copied())
+            .filter_map(|k| self.index.get(&index_key(k)).copied())
             .collect();
         let missing: Vec<u32> = needed
             .iter()
@@ -417,7 +429,7 @@ impl KeyedStream {
 
     /// The status and body stored under `key`, once [`KeyedStream::load`] was asked for it.
     fn get(&self, key: &str) -> Option<&(u16, Vec<u8>)> {
-        let n = self.index.get(key)?;
+        let n = self.index.get(&index_key(key))?;
         self.cache.get(n)?.1.get(key)
     }
 }
@@ -592,6 +604,14 @@ mod tests {
         assert_eq!(gap_kind(unreachable), GapKind::Unreachable);
         let refused = "election ab: GET http://n/v2/votes/ff: HTTP 404 vote not found";
         assert_eq!(gap_kind(refused), GapKind::NotServed);
+    }
+
+    #[test]
+    fn index_keys_are_the_id_bytes_or_a_digest() {
+        let id = "ab".repeat(32);
+        assert_eq!(index_key(&id), [0xab; 32]);
+        assert_ne!(index_key("0xnot-hex"), index_key("0xnot-hex2"));
+        assert_eq!(index_key("0xnot-hex"), index_key("0xnot-hex"));
     }
 
     #[test]
