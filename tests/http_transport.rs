@@ -336,3 +336,49 @@ async fn a_bearer_token_is_sent_but_never_shown() {
     assert!(!shown.contains(TOKEN), "token leaked: {shown}");
     assert!(shown.contains("[redacted]"));
 }
+
+#[tokio::test]
+async fn redirects_stay_on_the_configured_host() {
+    // Another origin (a second loopback port) that must never be asked.
+    let elsewhere_hits = Arc::new(AtomicUsize::new(0));
+    let hits = elsewhere_hits.clone();
+    let elsewhere = serve(Router::new().route(
+        "/x",
+        get(move || {
+            hits.fetch_add(1, Ordering::SeqCst);
+            async { "not evidence" }
+        }),
+    ))
+    .await;
+    let target = format!("{elsewhere}/x");
+    let node = serve(
+        Router::new()
+            .route(
+                "/off",
+                get(move || {
+                    let target = target.clone();
+                    async move { (StatusCode::FOUND, [("location", target)], "") }
+                }),
+            )
+            .route(
+                "/moved",
+                get(|| async { (StatusCode::MOVED_PERMANENTLY, [("location", "/here")], "") }),
+            )
+            .route("/here", get(|| async { "on the node" })),
+    )
+    .await;
+    let client = HttpClient::new(fast()).unwrap();
+
+    let same = client.get(&format!("{node}/moved")).await.unwrap();
+    assert_eq!(ok(same).0, b"on the node");
+
+    match client.get(&format!("{node}/off")).await.unwrap() {
+        Outcome::Rejected(r) => assert_eq!(r.status, 302),
+        other => panic!("expected the redirect to be refused, got {other:?}"),
+    }
+    assert_eq!(
+        elsewhere_hits.load(Ordering::SeqCst),
+        0,
+        "the other host was asked"
+    );
+}

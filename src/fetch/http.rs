@@ -226,6 +226,31 @@ impl HttpError {
     }
 }
 
+/// Redirects are followed only within the origin (scheme, host, port) of the URL asked for, at
+/// most 5 hops: evidence must come from the configured node, SaaS or gateway, so a source that
+/// points elsewhere gets its 3xx answer back as [`Outcome::Rejected`] (the caller records the
+/// status as a gap or an error), never a silent fetch from another host.
+fn same_origin_redirects() -> reqwest::redirect::Policy {
+    reqwest::redirect::Policy::custom(|attempt| {
+        let origin = |u: &reqwest::Url| {
+            (
+                u.scheme().to_string(),
+                u.host_str().map(str::to_string),
+                u.port_or_known_default(),
+            )
+        };
+        let first = attempt.previous().first().map(origin);
+        if attempt.previous().len() > 5 {
+            attempt.error("more than 5 redirects")
+        } else if first.as_ref() == Some(&origin(attempt.url())) {
+            attempt.follow()
+        } else {
+            tracing::warn!(to = %attempt.url(), "refusing a redirect off the configured host");
+            attempt.stop()
+        }
+    })
+}
+
 /// The shared HTTP client. Cloning is cheap and clones share connections, the concurrency bound
 /// and the jitter generator.
 #[derive(Debug, Clone)]
@@ -253,6 +278,7 @@ impl HttpClient {
             .timeout(cfg.timeout)
             .connect_timeout(cfg.connect_timeout)
             .user_agent(cfg.user_agent.clone())
+            .redirect(same_origin_redirects())
             .build()
             .map_err(|e| HttpError::Client(error_chain(&e)))?;
         let rng = match cfg.jitter_seed {
