@@ -286,26 +286,9 @@ async fn list_once(ctx: &Ctx, id: &str, round: usize) -> Result<Listing, FetchEr
         .and_then(|p| p.next_page.map(|_| p.last_page))
         .unwrap_or(0);
     pages.push((0, list0));
-    let mut rest = stream::iter(1..=last)
-        .map(|page| {
-            let u = url(page);
-            async move { (page, ctx.get(&u).await) }
-        })
-        .buffer_unordered(ctx.buffer);
-    while let Some((page, outcome)) = rest.next().await {
-        match outcome? {
-            Outcome::Ok(r) => {
-                let list: VoteList =
-                    serde_json::from_slice(&r.body).map_err(|e| malformed(&r, e))?;
-                ctx.store.append(stream, r).await?;
-                pages.push((page, list));
-            }
-            // The list shrank while we read it (live election): the rounds will tell.
-            Outcome::PastLastPage(r) => ctx.store.append(stream, r).await?,
-            other => return Err(refused(other.response(), "vote list page refused")),
-        }
-    }
-    pages.sort_by_key(|(page, _)| *page);
+    // A page past the end means the list shrank while we read it (live election): the rounds
+    // will tell.
+    pages.extend(fetch_pages(ctx, stream, 1..=last, ctx.buffer, url, PastEnd::Skip).await?);
     let mut listing = Listing::default();
     for (_, list) in pages {
         if let Some(p) = list.pagination {
@@ -324,7 +307,7 @@ async fn legacy_list(
     stream: &str,
     suffix: &str,
 ) -> Result<Listing, FetchError> {
-    let url = |page: usize| {
+    let url = |page: u64| {
         let extra = if suffix.is_empty() {
             String::new()
         } else {
@@ -334,27 +317,10 @@ async fn legacy_list(
     };
     let window = ctx.buffer.max(1);
     let mut listing = Listing::default();
-    let mut start = 0usize;
+    let mut start = 0u64;
     loop {
-        let mut pages: Vec<(usize, VoteList)> = Vec::with_capacity(window);
-        let mut got = stream::iter(start..start + window)
-            .map(|page| {
-                let u = url(page);
-                async move { (page, ctx.get(&u).await) }
-            })
-            .buffer_unordered(window);
-        while let Some((page, outcome)) = got.next().await {
-            match outcome? {
-                Outcome::Ok(r) => {
-                    let list: VoteList =
-                        serde_json::from_slice(&r.body).map_err(|e| malformed(&r, e))?;
-                    ctx.store.append(stream, r).await?;
-                    pages.push((page, list));
-                }
-                other => return Err(refused(other.response(), "legacy vote list refused")),
-            }
-        }
-        pages.sort_by_key(|(page, _)| *page);
+        let window_pages = start..start + window as u64;
+        let pages = fetch_pages(ctx, stream, window_pages, window, url, PastEnd::Refuse).await?;
         for (_, list) in pages {
             let short = list.votes.len() < LEGACY_PAGE;
             listing.rows.extend(list.votes);
@@ -362,8 +328,53 @@ async fn legacy_list(
                 return Ok(listing);
             }
         }
-        start += window;
+        start += window as u64;
     }
+}
+
+/// What a 4057 "page not found" means to a listing.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum PastEnd {
+    /// The list shrank while it was read: keep the answer as evidence and go on.
+    Skip,
+    /// Not an answer the route gives (the legacy route returns an empty page): refuse.
+    Refuse,
+}
+
+/// Fetches the list `pages` with at most `window` in flight, stores every answer in `stream`,
+/// and returns the parsed pages sorted by page number; any other answer than a page (or a
+/// skipped 4057) is refused.
+async fn fetch_pages(
+    ctx: &Ctx,
+    stream: &str,
+    pages: impl Iterator<Item = u64>,
+    window: usize,
+    url: impl Fn(u64) -> String,
+    past_end: PastEnd,
+) -> Result<Vec<(u64, VoteList)>, FetchError> {
+    let mut got = stream::iter(pages)
+        .map(|page| {
+            let u = url(page);
+            async move { (page, ctx.get(&u).await) }
+        })
+        .buffer_unordered(window);
+    let mut lists = Vec::new();
+    while let Some((page, outcome)) = got.next().await {
+        match outcome? {
+            Outcome::Ok(r) => {
+                let list: VoteList =
+                    serde_json::from_slice(&r.body).map_err(|e| malformed(&r, e))?;
+                ctx.store.append(stream, r).await?;
+                lists.push((page, list));
+            }
+            Outcome::PastLastPage(r) if past_end == PastEnd::Skip => {
+                ctx.store.append(stream, r).await?
+            }
+            other => return Err(refused(other.response(), "vote list page refused")),
+        }
+    }
+    lists.sort_by_key(|(page, _)| *page);
+    Ok(lists)
 }
 
 /// Records the completeness gaps of a listing (never judging: the verifier decides).

@@ -320,6 +320,14 @@ impl Tally {
             }
             BallotVerdict::Invalid(_) => return verdict,
         }
+        self.add_valid(votes, weight);
+        verdict
+    }
+
+    /// Accumulates a ballot the caller already judged [`BallotVerdict::Valid`] with
+    /// [`check_ballot`] under the same parameters (the verifier validates each ballot once, when
+    /// it derives the vote, and must not pay for it twice on the hot path).
+    pub fn add_valid(&mut self, votes: &[i64], weight: &BigUint) {
         // Valid implies 0 <= v (and v <= maxValue when maxValue > 0), q < maxCount.
         for (question, &v) in votes.iter().enumerate() {
             let value = v.unsigned_abs();
@@ -337,7 +345,6 @@ impl Tally {
         }
         self.total_weight += weight;
         self.counted += 1;
-        verdict
     }
 
     pub fn params(&self) -> &TallyParams {

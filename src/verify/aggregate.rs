@@ -123,7 +123,8 @@ impl Aggregate {
             (Step::Done(b), Step::Done(weight)) if b.counted.is_ok() => {
                 self.counted += 1;
                 if let Ok(t) = &mut self.tally {
-                    t.add(&b.values, weight);
+                    // `counted` is Ok only for a ballot derive validated under these params.
+                    t.add_valid(&b.values, weight);
                 }
             }
             (Step::Done(b), _) if b.out_of_safe_range => self.manual_review += 1,
