@@ -171,9 +171,6 @@ fn render_election(
         }
         let mut table = builder.build();
         table.with(Style::rounded());
-        // Long messages and values wrap instead of widening the table past the terminal.
-        table.modify(Columns::single(2), Width::wrap(60).keep_words(true));
-        table.modify(Columns::new(3..5), Width::wrap(34));
         if color {
             table.modify(Rows::first(), Color::BOLD);
             for (i, row) in rows.iter().enumerate() {
