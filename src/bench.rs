@@ -63,13 +63,23 @@ impl fmt::Display for BenchLine {
     }
 }
 
-/// Seconds per call of `f`, over `n` calls.
-fn time_per<F: FnMut(usize)>(n: usize, mut f: F) -> f64 {
-    let start = Instant::now();
-    for i in 0..n {
-        f(i);
+/// Each timed primitive is repeated over its inputs until it has run at least this long.
+const MIN_TIMING: Duration = Duration::from_millis(100);
+
+/// Seconds per item of `f` over `n` items, repeating the pass until [`MIN_TIMING`] has elapsed.
+pub(crate) fn seconds_per_item(n: usize, mut f: impl FnMut(usize)) -> f64 {
+    if n == 0 {
+        return 0.0;
     }
-    start.elapsed().as_secs_f64() / n as f64
+    let start = Instant::now();
+    let mut passes = 0u32;
+    while passes == 0 || start.elapsed() < MIN_TIMING {
+        for i in 0..n {
+            f(i);
+        }
+        passes += 1;
+    }
+    start.elapsed().as_secs_f64() / (n as f64 * f64::from(passes))
 }
 
 /// Runs every measurement; the arbo root uses a census of `leaves` leaves.
@@ -81,10 +91,10 @@ pub fn run(leaves: usize) -> Vec<BenchLine> {
     // Hash costs: a leaf hashes key‖value‖0x01 (20+32+1 bytes), a node two 32-byte hashes.
     let leaf_input = [7u8; 53];
     let node_input = [9u8; 64];
-    let h_leaf = time_per(200_000, |_| {
+    let h_leaf = seconds_per_item(200_000, |_| {
         black_box(blake2b256(&[black_box(&leaf_input)]));
     });
-    let h_node = time_per(200_000, |_| {
+    let h_node = seconds_per_item(200_000, |_| {
         black_box(blake2b256(&[black_box(&node_input)]));
     });
 
@@ -166,7 +176,7 @@ pub fn run(leaves: usize) -> Vec<BenchLine> {
             black_box(identity::recover_eip191(m, s).ok());
         }
         let elapsed = start.elapsed();
-        let verify = time_per(sigs.len(), |i| {
+        let verify = seconds_per_item(sigs.len(), |i| {
             let hash = identity::eip191_hash(&messages[i]);
             if let Ok(sig) = k256::ecdsa::Signature::from_slice(&sigs[i][..64]) {
                 black_box(verifying.verify_prehash(&hash, &sig).is_ok());
@@ -194,7 +204,7 @@ pub fn run(leaves: usize) -> Vec<BenchLine> {
         black_box(sealed_box::open(&sk, b).ok());
     }
     let elapsed = start.elapsed();
-    let x25519 = time_per(2_000, |_| {
+    let x25519 = seconds_per_item(2_000, |_| {
         black_box(sealed_box::public_from_private(black_box(&sk)));
     });
     lines.push(BenchLine {
@@ -241,7 +251,7 @@ pub fn run(leaves: usize) -> Vec<BenchLine> {
         nonce: String,
         votes: Vec<i64>,
     }
-    let serde_cost = time_per(ballots.len(), |i| {
+    let serde_cost = seconds_per_item(ballots.len(), |i| {
         let plain = serde_json::from_slice::<Plain>(&ballots[i]).ok();
         black_box(plain.map(|p| (p.nonce.len(), p.votes.len())));
     });

@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 use num_bigint::BigUint;
 use thiserror::Error;
 
+use super::seconds_per_item;
 use crate::bundle::load::{self, LoadError};
 use crate::bundle::Manifest;
 use crate::fetch::{self, FetchConfig, FetchError, Target};
@@ -36,8 +37,6 @@ use crate::verify::{self, VerifyOptions};
 
 /// Votes per election whose primitives are timed for the bound.
 const SAMPLE: usize = 2_000;
-/// Each primitive is repeated over the sample until it has run at least this long.
-const MIN_TIMING: Duration = Duration::from_millis(100);
 
 /// Why the benchmark could not run.
 #[derive(Debug, Error)]
@@ -316,22 +315,6 @@ impl SampleVote {
     }
 }
 
-/// Seconds per item of `f` over `n` items, repeating the pass until [`MIN_TIMING`] has elapsed.
-fn per_item(n: usize, mut f: impl FnMut(usize)) -> f64 {
-    if n == 0 {
-        return 0.0;
-    }
-    let start = Instant::now();
-    let mut passes = 0u32;
-    while passes == 0 || start.elapsed() < MIN_TIMING {
-        for i in 0..n {
-            f(i);
-        }
-        passes += 1;
-    }
-    start.elapsed().as_secs_f64() / (n as f64 * f64::from(passes))
-}
-
 /// Times each operation the node's acceptance and tally apply to the sampled votes of one
 /// election, adding `share` × its per-vote cost to `costs`.
 fn time_election(
@@ -356,7 +339,7 @@ fn time_election(
         .collect();
     costs.add(
         "tx re-encode + sha256",
-        per_item(n, |i| {
+        seconds_per_item(n, |i| {
             let v = &sample[i];
             black_box(reproduce_tx_bytes(&v.tx, &v.signature, &v.published));
         }),
@@ -373,7 +356,7 @@ fn time_election(
     if !ctx.election.vote_mode.anonymous {
         costs.add(
             "EIP-191 signer recovery",
-            per_item(n, |i| {
+            seconds_per_item(n, |i| {
                 black_box(recover(i));
             }),
             share,
@@ -381,7 +364,7 @@ fn time_election(
     }
     costs.add(
         "keccak nullifier",
-        per_item(n, |i| {
+        seconds_per_item(n, |i| {
             black_box(identity::nullifier(&signers[i], &id));
         }),
         share,
@@ -401,7 +384,7 @@ fn time_election(
                 CensusOrigin::value_of(&ctx.election.census.census_origin).unwrap_or(0) as u8;
             costs.add(
                 "CSP proof (recovery + point add)",
-                per_item(n, |i| {
+                seconds_per_item(n, |i| {
                     if let (Some(ProofPayload::Ca(p)), Ok(pid)) = (
                         proof(i),
                         <[u8; 32]>::try_from(sample[i].envelope.process_id.as_slice()),
@@ -424,7 +407,7 @@ fn time_election(
             if let Ok(root) = &ctx.census_root {
                 costs.add(
                     "arbo proof check",
-                    per_item(n, |i| {
+                    seconds_per_item(n, |i| {
                         if let Some(ProofPayload::Arbo(p)) = proof(i) {
                             let key = weighted_census_key(&signers[i]);
                             black_box(
@@ -457,7 +440,7 @@ fn time_election(
     let plain: Vec<Vec<u8>> = if ctx.encrypted() {
         costs.add(
             "sealed-box opens",
-            per_item(n, |i| {
+            seconds_per_item(n, |i| {
                 black_box(open(i));
             }),
             share,
@@ -472,7 +455,7 @@ fn time_election(
     let params = ctx.tally_params();
     costs.add(
         "ballot decode + validate",
-        per_item(n, |i| {
+        seconds_per_item(n, |i| {
             black_box(check_package(&plain[i], &sample[i].weight, &params));
         }),
         share,
