@@ -262,11 +262,12 @@ fn gaps_of(bundle: &Bundle) -> (HashMap<String, Vec<Gap>>, Vec<Gap>) {
     let mut per_election: HashMap<String, Vec<Gap>> = HashMap::new();
     let mut audit = Vec::new();
     for g in bundle.gaps() {
+        let kind = gap_kind(&g.kind);
         let subject = match g.kind.as_str() {
             "vote-detail-missing" => GapSubject::VoteDetail,
             "tx-missing" => GapSubject::Transaction,
             "block-missing" => GapSubject::Block,
-            "census-unavailable" => GapSubject::CensusDump,
+            "census-unavailable" | "census-unreachable" => GapSubject::CensusDump,
             "scrutiny-unavailable" => GapSubject::Scrutiny,
             "keys-unavailable" => GapSubject::Keys,
             "saas-results-unavailable" => GapSubject::SaasResults,
@@ -277,7 +278,7 @@ fn gaps_of(bundle: &Bundle) -> (HashMap<String, Vec<Gap>>, Vec<Gap>) {
         let election_id = hex_after(&g.message, "election ");
         let gap = Gap {
             subject,
-            kind: gap_kind(&g.message),
+            kind,
             election_id: election_id.clone(),
             vote_id: None,
             tx_hash: hex_after(&g.message, "transaction "),
@@ -291,20 +292,12 @@ fn gaps_of(bundle: &Bundle) -> (HashMap<String, Vec<Gap>>, Vec<Gap>) {
     (per_election, audit)
 }
 
-/// Whether the source answered that it lacks the data (a discrepancy) or could not be asked at
-/// all. The fetcher records the transport's own error text for the latter ("gave up after N
-/// attempts", connection and timeout errors), so nothing is proven either way.
-fn gap_kind(message: &str) -> GapKind {
-    const UNREACHABLE: [&str; 4] = [
-        "gave up after",
-        "connection failed",
-        "timed out",
-        "dns error",
-    ];
-    if UNREACHABLE.iter().any(|m| message.contains(m)) {
-        GapKind::Unreachable
-    } else {
-        GapKind::NotServed
+/// Every gap the fetcher records is an answer the source gave (a discrepancy), except a census
+/// no gateway could be asked about: that one proves nothing either way.
+fn gap_kind(fetch_kind: &str) -> GapKind {
+    match fetch_kind {
+        "census-unreachable" => GapKind::Unreachable,
+        _ => GapKind::NotServed,
     }
 }
 
@@ -600,10 +593,9 @@ mod tests {
 
     #[test]
     fn gaps_from_an_unreachable_source_prove_nothing() {
-        let unreachable = "election ab: census x not obtained: GET https://gw/ipfs/x: gave up after 6 attempts; last: connection failed";
-        assert_eq!(gap_kind(unreachable), GapKind::Unreachable);
-        let refused = "election ab: GET http://n/v2/votes/ff: HTTP 404 vote not found";
-        assert_eq!(gap_kind(refused), GapKind::NotServed);
+        assert_eq!(gap_kind("census-unreachable"), GapKind::Unreachable);
+        assert_eq!(gap_kind("census-unavailable"), GapKind::NotServed);
+        assert_eq!(gap_kind("vote-detail-missing"), GapKind::NotServed);
     }
 
     #[test]

@@ -18,8 +18,9 @@ pub(crate) fn cid_of(url: &str) -> Option<&str> {
     (!cid.is_empty() && cid.bytes().all(|b| b.is_ascii_alphanumeric())).then_some(cid)
 }
 
-/// Stores the census dump as `census/{cid}`, or records a `census-unavailable` gap naming every
-/// gateway tried.
+/// Stores the census dump as `census/{cid}`, or records a gap naming every gateway tried:
+/// `census-unavailable` when a gateway answered without it, `census-unreachable` when none
+/// could be asked (so nothing is proven about the census either way).
 pub(crate) async fn census(ctx: &Ctx, election: &Election) -> Result<(), FetchError> {
     let census = &election.census;
     if !ARBO_ORIGINS.contains(&census.census_origin.as_str()) {
@@ -46,22 +47,31 @@ pub(crate) async fn census(ctx: &Ctx, election: &Election) -> Result<(), FetchEr
         return Ok(());
     }
     let mut tried = Vec::new();
+    let mut answered = false;
     for url in urls {
         match ctx.get(&url).await {
             Ok(Outcome::Ok(r)) => {
                 ctx.store.put(format!("census/{cid}"), r).await?;
                 return Ok(());
             }
-            Ok(other) => tried.push(format!("{url}: HTTP {}", other.response().status)),
+            Ok(other) => {
+                answered = true;
+                tried.push(format!("{url}: HTTP {}", other.response().status));
+            }
             Err(e) => tried.push(e.to_string()),
         }
     }
     if tried.is_empty() {
         tried.push("no IPFS gateway configured".into());
     }
+    let kind = if answered {
+        "census-unavailable"
+    } else {
+        "census-unreachable"
+    };
     ctx.store
         .gap(
-            "census-unavailable",
+            kind,
             format!(
                 "election {}: census {cid} not obtained: {}",
                 election.election_id,

@@ -37,7 +37,8 @@
 //! Completeness problems become manifest gaps with these kinds: `vote-list-total`
 //! (rows ≠ `totalItems`), `vote-list-duplicate`, `vote-count` (distinct ≠ election `voteCount`),
 //! `vote-count-route` (≠ `/votes/count`), `live-listing-unstable`, `vote-detail-missing`,
-//! `tx-missing`, `block-missing`, `census-unavailable`, `scrutiny-unavailable`,
+//! `tx-missing`, `block-missing`, `census-unavailable`, `census-unreachable` (no gateway could be
+//! asked), `scrutiny-unavailable`,
 //! `saas-bad-upstream-id`, `keys-unavailable`, `saas-results-unavailable`. A gap about one
 //! election says `election ID` in its message (and `transaction HASH` when about a tx).
 
