@@ -241,6 +241,11 @@ struct SourceArgs {
     /// Seconds one attempt may take, connecting included [default: 60].
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     timeout: Option<u64>,
+    /// Vote details to read a second time, to catch a node that answers differently
+    /// (equivocation, check V-BUNDLE-04); 0 re-reads none [default: 2% of the votes, at least
+    /// 16].
+    #[arg(long, value_name = "N")]
+    reread: Option<usize>,
     /// No progress output (for scripts).
     #[arg(long)]
     quiet: bool,
@@ -532,6 +537,7 @@ fn fetch_config(source: &SourceArgs, out: PathBuf) -> Result<FetchConfig, String
         config.http.timeout = Duration::from_secs(seconds);
         config.http.connect_timeout = config.http.connect_timeout.min(config.http.timeout);
     }
+    config.reread = source.reread;
     config.quiet = source.quiet;
     config.token = saas_token(source)?;
     Ok(config)

@@ -217,6 +217,7 @@ fn run(mut a: ArboElection) -> AuditResult {
         list_total: Some(VOTERS as u64),
         census_dump: Some(Ok(a.dump)),
         gaps: Vec::new(),
+        rereads: Default::default(),
         votes: Box::new(InMemoryVotes::new(votes, 3)),
     };
     verify(

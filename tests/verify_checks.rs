@@ -108,6 +108,7 @@ fn run(f: Fixture) -> AuditResult {
         list_total: f.list_total,
         census_dump: None,
         gaps: f.gaps,
+        rereads: Default::default(),
         votes: Box::new(InMemoryVotes::new(f.votes, 2)),
     };
     verify(

@@ -178,6 +178,7 @@ fn run(e: CspElection) -> AuditResult {
         list_total: Some(3),
         census_dump: None,
         gaps: Vec::new(),
+        rereads: Default::default(),
         votes: Box::new(InMemoryVotes::new(votes, 2)),
     };
     verify(

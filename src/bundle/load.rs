@@ -21,8 +21,8 @@ use crate::api::node::{
 use crate::api::saas::{Process, ProcessResults};
 use crate::bundle::{Bundle, BundleError, SegmentEntry};
 use crate::verify::evidence::{
-    AuditInput, BundleEvidence, ElectionEvidence, Gap, GapKind, GapSubject, SaasEvidence,
-    VoteEvidence, VoteSource, VoteSourceError,
+    AuditInput, BundleEvidence, ElectionEvidence, Gap, GapKind, GapSubject, Rereads,
+    SaasEvidence, VoteEvidence, VoteSource, VoteSourceError,
 };
 use crate::verify::result::{BundleInfo, Source};
 
@@ -71,6 +71,7 @@ pub fn load(dir: &Path) -> Result<AuditInput, LoadError> {
     };
 
     let (mut per_election, audit_gaps) = gaps_of(&bundle);
+    let mut rereads = rereads_of(&bundle);
     let ids: Vec<String> = manifest
         .files
         .iter()
@@ -88,7 +89,9 @@ pub fn load(dir: &Path) -> Result<AuditInput, LoadError> {
     let mut elections = Vec::with_capacity(ids.len());
     for id in ids {
         let gaps = per_election.remove(&id).unwrap_or_default();
-        elections.push(load_election(&bundle, &id, gaps, blocks.clone())?);
+        let mut ev = load_election(&bundle, &id, gaps, blocks.clone())?;
+        ev.rereads = rereads.remove(&id).unwrap_or_default();
+        elections.push(ev);
     }
     Ok(AuditInput {
         source,
@@ -131,6 +134,7 @@ fn load_election(
         list_total: listing.total,
         census_dump,
         gaps,
+        rereads: Rereads::default(),
         votes: Box::new(votes),
     })
 }
@@ -290,6 +294,32 @@ fn gaps_of(bundle: &Bundle) -> (HashMap<String, Vec<Gap>>, Vec<Gap>) {
         }
     }
     (per_election, audit)
+}
+
+/// The second reads per election: vote details re-read (records of stream `reread-ID`), the
+/// election read again (`elections/ID/election-end.json`), and the disagreements recorded.
+fn rereads_of(bundle: &Bundle) -> HashMap<String, Rereads> {
+    let mut per_election: HashMap<String, Rereads> = HashMap::new();
+    let manifest = bundle.manifest();
+    for seg in &manifest.segments {
+        if let Some(id) = seg.stream.strip_prefix("reread-") {
+            per_election.entry(id.to_string()).or_default().asked += seg.records;
+        }
+    }
+    for f in &manifest.files {
+        let end = f.path.strip_prefix("elections/");
+        if let Some(id) = end.and_then(|p| p.strip_suffix("/election-end.json")) {
+            per_election.entry(id.to_string()).or_default().asked += 1;
+        }
+    }
+    for d in &manifest.disagreements {
+        per_election
+            .entry(d.election_id.to_ascii_lowercase())
+            .or_default()
+            .disagreements
+            .push(d.clone());
+    }
+    per_election
 }
 
 /// Every gap the fetcher records is an answer the source gave (a discrepancy), except a census

@@ -79,6 +79,47 @@ pub struct Gap {
     pub message: String,
 }
 
+/// Two answers to the same question that differ: a URL read twice (a re-read of a vote detail,
+/// the election at the start and at the end of the fetch), or a vote's list row against its
+/// detail. The fetcher records the facts; the verifier (V-BUNDLE-04) judges whether a live
+/// election explains them.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Disagreement {
+    /// Lowercase 64-hex election id.
+    pub election_id: String,
+    /// The vote (nullifier) the answers are about, for vote routes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vote_id: Option<String>,
+    /// What was compared: `vote` (`/votes/{id}` read twice), `vote-row` (a list row against
+    /// `/votes/{id}`) or `election` (`/elections/{id}` at the start and at the end).
+    pub route: String,
+    /// The URL of the second answer.
+    pub url: String,
+    /// sha256 (hex) of the first and the second body as received.
+    pub first_sha256: String,
+    pub second_sha256: String,
+    /// Whether the election's status was `READY` at its first read: an election still receiving
+    /// votes may grow its vote count and overwrite votes between two reads.
+    pub live: bool,
+    /// The top-level JSON fields whose values differ, in field order.
+    pub changes: Vec<FieldChange>,
+}
+
+/// One field of a [`Disagreement`]: its two values as compact JSON, each cut to
+/// [`FieldChange::MAX_CHARS`] characters (`…` marks a cut).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct FieldChange {
+    pub field: String,
+    pub first: String,
+    pub second: String,
+}
+
+impl FieldChange {
+    /// Longest value kept, in characters: a hostile body may hold megabytes in one field.
+    pub const MAX_CHARS: usize = 120;
+}
+
 /// The whole manifest.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -93,6 +134,9 @@ pub struct Manifest {
     pub files: Vec<FileEntry>,
     pub segments: Vec<SegmentEntry>,
     pub gaps: Vec<Gap>,
+    /// Answers that disagree (absent in bundles that recorded none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub disagreements: Vec<Disagreement>,
 }
 
 impl Manifest {
@@ -106,6 +150,7 @@ impl Manifest {
             files: Vec::new(),
             segments: Vec::new(),
             gaps: Vec::new(),
+            disagreements: Vec::new(),
         }
     }
 

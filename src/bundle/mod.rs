@@ -27,7 +27,8 @@
 //! process id, election id, chain id, height), `fetchStart`, `fetchEnd` (null until
 //! [`BundleWriter::finish`]), `files[]` ([`FileEntry`]: path, sha256, size, url, status, fetchedAt),
 //! `segments[]` ([`SegmentEntry`]: stream, seq, path, sha256, size, records, first/last fetchedAt)
-//! and `gaps[]` ([`Gap`]: completeness problems the fetcher recorded without judging them).
+//! `gaps[]` ([`Gap`]: completeness problems the fetcher recorded without judging them) and, when
+//! there are any, `disagreements[]` ([`Disagreement`]: two answers to the same question that differ).
 //!
 //! # Crash safety and resume
 //!
@@ -47,7 +48,9 @@ mod writer;
 
 use std::path::PathBuf;
 
-pub use manifest::{BundleMeta, FileEntry, Gap, Manifest, SegmentEntry, FORMAT};
+pub use manifest::{
+    BundleMeta, Disagreement, FieldChange, FileEntry, Gap, Manifest, SegmentEntry, FORMAT,
+};
 pub use reader::{Bundle, Records};
 pub use record::{Capture, Record};
 pub use writer::{BundleWriter, WriterOptions};

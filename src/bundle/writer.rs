@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 use super::layout::{self, io_err, MANIFEST, PARTIAL_EXT, SALVAGE_EXT, SEGMENT_EXT, STREAMS_DIR};
-use super::manifest::{BundleMeta, FileEntry, Gap, Manifest, SegmentEntry};
+use super::manifest::{BundleMeta, Disagreement, FileEntry, Gap, Manifest, SegmentEntry};
 use super::reader::{hash_reader, Records};
 use super::record::{encode_line, Capture};
 use super::BundleError;
@@ -194,6 +194,16 @@ impl BundleWriter {
         };
         if !self.manifest.gaps.contains(&gap) {
             self.manifest.gaps.push(gap);
+            self.save()?;
+        }
+        Ok(())
+    }
+
+    /// Records two answers that disagree (an identical record is kept once) and saves the
+    /// manifest. Records of earlier runs are kept: they are facts about what the source said.
+    pub fn record_disagreement(&mut self, d: Disagreement) -> Result<(), BundleError> {
+        if !self.manifest.disagreements.contains(&d) {
+            self.manifest.disagreements.push(d);
             self.save()?;
         }
         Ok(())

@@ -25,11 +25,13 @@
 //! | file `elections/ID/keys.json` | `NODE/elections/ID/keys` | `voteMode.encryptedVotes` |
 //! | file `elections/ID/scrutiny.json` | `NODE/elections/ID/scrutiny` | status `RESULTS` |
 //! | file `elections/ID/votes-count.json` | `NODE/elections/ID/votes/count` | always |
+//! | file `elections/ID/election-end.json` | `NODE/elections/ID` | always, read again after the votes (equivocation check) |
 //! | file `census/{cid}` | `GW/ipfs/{cid}` (first gateway that answers) | `censusURL` is `ipfs://` and the origin is an arbo tree |
 //! | stream `list-ID` | `NODE/votes?electionId=ID&page=P&limit=100`, or on nodes without it `NODE/elections/ID/votes/page/P` | one full listing (pages in any order) |
 //! | stream `list-ID-rN` (N = 2, 3, …) | the same URLs plus `&round=N` (`?round=N` on the legacy route; the node ignores it, it keeps each round's URLs distinct) | live elections: listing round N; the highest N is the final one |
 //! | stream `votes-ID` | `NODE/votes/{nullifier}` | one per distinct listed nullifier |
 //! | stream `txs-ID` | `NODE/chain/transactions/{hash}`, or `NODE/chain/transactions/reference/{hash}` then `NODE/chain/transactions/{height}/{index}` | each vote's tx, and the `keyRevealTxHash` tx |
+//! | stream `reread-ID` | `NODE/votes/{nullifier}#reread` (the fragment is not sent) | the re-read sample of vote details ([`reread`]) |
 //! | stream `blocks` | `NODE/chain/blocks/{height}` | heights of votes whose detail has no `date` |
 //!
 //! Records keep the node's negative answers too (404 vote not found, 204 transaction not found):
@@ -41,12 +43,25 @@
 //! asked), `scrutiny-unavailable`,
 //! `saas-bad-upstream-id`, `keys-unavailable`, `saas-results-unavailable`. A gap about one
 //! election says `election ID` in its message (and `transaction HASH` when about a tx).
+//!
+//! Two answers to the same question that differ — a re-read vote detail, the election at the
+//! start and the end of the fetch, a list row against its detail — are recorded as manifest
+//! `disagreements` ([`crate::bundle::Disagreement`]), judged at verify time (V-BUNDLE-04).
+//!
+//! Hostile answers: a body past [`http::HttpConfig::max_body_bytes`] (declared or streamed) is
+//! refused without being buffered, and a body that never ends stops at that limit or at the
+//! attempt timeout; either way the error names the URL and what was already stored stays
+//! (resumable). Content types are not trusted either way: every body is stored as received and
+//! parsed as what the route publishes, so a 200 HTML page or a non-UTF-8 body on a JSON route
+//! is a malformed-response error naming the URL (on required routes), or a stored answer the
+//! verifier reports (on per-vote routes).
 
 pub mod bench;
 pub mod http;
 mod ipfs;
 mod node;
 pub mod progress;
+pub mod reread;
 mod saas;
 mod store;
 
@@ -91,6 +106,9 @@ pub struct FetchConfig {
     pub quiet: bool,
     /// Listing rounds for a live (READY) election before giving up on a stable listing.
     pub live_rounds: usize,
+    /// Vote details to read a second time (equivocation check, see [`reread`]); `None` is the
+    /// default sample ([`reread::sample_size`]), `Some(0)` re-reads none.
+    pub reread: Option<usize>,
     /// Transport settings; `concurrency` above overrides `http.concurrency`.
     pub http: HttpConfig,
     /// Progress display; `None` picks one from `quiet` and the terminal.
@@ -112,6 +130,7 @@ impl FetchConfig {
             token: None,
             quiet: false,
             live_rounds: 6,
+            reread: None,
             http: HttpConfig::default(),
             progress: None,
         }
@@ -174,6 +193,7 @@ pub(crate) struct Ctx {
     pub progress: Progress,
     pub buffer: usize,
     pub live_rounds: usize,
+    pub reread: Option<usize>,
     pub requests: std::sync::atomic::AtomicU64,
     /// Set once the node answered 404 to `/chain/transactions/{hash}`: use the reference route.
     pub legacy_tx: std::sync::atomic::AtomicBool,
@@ -244,6 +264,7 @@ pub async fn run(cfg: FetchConfig) -> Result<FetchSummary, FetchError> {
             .unwrap_or_else(|| Progress::new(ProgressMode::detect(cfg.quiet))),
         buffer: cfg.concurrency.max(1) * 2,
         live_rounds: cfg.live_rounds.max(2),
+        reread: cfg.reread,
         requests: Default::default(),
         legacy_tx: Default::default(),
     };

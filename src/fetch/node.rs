@@ -11,7 +11,10 @@ use serde::Deserialize;
 
 use crate::api::node::{ChainInfo, Election, VoteCount, VoteList, VoteRow};
 
+use crate::protocol::hash::{sha256, Hash32};
+
 use super::http::{Outcome, Response};
+use super::reread::{self, FirstRead, RowFields, RowPages};
 use super::{ipfs, Ctx, FetchError};
 
 /// Rows per page asked of the modern list route (`MaxItemsPerPage`).
@@ -59,18 +62,19 @@ fn refused(r: &Response, what: &str) -> FetchError {
     }
 }
 
-/// A response the fetch cannot do without: stored as `path` when 200, an error otherwise.
+/// A response the fetch cannot do without: stored as `path` when 200 (and returned with its
+/// parsed body), an error otherwise.
 async fn required<T: serde::de::DeserializeOwned>(
     ctx: &Ctx,
     url: &str,
     path: String,
     what: &str,
-) -> Result<T, FetchError> {
+) -> Result<(T, Response), FetchError> {
     match ctx.get(url).await? {
         Outcome::Ok(r) => {
             let parsed = serde_json::from_slice(&r.body).map_err(|e| malformed(&r, e));
-            ctx.store.put(path, r).await?;
-            parsed
+            ctx.store.put(path, r.clone()).await?;
+            parsed.map(|t| (t, r))
         }
         other => Err(refused(other.response(), what)),
     }
@@ -79,7 +83,8 @@ async fn required<T: serde::de::DeserializeOwned>(
 /// `GET /chain/info`, stored as `path`.
 pub(crate) async fn chain_info(ctx: &Ctx, path: &str) -> Result<ChainInfo, FetchError> {
     let url = format!("{}/chain/info", ctx.node);
-    required(ctx, &url, path.to_string(), "chain info unavailable").await
+    let (info, _) = required(ctx, &url, path.to_string(), "chain info unavailable").await?;
+    Ok(info)
 }
 
 /// Stores an optional singleton whatever the node answered; a non-200 answer is a gap.
@@ -119,13 +124,14 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<(), FetchError> {
     let node = &ctx.node;
     let dir = format!("elections/{id}");
     let election_url = format!("{node}/elections/{id}");
-    let mut election: Election = required(
+    let (mut election, first_read): (Election, _) = required(
         ctx,
         &election_url,
         format!("{dir}/election.json"),
         "election not found",
     )
     .await?;
+    let first_read = FirstRead::of(String::new(), &first_read);
     ctx.store.forget_gaps(LISTING_GAPS.to_vec()).await?;
 
     if election.vote_mode.encrypted_votes {
@@ -163,7 +169,7 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<(), FetchError> {
     let listing = if live {
         let listing = live_listing(ctx, id).await?;
         chain_info(ctx, "chain/info-after.json").await?;
-        election = required(
+        (election, _) = required(
             ctx,
             &election_url,
             format!("{dir}/election.json"),
@@ -192,7 +198,14 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<(), FetchError> {
         }
     };
     completeness(ctx, id, &listing, &election, count).await?;
-    votes(ctx, id, &listing.rows).await
+    let distinct: HashSet<&str> = listing.rows.iter().map(|r| r.vote_id.as_str()).collect();
+    let sampled = reread::sample(
+        distinct.iter().copied(),
+        reread::sample_size(ctx.reread, distinct.len()),
+    );
+    let firsts = votes(ctx, id, &listing, live, &sampled).await?;
+    reread::vote_details(ctx, id, live, firsts).await?;
+    reread::election(ctx, id, live, &first_read).await
 }
 
 /// One listing of an election's votes.
@@ -202,9 +215,18 @@ struct Listing {
     rows: Vec<VoteRow>,
     /// Distinct `pagination.totalItems` values seen (modern route only).
     totals: BTreeSet<u64>,
+    /// sha256 of the page body each row came from, by lowercase nullifier.
+    pages: RowPages,
 }
 
 impl Listing {
+    fn add_page(&mut self, rows: Vec<VoteRow>, sha: Hash32) {
+        for r in &rows {
+            self.pages.insert(r.vote_id.to_ascii_lowercase(), sha);
+        }
+        self.rows.extend(rows);
+    }
+
     /// What two listings must agree on: every row's nullifier and height, in order.
     fn key(&self) -> Vec<(String, u64)> {
         self.rows
@@ -277,24 +299,25 @@ async fn list_once(ctx: &Ctx, id: &str, round: usize) -> Result<Listing, FetchEr
         Outcome::NotFound(_) => return legacy_list(ctx, id, stream, &suffix).await,
         other => return Err(refused(other.response(), "vote list refused")),
     };
-    let mut pages: Vec<(u64, VoteList)> = Vec::new();
+    let mut pages: Vec<(u64, VoteList, Hash32)> = Vec::new();
     let list0: VoteList = serde_json::from_slice(&first.body).map_err(|e| malformed(&first, e))?;
+    let sha0 = sha256(&[&first.body]);
     ctx.store.append(stream, first).await?;
     let last = list0
         .pagination
         .as_ref()
         .and_then(|p| p.next_page.map(|_| p.last_page))
         .unwrap_or(0);
-    pages.push((0, list0));
+    pages.push((0, list0, sha0));
     // A page past the end means the list shrank while we read it (live election): the rounds
     // will tell.
     pages.extend(fetch_pages(ctx, stream, 1..=last, ctx.buffer, url, PastEnd::Skip).await?);
     let mut listing = Listing::default();
-    for (_, list) in pages {
+    for (_, list, sha) in pages {
         if let Some(p) = list.pagination {
             listing.totals.insert(p.total_items);
         }
-        listing.rows.extend(list.votes);
+        listing.add_page(list.votes, sha);
     }
     Ok(listing)
 }
@@ -321,9 +344,9 @@ async fn legacy_list(
     loop {
         let window_pages = start..start + window as u64;
         let pages = fetch_pages(ctx, stream, window_pages, window, url, PastEnd::Refuse).await?;
-        for (_, list) in pages {
+        for (_, list, sha) in pages {
             let short = list.votes.len() < LEGACY_PAGE;
-            listing.rows.extend(list.votes);
+            listing.add_page(list.votes, sha);
             if short {
                 return Ok(listing);
             }
@@ -351,7 +374,7 @@ async fn fetch_pages(
     window: usize,
     url: impl Fn(u64) -> String,
     past_end: PastEnd,
-) -> Result<Vec<(u64, VoteList)>, FetchError> {
+) -> Result<Vec<(u64, VoteList, Hash32)>, FetchError> {
     let mut got = stream::iter(pages)
         .map(|page| {
             let u = url(page);
@@ -364,8 +387,9 @@ async fn fetch_pages(
             Outcome::Ok(r) => {
                 let list: VoteList =
                     serde_json::from_slice(&r.body).map_err(|e| malformed(&r, e))?;
+                let sha = sha256(&[&r.body]);
                 ctx.store.append(stream, r).await?;
-                lists.push((page, list));
+                lists.push((page, list, sha));
             }
             Outcome::PastLastPage(r) if past_end == PastEnd::Skip => {
                 ctx.store.append(stream, r).await?
@@ -373,7 +397,7 @@ async fn fetch_pages(
             other => return Err(refused(other.response(), "vote list page refused")),
         }
     }
-    lists.sort_by_key(|(page, _)| *page);
+    lists.sort_by_key(|(page, _, _)| *page);
     Ok(lists)
 }
 
@@ -472,8 +496,16 @@ enum Job<'a> {
 
 /// Every distinct listed vote's detail and transaction (concurrently), then the transactions
 /// only the detail names and the blocks of votes without a date. Already-stored URLs are
-/// skipped, so a resumed run fetches only what is missing.
-async fn votes(ctx: &Ctx, id: &str, rows: &[VoteRow]) -> Result<(), FetchError> {
+/// skipped, so a resumed run fetches only what is missing. Each detail read is compared with
+/// its list row; the first reads of the `sampled` nullifiers are returned for re-reading.
+async fn votes(
+    ctx: &Ctx,
+    id: &str,
+    listing: &Listing,
+    live: bool,
+    sampled: &HashSet<String>,
+) -> Result<Vec<FirstRead>, FetchError> {
+    let rows = &listing.rows;
     let node = &ctx.node;
     let mut seen = HashSet::new();
     let distinct: Vec<&VoteRow> = rows
@@ -526,6 +558,7 @@ async fn votes(ctx: &Ctx, id: &str, rows: &[VoteRow]) -> Result<(), FetchError> 
     let txs_stream = format!("txs-{id}");
     let task = ctx.progress.task("votes+txs", Some(jobs.len() as u64));
     let mut details: HashMap<String, DetailInfo> = HashMap::new();
+    let mut firsts: Vec<FirstRead> = Vec::new();
     let mut results = stream::iter(jobs)
         .map(|job| {
             let (votes_stream, txs_stream) = (&votes_stream, &txs_stream);
@@ -534,10 +567,24 @@ async fn votes(ctx: &Ctx, id: &str, rows: &[VoteRow]) -> Result<(), FetchError> 
                     Job::Detail(r) => {
                         let url = detail_url(r);
                         let outcome = ctx.get(&url).await?;
+                        let nullifier = r.vote_id.to_ascii_lowercase();
+                        let first = sampled
+                            .contains(&nullifier)
+                            .then(|| FirstRead::of(nullifier.clone(), outcome.response()));
                         let info = match &outcome {
-                            Outcome::Ok(resp) => serde_json::from_slice::<DetailInfo>(&resp.body)
-                                .ok()
-                                .map(|d| (r.vote_id.to_ascii_lowercase(), d)),
+                            Outcome::Ok(resp) => {
+                                if let Ok(fields) = serde_json::from_slice::<RowFields>(&resp.body)
+                                {
+                                    let page = listing.pages.get(&nullifier);
+                                    reread::row_against_detail(
+                                        ctx, id, live, r, page, resp, &fields,
+                                    )
+                                    .await?;
+                                }
+                                serde_json::from_slice::<DetailInfo>(&resp.body)
+                                    .ok()
+                                    .map(|d| (nullifier, d))
+                            }
                             other => {
                                 let resp = other.response();
                                 ctx.store
@@ -556,20 +603,22 @@ async fn votes(ctx: &Ctx, id: &str, rows: &[VoteRow]) -> Result<(), FetchError> 
                         ctx.store
                             .append(votes_stream, outcome.into_response())
                             .await?;
-                        Ok::<_, FetchError>(info)
+                        Ok::<_, FetchError>((info, first))
                     }
                     Job::Tx(hash) => {
                         fetch_tx(ctx, txs_stream, hash).await?;
-                        Ok(None)
+                        Ok((None, None))
                     }
                 }
             }
         })
         .buffer_unordered(ctx.buffer);
     while let Some(result) = results.next().await {
-        if let Some((nullifier, info)) = result? {
+        let (info, first) = result?;
+        if let Some((nullifier, info)) = info {
             details.insert(nullifier, info);
         }
+        firsts.extend(first);
         task.inc(1);
     }
     drop(results);
@@ -641,7 +690,7 @@ async fn votes(ctx: &Ctx, id: &str, rows: &[VoteRow]) -> Result<(), FetchError> 
         blocks_task.inc(1);
     }
     blocks_task.finish();
-    Ok(())
+    Ok(firsts)
 }
 
 /// The URLs under which a transaction may already be stored: the modern route, and the legacy

@@ -4,7 +4,7 @@
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::bundle::{BundleError, BundleWriter, Gap};
+use crate::bundle::{BundleError, BundleWriter, Disagreement, Gap};
 use crate::protocol::hash::Hash32;
 
 use super::http::Response;
@@ -14,6 +14,7 @@ enum Msg {
     Put(String, Response),
     Append(String, Response),
     Gap(Gap),
+    Disagreement(Box<Disagreement>),
     /// Drops stale gaps of these kinds (a resumed run re-checks them).
     ForgetGaps(Vec<&'static str>),
     Has(Vec<String>, oneshot::Sender<Vec<bool>>),
@@ -45,6 +46,7 @@ pub(crate) fn spawn(writer: BundleWriter) -> (Store, StoreTask) {
                     w.append_record(&stream, r.capture())?;
                 }
                 Msg::Gap(g) => w.record_gap(g.kind, g.message)?,
+                Msg::Disagreement(d) => w.record_disagreement(*d)?,
                 Msg::ForgetGaps(kinds) => w.retain_gaps(|g| !kinds.contains(&g.kind.as_str())),
                 Msg::Has(urls, reply) => {
                     let _ = reply.send(urls.iter().map(|u| w.has(u)).collect());
@@ -90,6 +92,10 @@ impl Store {
             message,
         }))
         .await
+    }
+
+    pub async fn disagreement(&self, d: Disagreement) -> Result<(), Stopped> {
+        self.send(Msg::Disagreement(Box::new(d))).await
     }
 
     pub async fn forget_gaps(&self, kinds: Vec<&'static str>) -> Result<(), Stopped> {

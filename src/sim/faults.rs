@@ -19,12 +19,16 @@
 //!          truncate[=BYTES]          declare the full Content-Length, send BYTES (default half)
 //!          slow=DURATION[/BYTES]     send the body in BYTES-sized chunks (default 64),
 //!                                    DURATION apart
+//!          huge, endless, nested, rewrite, nonutf8, html, content-type, redirect,
+//!          equivocate                hostile answers, see [`super::hostile`]
 //! TRIGGER  always (default) | every=K | first=N | after=N
 //! DURATION an integer with unit us, ms or s (20ms, 2s)
 //! ```
 //!
 //! Examples: `latency=20ms`, `votes:429@every=5`, `global:reset@first=2`,
-//! `/v2/chain:truncate=10@first=1`, `vote:slow=5ms/16`.
+//! `/v2/chain:truncate=10@first=1`, `vote:slow=5ms/16`, `vote:rewrite=weight/9*1000000`.
+//! A kind whose value holds `:` (`redirect=http://host:port/`) needs no scope: text before a `:`
+//! is a scope only when it holds no `=`.
 
 use std::str::FromStr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -32,6 +36,7 @@ use std::time::Duration;
 
 use thiserror::Error;
 
+use super::hostile::{Hostile, HostileParseError, Memory};
 use super::server::ROUTE_NAMES;
 
 /// The requests a rule applies to.
@@ -61,6 +66,8 @@ pub enum FaultKind {
     Truncate { keep: Option<usize> },
     /// Send the whole body in `chunk`-byte pieces, `interval` apart.
     SlowBody { chunk: usize, interval: Duration },
+    /// Answer as a hostile node would ([`super::hostile`]).
+    Hostile(Hostile),
 }
 
 /// Which of the matching requests (numbered from 1) a rule fires on.
@@ -108,7 +115,8 @@ pub enum FaultParseError {
     UnknownScope { spec: String, scope: String },
     #[error(
         "fault `{spec}`: unknown kind `{kind}` (expected latency, 429, 500, 503, reset, \
-         truncate or slow)"
+         truncate, slow, huge, endless, nested, rewrite, nonutf8, html, content-type, redirect \
+         or equivocate)"
     )]
     UnknownKind { spec: String, kind: String },
     #[error("fault `{spec}`: `{kind}` needs a value (`{kind}=…`)")]
@@ -121,6 +129,13 @@ pub enum FaultParseError {
     BadNumber {
         spec: String,
         what: &'static str,
+        value: String,
+    },
+    #[error("fault `{spec}`: bad {expected} `{value}` for `{kind}`")]
+    BadValue {
+        spec: String,
+        kind: String,
+        expected: &'static str,
         value: String,
     },
     #[error("fault `{spec}`: unknown trigger `{trigger}` (expected always, every=K, first=N or after=N)")]
@@ -137,8 +152,8 @@ impl FromStr for FaultRule {
             None => (spec, Trigger::Always),
         };
         let (scope, kind) = match body.split_once(':') {
-            Some((scope, kind)) => (parse_scope(spec, scope)?, kind),
-            None => (Scope::Global, body),
+            Some((scope, kind)) if !scope.contains('=') => (parse_scope(spec, scope)?, kind),
+            _ => (Scope::Global, body),
         };
         if kind.is_empty() {
             return Err(FaultParseError::Empty { spec: owned() });
@@ -190,12 +205,35 @@ impl FromStr for FaultRule {
                     interval: parse_duration(spec, interval)?,
                 }
             }
-            other => {
-                return Err(FaultParseError::UnknownKind {
-                    spec: owned(),
-                    kind: other.to_string(),
-                })
-            }
+            other => match Hostile::parse(other, value, |v| parse_duration(spec, v).ok()) {
+                Some(Ok(hostile)) => FaultKind::Hostile(hostile),
+                Some(Err(HostileParseError::Missing)) => {
+                    return Err(FaultParseError::MissingValue {
+                        spec: owned(),
+                        kind: other.to_string(),
+                    })
+                }
+                Some(Err(HostileParseError::Unexpected)) => {
+                    return Err(FaultParseError::UnexpectedValue {
+                        spec: owned(),
+                        kind: other.to_string(),
+                    })
+                }
+                Some(Err(HostileParseError::Bad(expected))) => {
+                    return Err(FaultParseError::BadValue {
+                        spec: owned(),
+                        kind: other.to_string(),
+                        expected,
+                        value: value.unwrap_or_default().to_string(),
+                    })
+                }
+                None => {
+                    return Err(FaultParseError::UnknownKind {
+                        spec: owned(),
+                        kind: other.to_string(),
+                    })
+                }
+            },
         };
         Ok(FaultRule {
             scope,
@@ -320,12 +358,15 @@ pub(crate) struct Decision {
     pub replacement: Option<Replacement>,
     /// The first triggered body rule, in plan order.
     pub body: Option<BodyFault>,
+    /// The first triggered hostile rule, in plan order: it shapes the whole answer.
+    pub hostile: Option<Hostile>,
 }
 
 /// A plan with its per-rule request counters, shared by the server's tasks.
 #[derive(Debug, Default)]
 pub(crate) struct FaultState {
     rules: Vec<(FaultRule, AtomicU64)>,
+    memory: Memory,
 }
 
 impl FaultState {
@@ -336,7 +377,13 @@ impl FaultState {
                 .into_iter()
                 .map(|r| (r, AtomicU64::new(0)))
                 .collect(),
+            memory: Memory::default(),
         }
+    }
+
+    /// What hostile rules remember between requests.
+    pub fn memory(&self) -> &Memory {
+        &self.memory
     }
 
     /// Counts the request against every rule whose scope matches and collects what fires.
@@ -355,28 +402,36 @@ impl FaultState {
             if !rule.trigger.fires(n) {
                 continue;
             }
-            match rule.kind {
-                FaultKind::Latency(d) => decision.latency += d,
+            match &rule.kind {
+                FaultKind::Latency(d) => decision.latency += *d,
                 FaultKind::TooManyRequests { retry_after_secs } => {
                     decision
                         .replacement
-                        .get_or_insert(Replacement::TooManyRequests { retry_after_secs });
+                        .get_or_insert(Replacement::TooManyRequests {
+                            retry_after_secs: *retry_after_secs,
+                        });
                 }
                 FaultKind::Status(code) => {
                     decision
                         .replacement
-                        .get_or_insert(Replacement::Status(code));
+                        .get_or_insert(Replacement::Status(*code));
                 }
                 FaultKind::Reset => {
                     decision.replacement.get_or_insert(Replacement::Reset);
                 }
                 FaultKind::Truncate { keep } => {
-                    decision.body.get_or_insert(BodyFault::Truncate { keep });
-                }
-                FaultKind::SlowBody { chunk, interval } => {
                     decision
                         .body
-                        .get_or_insert(BodyFault::Slow { chunk, interval });
+                        .get_or_insert(BodyFault::Truncate { keep: *keep });
+                }
+                FaultKind::SlowBody { chunk, interval } => {
+                    decision.body.get_or_insert(BodyFault::Slow {
+                        chunk: *chunk,
+                        interval: *interval,
+                    });
+                }
+                FaultKind::Hostile(h) => {
+                    decision.hostile.get_or_insert_with(|| h.clone());
                 }
             }
         }
@@ -417,6 +472,8 @@ mod tests {
     #[case("truncate", rule(Scope::Global, FaultKind::Truncate { keep: None }, Trigger::Always))]
     #[case("vote:truncate=10", rule(Scope::Route("vote".into()), FaultKind::Truncate { keep: Some(10) }, Trigger::Always))]
     #[case("slow=5ms", rule(Scope::Global, FaultKind::SlowBody { chunk: 64, interval: Duration::from_millis(5) }, Trigger::Always))]
+ #[case("redirect=http://127.0.0.1:9/x", rule(Scope::Global, FaultKind::Hostile(Hostile::Redirect("http://127.0.0.1:9/x".into())), Trigger::Always))]
+    #[case("vote:equivocate=weight@after=1", rule(Scope::Route("vote".into()), FaultKind::Hostile(Hostile::Equivocate { field: "weight".into() }), Trigger::After(1)))]
     #[case("ipfs:slow=1s/8", rule(Scope::Route("ipfs".into()), FaultKind::SlowBody { chunk: 8, interval: Duration::from_secs(1) }, Trigger::Always))]
     fn parses(#[case] spec: &str, #[case] expected: FaultRule) {
         assert_eq!(spec.parse::<FaultRule>(), Ok(expected));
@@ -438,6 +495,10 @@ mod tests {
     #[case("reset@every=0", "number")]
     #[case("reset@sometimes", "trigger")]
     #[case("reset@every", "trigger")]
+    #[case("huge", "missing")]
+    #[case("html=1", "unexpected")]
+    #[case("vote:nested=deep", "value")]
+    #[case("rewrite=weight", "value")]
     fn refuses(#[case] spec: &str, #[case] what: &str) {
         let err = spec.parse::<FaultRule>().unwrap_err();
         let matched = match err {
@@ -448,6 +509,7 @@ mod tests {
             FaultParseError::UnexpectedValue { .. } => "unexpected",
             FaultParseError::BadDuration { .. } => "duration",
             FaultParseError::BadNumber { .. } => "number",
+            FaultParseError::BadValue { .. } => "value",
             FaultParseError::UnknownTrigger { .. } => "trigger",
         };
         assert_eq!(matched, what, "{err}");

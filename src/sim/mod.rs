@@ -3,10 +3,12 @@
 //! A [`world::World`] holds what a node (`vocdoni/vocdoni-node` API v2), a SaaS backend
 //! (`vocdoni/saas-backend`) and an IPFS gateway publish; [`server::serve`] answers their routes
 //! from it on 127.0.0.1 with the node's statuses, error codes and framing, and
-//! [`faults::FaultPlan`] injects latency, throttling, errors, resets and broken bodies.
+//! [`faults::FaultPlan`] injects latency, throttling, errors, resets and broken bodies, and
+//! [`hostile`] the answers of a hostile node (huge, nested, non-UTF-8, redirected, equivocating).
 
 pub mod faults;
 pub mod generate;
+pub mod hostile;
 pub mod scenario;
 pub mod server;
 pub mod tamper;
@@ -17,6 +19,7 @@ use std::net::SocketAddr;
 use thiserror::Error;
 
 pub use faults::{FaultKind, FaultParseError, FaultPlan, FaultRule, Scope, Trigger};
+pub use hostile::Hostile;
 pub use generate::{generate, GenError, WorldSpec};
 pub use scenario::{scenario, scenarios, ScenarioError, ScenarioInfo};
 pub use server::{serve, serve_local, SimServer, ROUTE_NAMES};

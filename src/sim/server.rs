@@ -28,6 +28,7 @@ use tokio::task::JoinHandle;
 use crate::api::node::{codes, ApiError, Election, Pagination, VoteDetail, VoteRow};
 
 use super::faults::{BodyFault, FaultPlan, FaultState, Replacement};
+use super::hostile;
 use super::world::{full_election_id, SimElection, World};
 use super::SimError;
 
@@ -939,6 +940,10 @@ async fn handle(State(node): State<Arc<Node>>, method: Method, uri: Uri) -> Resp
         },
         Some(route) => node.answer(route, query),
     };
+    if let Some(hostile) = &decision.hostile {
+        let honest = (reply.status, reply.content_type, reply.body);
+        return hostile::respond(hostile, node.faults.memory(), path, honest);
+    }
     deliver(reply, decision.body)
 }
 

@@ -51,6 +51,8 @@ pub const CATALOGUE: &[CheckInfo] = &[
         "Everything the audit needed beyond single elections (SaaS process and results) was obtained; each gap is listed."),
     entry("V-BUNDLE-03", C::Bundle, Election, "Evidence obtained (election)",
         "Everything the node publishes about the election (votes, details, transactions, keys, census) was obtained; each gap is listed."),
+    entry("V-BUNDLE-04", C::Bundle, Election, "Same question, same answer",
+        "Vote details read twice, the election read at the start and the end of the fetch, and each list row against its detail agree, except for what a live election changes."),
     entry("V-CROSS-01", C::CrossSource, Audit, "SaaS questions on chain",
         "Every question of the SaaS process names an upstream election that was audited, and its chain id and organisation match the process."),
     entry("V-CROSS-02", C::CrossSource, Election, "SaaS agrees with the chain",

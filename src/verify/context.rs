@@ -14,7 +14,9 @@ use crate::protocol::hash::Hash32;
 use crate::protocol::hex_bytes;
 use crate::protocol::sealed_box::public_from_private;
 use crate::protocol::tally::TallyParams;
-use crate::verify::evidence::{ElectionEvidence, Gap, InMemoryVotes, SaasEvidence, VoteSource};
+use crate::verify::evidence::{
+    ElectionEvidence, Gap, InMemoryVotes, Rereads, SaasEvidence, VoteSource,
+};
 use crate::verify::result::Location;
 
 /// Everything about one election except its votes.
@@ -29,6 +31,8 @@ pub struct ElectionContext {
     pub votes_count: Option<u64>,
     pub list_total: Option<u64>,
     pub gaps: Vec<Gap>,
+    /// The fetcher's second reads and the answers that differed.
+    pub rereads: Rereads,
     /// `startDate`, the exact start of the voting window.
     pub start: Result<DateTime<Utc>, String>,
     /// `endDate`: the scheduled end, or later (manual end, results block; vochain-api.md §1.3).
@@ -120,6 +124,7 @@ impl ElectionContext {
                 list_total: None,
                 census_dump: None,
                 gaps: Vec::new(),
+                rereads: Rereads::default(),
                 votes: Box::new(InMemoryVotes::new(Vec::new(), 1)),
             },
             None,
@@ -139,6 +144,7 @@ impl ElectionContext {
             list_total,
             census_dump,
             gaps,
+            rereads,
             votes,
         } = ev;
         let id_hex = normal_hex(&election.election_id);
@@ -184,6 +190,7 @@ impl ElectionContext {
             votes_count,
             list_total,
             gaps,
+            rereads,
             election,
         };
         (ctx, votes)

@@ -9,6 +9,7 @@ use crate::api::node::{
     Election, ElectionKeys, Scrutiny, TransactionResponse, VoteDetail, VoteRow,
 };
 use crate::api::saas::{Process, ProcessResults};
+pub use crate::bundle::{Disagreement, FieldChange};
 use crate::verify::result::{BundleInfo, Source};
 
 /// Everything one audit is computed from.
@@ -57,8 +58,19 @@ pub struct ElectionEvidence {
     pub census_dump: Option<Result<Vec<u8>, String>>,
     /// What the fetcher could not obtain for this election.
     pub gaps: Vec<Gap>,
+    /// Questions the fetcher asked twice, and the answers that differed.
+    pub rereads: Rereads,
     /// The listed votes with their detail and transaction.
     pub votes: Box<dyn VoteSource>,
+}
+
+/// The fetcher's second reads of one election (vote details, the election itself) and every
+/// pair of answers that differed, as the bundle recorded them.
+#[derive(Debug, Clone, Default)]
+pub struct Rereads {
+    /// Questions asked a second time.
+    pub asked: u64,
+    pub disagreements: Vec<Disagreement>,
 }
 
 /// One listed vote: its list row, `/votes/{id}` detail and `/chain/transactions/{txHash}`.

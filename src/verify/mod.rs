@@ -51,6 +51,7 @@ pub struct VerifyOptions {
 fn election_checks() -> Vec<&'static dyn ElectionCheck> {
     vec![
         &bundle::ElectionGaps,
+        &bundle::SameAnswer,
         &cross_source::SaasMatchesChain,
         &process_id::Layout,
         &count::CountsAgree,

@@ -1,14 +1,16 @@
-//! Bundle checks: the evidence itself — its manifest integrity and what the fetcher could not
-//! obtain. The loader verifies the manifest; these checks turn its verdict and the fetcher's
+//! Bundle checks: the evidence itself — its manifest integrity, what the fetcher could not
+//! obtain, and whether the source gave the same answer when asked twice. The loader verifies the manifest; these checks turn its verdict and the fetcher's
 //! recorded gaps into located findings.
 
 mod v_bundle_01_integrity;
 mod v_bundle_02_audit_gaps;
 mod v_bundle_03_election_gaps;
+mod v_bundle_04_same_answer;
 
 pub use v_bundle_01_integrity::integrity;
 pub use v_bundle_02_audit_gaps::audit_gaps;
 pub use v_bundle_03_election_gaps::ElectionGaps;
+pub use v_bundle_04_same_answer::SameAnswer;
 
 use crate::verify::check::{Level, Remarks};
 use crate::verify::evidence::{Gap, GapKind};
