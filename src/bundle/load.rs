@@ -154,7 +154,7 @@ fn json_file<T: for<'de> Deserialize<'de>>(
     serde_json::from_slice(&bytes)
         .map(Some)
         .map_err(|e| LoadError::Malformed {
-            path: path.to_string(),
+            path: format!("{path} (from {})", entry.url),
             reason: e.to_string(),
         })
 }
@@ -284,7 +284,7 @@ fn gaps_of(bundle: &Bundle) -> (HashMap<String, Vec<Gap>>, Vec<Gap>) {
             subject,
             kind,
             election_id: election_id.clone(),
-            vote_id: None,
+            vote_id: hex_after(&g.message, "/votes/"),
             tx_hash: hex_after(&g.message, "transaction "),
             reason: g.message.clone(),
         };

@@ -109,6 +109,9 @@ pub struct Response {
     pub fetched_at: DateTime<Utc>,
     /// Attempts it took (1 = first try).
     pub attempts: u32,
+    /// The `Location` of a 3xx answer: a redirect the transport did not follow because it
+    /// leaves the configured host.
+    pub redirect: Option<String>,
 }
 
 impl Response {
@@ -120,6 +123,20 @@ impl Response {
             status: self.status,
             body: &self.body,
         }
+    }
+
+    /// What the answer is, for messages: `HTTP 302, redirect to … not followed (another host)`
+    /// or `HTTP 404` followed by up to 120 printable characters of the body.
+    pub fn describe(&self) -> String {
+        if let Some(to) = &self.redirect {
+            return format!(
+                "HTTP {}: redirect to {to} not followed (not the configured host)",
+                self.status
+            );
+        }
+        let text = String::from_utf8_lossy(&self.body);
+        let hint: String = text.trim().chars().take(120).collect();
+        format!("HTTP {} {hint}", self.status)
     }
 
     /// The `{"error","code"}` body, when the body is one.
@@ -372,6 +389,12 @@ impl HttpClient {
             Err(e) => return Ok(Attempt::Retry(Failure::Transport(error_chain(&e)), None)),
         };
         let status = resp.status().as_u16();
+        let redirect = resp
+            .status()
+            .is_redirection()
+            .then(|| resp.headers().get(reqwest::header::LOCATION))
+            .flatten()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
         let retry_after = resp
             .headers()
             .get(reqwest::header::RETRY_AFTER)
@@ -411,6 +434,7 @@ impl HttpClient {
             body,
             fetched_at: Utc::now(),
             attempts: attempt,
+            redirect,
         };
         Ok(classify(response, retry_after))
     }
@@ -532,6 +556,7 @@ mod tests {
             body: body.as_bytes().to_vec(),
             fetched_at: Utc::now(),
             attempts: 1,
+            redirect: None,
         }
     }
 

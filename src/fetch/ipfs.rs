@@ -56,7 +56,7 @@ pub(crate) async fn census(ctx: &Ctx, election: &Election) -> Result<(), FetchEr
             }
             Ok(other) => {
                 answered = true;
-                tried.push(format!("{url}: HTTP {}", other.response().status));
+                tried.push(format!("{url}: {}", other.response().describe()));
             }
             Err(e) => tried.push(e.to_string()),
         }

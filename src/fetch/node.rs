@@ -9,7 +9,9 @@ use std::sync::atomic::Ordering;
 use futures::{stream, StreamExt};
 use serde::Deserialize;
 
-use crate::api::node::{ChainInfo, Election, VoteCount, VoteList, VoteRow};
+use crate::api::node::{
+    ChainInfo, Election, TransactionResponse, VoteCount, VoteDetail, VoteList, VoteRow,
+};
 
 use crate::protocol::hash::{sha256, Hash32};
 
@@ -51,10 +53,11 @@ fn malformed(r: &Response, e: impl std::fmt::Display) -> FetchError {
 }
 
 fn refused(r: &Response, what: &str) -> FetchError {
-    let detail = r
-        .api_error()
-        .map(|e| format!("{what} (node says: {} [code {}])", e.error, e.code))
-        .unwrap_or_else(|| what.to_string());
+    let detail = match (&r.redirect, r.api_error()) {
+        (Some(to), _) => format!("{what}: redirect to {to} not followed (not the configured host)"),
+        (None, Some(e)) => format!("{what} (node says: {} [code {}])", e.error, e.code),
+        (None, None) => what.to_string(),
+    };
     FetchError::Refused {
         url: r.url.clone(),
         status: r.status,
@@ -102,9 +105,8 @@ async fn optional(
             .gap(
                 gap,
                 format!(
-                    "election {id}: GET {url}: HTTP {} {}",
-                    r.status,
-                    body_hint(r)
+                    "election {id}: GET {url}: {}",
+                    r.describe()
                 ),
             )
             .await?;
@@ -113,11 +115,6 @@ async fn optional(
     Ok(())
 }
 
-/// A short, printable excerpt of an error body for gap messages.
-fn body_hint(r: &Response) -> String {
-    let text = String::from_utf8_lossy(&r.body);
-    text.trim().chars().take(120).collect()
-}
 
 /// Everything about one election (see the module doc of [`super`] for the names written).
 pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<(), FetchError> {
@@ -573,6 +570,18 @@ async fn votes(
                             .then(|| FirstRead::of(nullifier.clone(), outcome.response()));
                         let info = match &outcome {
                             Outcome::Ok(resp) => {
+                                if let Err(e) = serde_json::from_slice::<VoteDetail>(&resp.body) {
+                                    ctx.store
+                                        .gap(
+                                            "vote-detail-missing",
+                                            format!(
+                                                "election {id}: GET {url}: HTTP {}, not a vote \
+                                                 detail: {e}",
+                                                resp.status
+                                            ),
+                                        )
+                                        .await?;
+                                }
                                 if let Ok(fields) = serde_json::from_slice::<RowFields>(&resp.body)
                                 {
                                     let page = listing.pages.get(&nullifier);
@@ -591,9 +600,8 @@ async fn votes(
                                     .gap(
                                         "vote-detail-missing",
                                         format!(
-                                            "election {id}: GET {url}: HTTP {} {}",
-                                            resp.status,
-                                            body_hint(resp)
+                                            "election {id}: GET {url}: {}",
+                                            resp.describe()
                                         ),
                                     )
                                     .await?;
@@ -674,9 +682,8 @@ async fn votes(
                     .gap(
                         "block-missing",
                         format!(
-                            "election {id}: GET {url}: HTTP {} {}",
-                            r.status,
-                            body_hint(r)
+                            "election {id}: GET {url}: {}",
+                            r.describe()
                         ),
                     )
                     .await?;
@@ -727,7 +734,7 @@ pub(crate) async fn fetch_tx(ctx: &Ctx, stream: &str, hash: &str) -> Result<(), 
     if !ctx.legacy_tx.load(Ordering::Relaxed) {
         let url = format!("{node}/chain/transactions/{hash}");
         match ctx.get(&url).await? {
-            Outcome::Ok(r) => return Ok(ctx.store.append(stream, r).await?),
+            Outcome::Ok(r) => return tx_answer(ctx, stream, &hash, r).await,
             Outcome::NotFound(_) => ctx.legacy_tx.store(true, Ordering::Relaxed),
             other => return tx_gap(ctx, stream, &hash, other).await,
         }
@@ -742,9 +749,39 @@ pub(crate) async fn fetch_tx(ctx: &Ctx, stream: &str, hash: &str) -> Result<(), 
     ctx.store.append(stream, reference).await?;
     let url = format!("{node}/chain/transactions/{}/{}", at.height, at.index);
     match ctx.get(&url).await? {
-        Outcome::Ok(r) => Ok(ctx.store.append(stream, r).await?),
+        Outcome::Ok(r) => tx_answer(ctx, stream, &hash, r).await,
         other => tx_gap(ctx, stream, &hash, other).await,
     }
+}
+
+fn norm_hex(h: &str) -> String {
+    h.trim_start_matches("0x").to_ascii_lowercase()
+}
+
+/// Stores a 200 answer for transaction `hash`; one that is not that transaction (not a
+/// transaction response, or `txInfo.hash` names another) is also a `tx-missing` gap.
+async fn tx_answer(ctx: &Ctx, stream: &str, hash: &str, r: Response) -> Result<(), FetchError> {
+    let problem = match serde_json::from_slice::<TransactionResponse>(&r.body) {
+        Err(e) => Some(format!("not a transaction: {e}")),
+        Ok(tx) if !tx.tx_info.hash.is_empty() && norm_hex(&tx.tx_info.hash) != norm_hex(hash) => {
+            Some(format!("it is transaction {:?}", tx.tx_info.hash))
+        }
+        Ok(_) => None,
+    };
+    if let Some(problem) = problem {
+        ctx.store
+            .gap(
+                "tx-missing",
+                format!(
+                    "election {}: transaction {hash}: GET {}: HTTP {}, {problem}",
+                    stream.strip_prefix("txs-").unwrap_or(stream),
+                    r.url,
+                    r.status
+                ),
+            )
+            .await?;
+    }
+    Ok(ctx.store.append(stream, r).await?)
 }
 
 async fn tx_gap(ctx: &Ctx, stream: &str, hash: &str, outcome: Outcome) -> Result<(), FetchError> {
@@ -753,11 +790,10 @@ async fn tx_gap(ctx: &Ctx, stream: &str, hash: &str, outcome: Outcome) -> Result
         .gap(
             "tx-missing",
             format!(
-                "election {}: transaction {hash}: GET {}: HTTP {} {}",
+                "election {}: transaction {hash}: GET {}: {}",
                 stream.strip_prefix("txs-").unwrap_or(stream),
                 r.url,
-                r.status,
-                body_hint(r)
+                r.describe()
             ),
         )
         .await?;

@@ -11,6 +11,10 @@ use super::{Ctx, FetchError};
 
 fn refused(outcome: &Outcome, what: String) -> FetchError {
     let r = outcome.response();
+    let what = match &r.redirect {
+        Some(to) => format!("{what}: redirect to {to} not followed (not the configured host)"),
+        None => what,
+    };
     FetchError::Refused {
         url: r.url.clone(),
         status: r.status,
@@ -46,11 +50,11 @@ pub(crate) async fn crawl(
                 named.extend(res.questions.into_iter().map(|q| q.upstream_id));
             }
         } else {
-            let status = outcome.response().status;
+            let answer = outcome.response().describe();
             ctx.store
                 .gap(
                     "saas-results-unavailable",
-                    format!("GET {results_url}: HTTP {status}"),
+                    format!("GET {results_url}: {answer}"),
                 )
                 .await?;
         }

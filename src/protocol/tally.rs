@@ -21,6 +21,32 @@ pub const MAX_QUESTIONS: u32 = 64;
 /// election beyond this could not have been tallied by it either; we report it, never OOM.
 pub const MAX_CELLS: usize = 1 << 24;
 
+/// The most digits read in a published decimal big integer (a weight, a results cell). A uint256
+/// has 78 digits and a results cell sums weight × value over every vote, so real numbers stay far
+/// below; decimal-to-binary conversion costs time quadratic in the length, so a hostile node's
+/// megabyte-long "number" is refused by its length before any conversion.
+pub const MAX_DECIMAL_DIGITS: usize = 1_000;
+
+/// A published decimal big integer that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DecimalError {
+    #[error("{text:?} is not a decimal integer")]
+    NotDecimal { text: String },
+    #[error("a number of {length} characters, more than the {MAX_DECIMAL_DIGITS} digits read")]
+    TooLong { length: usize },
+}
+
+/// Parses a published decimal big integer as `str::parse::<BigUint>` does, after refusing any
+/// text longer than [`MAX_DECIMAL_DIGITS`].
+pub fn parse_decimal(text: &str) -> Result<BigUint, DecimalError> {
+    if text.len() > MAX_DECIMAL_DIGITS {
+        return Err(DecimalError::TooLong { length: text.len() });
+    }
+    text.parse().map_err(|_| DecimalError::NotDecimal {
+        text: text.to_string(),
+    })
+}
+
 /// The election parameters the tally depends on: `tallyMode` (`ProcessVoteOptions`) and the
 /// `uniqueValues` / `costFromWeight` bits of `voteMode` (`EnvelopeType`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -94,6 +120,12 @@ pub enum ResultsParseError {
         question: usize,
         value: usize,
         text: String,
+    },
+    #[error("results cell [{question}][{value}] has {length} characters, more than the {MAX_DECIMAL_DIGITS} digits read")]
+    TooLong {
+        question: usize,
+        value: usize,
+        length: usize,
     },
     #[error("results row {question} has {found} cells where row 0 has {expected}")]
     Ragged {
@@ -172,6 +204,13 @@ impl Results {
             }
             for (value, text) in row.iter().enumerate() {
                 let text = text.as_ref();
+                if text.len() > MAX_DECIMAL_DIGITS {
+                    return Err(ResultsParseError::TooLong {
+                        question,
+                        value,
+                        length: text.len(),
+                    });
+                }
                 let parsed = if !text.is_empty() && text.bytes().all(|b| b.is_ascii_digit()) {
                     BigUint::parse_bytes(text.as_bytes(), 10)
                 } else {

@@ -95,9 +95,16 @@ fn question_charts(election: &ElectionAudit) -> Result<Vec<BarChart>, ReportErro
         let c_row = computed.and_then(|m| m.get(q)).map(Vec::as_slice);
         let p_row = published.and_then(|m| m.get(q)).map(Vec::as_slice);
         let values = c_row.map_or(0, <[_]>::len).max(p_row.map_or(0, <[_]>::len));
-        let number = |row: Option<&[String]>, v: usize| -> Result<Option<f64>, ReportError> {
+        // A published cell that is not a number (a hostile node's) gets no marker when there is
+        // a computed bar: V-TALLY-01 reports it at its cell.
+        let lenient = c_row.is_some();
+        let number = |row: Option<&[String]>,
+                      v: usize,
+                      published: bool|
+         -> Result<Option<f64>, ReportError> {
             match row.and_then(|r| r.get(v)) {
                 None => Ok(None),
+                Some(text) if lenient && published && parse_decimal(text).is_none() => Ok(None),
                 Some(text) => parse_decimal(text)
                     .map(|n| Some(n.to_f64().unwrap_or(f64::MAX)))
                     .ok_or_else(|| ReportError::TallyCell {
@@ -121,8 +128,8 @@ fn question_charts(election: &ElectionAudit) -> Result<Vec<BarChart>, ReportErro
             bar_text: Vec::with_capacity(values),
         };
         for v in 0..values {
-            let c = number(c_row, v)?;
-            let p = number(p_row, v)?;
+            let c = number(c_row, v, false)?;
+            let p = number(p_row, v, true)?;
             // With no computed row the bars show what was published, and there is nothing to mark.
             let (bar, marker) = match c_row {
                 Some(_) => (c, p_row.map(|_| p.unwrap_or(0.0))),

@@ -61,8 +61,12 @@ fn same_number(a: Option<&str>, b: Option<&str>) -> bool {
     }
 }
 
-/// A tally cell as a number; `None` unless it is a plain decimal integer.
+/// A tally cell as a number; `None` unless it is a plain decimal integer of at most
+/// `MAX_DECIMAL_DIGITS` digits.
 pub(crate) fn parse_decimal(text: &str) -> Option<BigUint> {
+    if text.len() > crate::protocol::tally::MAX_DECIMAL_DIGITS {
+        return None;
+    }
     BigUint::parse_bytes(text.as_bytes(), 10)
 }
 

@@ -241,7 +241,8 @@ enum Leaf {
     Json(Value),
 }
 
-const MARK: &str = "\u{1}hostile-leaf-";
+/// Placeholder of a raw leaf while the JSON is re-serialised (printable, so serde keeps it as is).
+const MARK: &str = "@@hostile-leaf-";
 
 /// Rewrites every leaf under each key `field` of the JSON `body` with `change`; a body that is
 /// not JSON is returned unchanged. The node's trailing newline is kept.

@@ -22,6 +22,7 @@ use crate::protocol::proto::{
     CensusOrigin, ProofArbo, ProofCa, ProofPayload, ProtoEnum, Tx, TxPayload, VoteEnvelope,
 };
 use crate::protocol::sealed_box::{open_layers, LayeredOpenError};
+use crate::protocol::tally::parse_decimal;
 use crate::protocol::tx::{
     decode_tx_json, encode_signed_tx, encode_tx, reproduce_tx_bytes, tx_hash, ClientEncoding,
     Reproduction,
@@ -649,11 +650,11 @@ fn ballot(
     })
 }
 
-/// The node's decimal weight string (`types.BigInt`).
+/// The node's decimal weight string (`types.BigInt`), at most `MAX_DECIMAL_DIGITS` long.
 fn parse_weight(s: &str) -> Step<BigUint> {
-    match s.parse::<BigUint>() {
+    match parse_decimal(s) {
         Ok(w) => Step::Done(w),
-        Err(_) => Step::Bad(format!("stored weight {s:?} is not a decimal integer")),
+        Err(e) => Step::Bad(e.to_string()),
     }
 }
 

@@ -9,8 +9,7 @@ pub use v_tally_01_results_match::ResultsMatch;
 pub use v_tally_02_scrutiny_match::ScrutinyMatch;
 pub use v_tally_03_abi::AbiEncoding;
 
-use num_bigint::BigUint;
-
+use crate::protocol::tally::parse_decimal;
 use crate::verify::check::{Level, Remarks};
 use crate::verify::result::Location;
 
@@ -33,7 +32,7 @@ pub(crate) fn compare_cells(
             let e = e_row.and_then(|r| r.get(v));
             let a = a_row.and_then(|r| r.get(v));
             let same = match (e, a) {
-                (Some(e), Some(a)) => match (e.parse::<BigUint>(), a.parse::<BigUint>()) {
+                (Some(e), Some(a)) => match (parse_decimal(e), parse_decimal(a)) {
                     (Ok(x), Ok(y)) => x == y,
                     _ => false,
                 },

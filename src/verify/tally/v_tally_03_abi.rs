@@ -2,10 +2,10 @@
 //! censusRoot, sourceContractAddress, results)` of the scrutiny's own fields
 //! (vocdoni-node:api/helpers.go: `encodeEVMResultsArgs`), and names this election.
 
-use num_bigint::BigUint;
 
 use crate::protocol::abi::encode_evm_results_args;
 use crate::protocol::hex_bytes;
+use crate::protocol::tally::parse_decimal;
 use crate::verify::aggregate::Aggregate;
 use crate::verify::check::{skip, ElectionCheck, Level, Remarks};
 use crate::verify::context::{normal_hex, ElectionContext};
@@ -43,8 +43,7 @@ impl ElectionCheck for AbiEncoding {
                 .map(|row| {
                     row.iter()
                         .map(|c| {
-                            c.parse::<BigUint>()
-                                .map_err(|_| format!("results cell {c:?}"))
+                            parse_decimal(c).map_err(|e| format!("results cell: {e}"))
                         })
                         .collect::<Result<Vec<_>, _>>()
                 })
