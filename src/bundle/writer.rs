@@ -13,7 +13,7 @@ use sha2::{Digest, Sha256};
 use super::layout::{self, io_err, MANIFEST, PARTIAL_EXT, SALVAGE_EXT, SEGMENT_EXT, STREAMS_DIR};
 use super::manifest::{BundleMeta, Disagreement, FileEntry, Gap, Manifest, SegmentEntry};
 use super::reader::{hash_reader, Records};
-use super::record::{encode_line, Capture};
+use super::record::{encode_line, Capture, Record};
 use super::BundleError;
 use crate::protocol::hash::{sha256, Hash32};
 
@@ -197,6 +197,38 @@ impl BundleWriter {
             self.save()?;
         }
         Ok(())
+    }
+
+    /// The stored records of `stream` whose URL is in `urls` (sealed segments and the open one),
+    /// for a resumed fetch that must compare a new answer with one an earlier run stored. Reads
+    /// the stream's segments from disk: meant for a few URLs, not for every record.
+    pub fn stored_records(
+        &mut self,
+        stream: &str,
+        urls: &HashSet<String>,
+    ) -> Result<Vec<Record>, BundleError> {
+        let mut paths: Vec<(PathBuf, Option<u64>)> = self
+            .manifest
+            .segments
+            .iter()
+            .filter(|s| s.stream == stream)
+            .map(|s| (layout::resolve(&self.dir, &s.path), Some(s.records)))
+            .collect();
+        if let Some(seg) = self.open.get_mut(stream) {
+            let path = layout::resolve(&self.dir, &layout::segment_path(stream, seg.seq, true));
+            seg.out.flush().map_err(io_err(&path))?;
+            paths.push((path, Some(seg.records)));
+        }
+        let mut found = Vec::new();
+        for (path, records) in paths {
+            for record in Records::open(path, records)? {
+                let record = record?;
+                if urls.contains(&record.url) {
+                    found.push(record);
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// Records two answers that disagree (an identical record is kept once) and saves the

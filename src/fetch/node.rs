@@ -201,7 +201,13 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<(), FetchError> {
         reread::sample_size(ctx.reread, distinct.len()),
     );
     let firsts = votes(ctx, id, &listing, live, &sampled).await?;
-    reread::vote_details(ctx, id, live, firsts).await?;
+    let read_now: HashSet<&str> = firsts.iter().map(|f| f.nullifier.as_str()).collect();
+    let earlier: HashMap<String, String> = sampled
+        .iter()
+        .filter(|n| !read_now.contains(n.as_str()))
+        .map(|n| (n.clone(), format!("{}/votes/{n}", ctx.node)))
+        .collect();
+    reread::vote_details(ctx, id, live, firsts, earlier).await?;
     reread::election(ctx, id, live, &first_read).await
 }
 

@@ -13,10 +13,10 @@
 //! `#reread` (a fragment is never sent, so the node sees the very same request). A resumed fetch
 //! re-reads only votes whose detail it read in the same run.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use futures::{stream, StreamExt};
-use serde_json::Value;
+use serde_json::value::RawValue;
 
 use crate::api::node::VoteRow;
 use crate::bundle::{Disagreement, FieldChange};
@@ -72,14 +72,38 @@ impl FirstRead {
 }
 
 /// Re-reads each sampled vote detail, stores it in `reread-ID` and records every answer that
-/// differs from the first.
+/// differs from the first. `firsts` are the details read in this run; a sampled vote whose detail
+/// an earlier run stored (`earlier`: nullifier → detail URL) is compared with the stored answer.
 pub(crate) async fn vote_details(
     ctx: &Ctx,
     id: &str,
     live: bool,
-    firsts: Vec<FirstRead>,
+    mut firsts: Vec<FirstRead>,
+    earlier: HashMap<String, String>,
 ) -> Result<(), FetchError> {
     let stream_name = format!("reread-{id}");
+    if !earlier.is_empty() {
+        let rereads: Vec<String> = earlier.values().map(|u| format!("{u}#reread")).collect();
+        let done = ctx.store.has(rereads).await?;
+        let wanted: HashSet<String> = earlier
+            .values()
+            .zip(done)
+            .filter_map(|(u, done)| (!done).then(|| u.clone()))
+            .collect();
+        if !wanted.is_empty() {
+            let by_url: HashMap<&String, &String> = earlier.iter().map(|(n, u)| (u, n)).collect();
+            for r in ctx.store.stored(&format!("votes-{id}"), wanted).await?? {
+                if let Some(nullifier) = by_url.get(&r.url) {
+                    firsts.push(FirstRead {
+                        nullifier: nullifier.to_string(),
+                        url: r.url,
+                        status: r.status,
+                        body: r.body,
+                    });
+                }
+            }
+        }
+    }
     let urls: Vec<String> = firsts.iter().map(|f| format!("{}#reread", f.url)).collect();
     let done = ctx.store.has(urls.clone()).await?;
     let todo: Vec<(FirstRead, String)> = firsts
@@ -162,20 +186,18 @@ fn compare(
     })
 }
 
-/// The top-level fields whose values differ between two JSON object bodies (sorted by name); a
-/// body that is not a JSON object is compared whole, as field `(body)`.
+/// The top-level fields whose values differ between two JSON object bodies (sorted by name,
+/// values compared as the raw JSON text received, so a number no float holds is still compared);
+/// a body that is not a JSON object is compared whole, as field `(body)`.
 pub(crate) fn field_changes(first: &[u8], second: &[u8]) -> Vec<FieldChange> {
-    let object = |b: &[u8]| match serde_json::from_slice::<Value>(b) {
-        Ok(Value::Object(map)) => Some(map),
-        _ => None,
-    };
+    type Object = BTreeMap<String, Box<RawValue>>;
+    let object = |b: &[u8]| serde_json::from_slice::<Object>(b).ok();
     match (object(first), object(second)) {
         (Some(a), Some(b)) => {
-            let fields: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
-            let shown = |v: Option<&Value>| v.map_or_else(|| "(absent)".into(), Value::to_string);
+            let fields: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
             fields
                 .into_iter()
-                .filter(|f| a.get(*f) != b.get(*f))
+                .filter(|f| raw(a.get(*f)) != raw(b.get(*f)))
                 .map(|f| change(f, shown(a.get(f)), shown(b.get(f))))
                 .collect()
         }
@@ -186,6 +208,14 @@ pub(crate) fn field_changes(first: &[u8], second: &[u8]) -> Vec<FieldChange> {
             String::from_utf8_lossy(second).into_owned(),
         )],
     }
+}
+
+fn raw(v: Option<&Box<RawValue>>) -> Option<&str> {
+    v.map(|v| v.get())
+}
+
+fn shown(v: Option<&Box<RawValue>>) -> String {
+    raw(v).unwrap_or("(absent)").to_string()
 }
 
 fn change(field: &str, first: String, second: String) -> FieldChange {

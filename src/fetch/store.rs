@@ -4,7 +4,9 @@
 
 use tokio::sync::{mpsc, oneshot};
 
-use crate::bundle::{BundleError, BundleWriter, Disagreement, Gap};
+use std::collections::HashSet;
+
+use crate::bundle::{BundleError, BundleWriter, Disagreement, Gap, Record};
 use crate::protocol::hash::Hash32;
 
 use super::http::Response;
@@ -18,6 +20,11 @@ enum Msg {
     /// Drops stale gaps of these kinds (a resumed run re-checks them).
     ForgetGaps(Vec<&'static str>),
     Has(Vec<String>, oneshot::Sender<Vec<bool>>),
+    Stored(
+        String,
+        HashSet<String>,
+        oneshot::Sender<Result<Vec<Record>, BundleError>>,
+    ),
     Meta(Box<dyn FnOnce(&mut crate::bundle::BundleMeta) + Send>),
     Gaps(oneshot::Sender<Vec<Gap>>),
     Finish(oneshot::Sender<Result<Hash32, BundleError>>),
@@ -50,6 +57,9 @@ pub(crate) fn spawn(writer: BundleWriter) -> (Store, StoreTask) {
                 Msg::ForgetGaps(kinds) => w.retain_gaps(|g| !kinds.contains(&g.kind.as_str())),
                 Msg::Has(urls, reply) => {
                     let _ = reply.send(urls.iter().map(|u| w.has(u)).collect());
+                }
+                Msg::Stored(stream, urls, reply) => {
+                    let _ = reply.send(w.stored_records(&stream, &urls));
                 }
                 Msg::Meta(f) => f(w.meta_mut()),
                 Msg::Gaps(reply) => {
@@ -106,6 +116,17 @@ impl Store {
     pub async fn has(&self, urls: Vec<String>) -> Result<Vec<bool>, Stopped> {
         let (reply, rx) = oneshot::channel();
         self.send(Msg::Has(urls, reply)).await?;
+        rx.await.map_err(|_| Stopped)
+    }
+
+    /// The records of `stream` an earlier run stored under any of `urls`.
+    pub async fn stored(
+        &self,
+        stream: &str,
+        urls: HashSet<String>,
+    ) -> Result<Result<Vec<Record>, BundleError>, Stopped> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Msg::Stored(stream.to_string(), urls, reply)).await?;
         rx.await.map_err(|_| Stopped)
     }
 
