@@ -190,7 +190,10 @@ async fn consistent_liar_fails_at_the_forged_vote_though_the_tally_matches(
         .result
         .elections
         .iter()
-        .find(|e| e.election_id.eq_ignore_ascii_case(&applied.location.election_id))
+        .find(|e| {
+            e.election_id
+                .eq_ignore_ascii_case(&applied.location.election_id)
+        })
         .expect("the tampered election is audited");
     let tally = election.checks.iter().find(|c| c.id == "V-TALLY-01");
     assert_eq!(tally.map(|c| c.status), Some(Status::Pass), "{tamper}");
@@ -219,9 +222,18 @@ async fn equivocating_vote_detail_fails_v_bundle_04_at_the_vote() {
     let world = world("weighted-encrypted");
     let id = only_election(&world);
     let liar = sampled_vote(&world, &id);
-    let run = audit_hostile(&world, &[format!("/v2/votes/{liar}:equivocate=weight")], |_| {}).await;
+    let run = audit_hostile(
+        &world,
+        &[format!("/v2/votes/{liar}:equivocate=weight")],
+        |_| {},
+    )
+    .await;
 
-    assert_eq!(run.failing(), ["V-BUNDLE-04"], "only the second read differs");
+    assert_eq!(
+        run.failing(),
+        ["V-BUNDLE-04"],
+        "only the second read differs"
+    );
     let check = run.check("V-BUNDLE-04");
     assert_eq!(check.findings.len(), 1, "{:?}", check.findings);
     let finding = &check.findings[0];
@@ -235,7 +247,10 @@ async fn equivocating_vote_detail_fails_v_bundle_04_at_the_vote() {
     let recorded = &bundle.manifest().disagreements;
     assert_eq!(recorded.len(), 1);
     let d = &recorded[0];
-    assert_eq!((d.route.as_str(), d.vote_id.as_deref()), ("vote", Some(liar.as_str())));
+    assert_eq!(
+        (d.route.as_str(), d.vote_id.as_deref()),
+        ("vote", Some(liar.as_str()))
+    );
     let sha_of = |stream: String, url_end: String| {
         bundle
             .records(&stream)
@@ -290,7 +305,11 @@ async fn election_that_changes_between_reads_fails_v_bundle_04(
     let finding = check.findings.first().expect("a finding");
     assert_eq!(finding.location.election_id, id);
     assert_eq!(finding.location.vote_id, None);
-    assert!(finding.message.contains("start and at the end"), "{}", finding.message);
+    assert!(
+        finding.message.contains("start and at the end"),
+        "{}",
+        finding.message
+    );
     assert!(finding.message.contains(named), "{}", finding.message);
     assert_eq!(run.exit_code(), 1);
 }
@@ -379,7 +398,9 @@ async fn huge_or_endless_body_stops_with_the_url_and_the_fetch_resumes(
         .expect("the bundle is kept");
     assert!(manifest.contains("election.json"));
 
-    let honest = serve(&world, FaultPlan::none(), run.addr).await.expect("rebind");
+    let honest = serve(&world, FaultPlan::none(), run.addr)
+        .await
+        .expect("rebind");
     let resumed = audit_at(&world, &honest.base_url(), &run.dir, |_| {}).await;
     honest.shutdown().await.expect("shutdown");
     let resumed = resumed.expect("the resumed audit completes");
@@ -424,7 +445,10 @@ async fn expect_reported(scenario_name: &str, route: &str, kind: &str, reported:
         Reported::Error(text) => {
             let message = run.error();
             assert!(message.contains(text), "{route}:{kind}: {message}");
-            assert!(message.contains(url_part(route)), "{route}:{kind}: {message}");
+            assert!(
+                message.contains(url_part(route)),
+                "{route}:{kind}: {message}"
+            );
             assert_eq!(run.exit_code(), 2);
         }
         Reported::Check(id, status, text) => {
@@ -437,7 +461,11 @@ async fn expect_reported(scenario_name: &str, route: &str, kind: &str, reported:
                 .unwrap_or_else(|| panic!("{route}:{kind}: no {text:?} in {:?}", check.findings));
             // Located: the URL of a missing answer, the vote, or the results cell.
             if id == "V-BUNDLE-03" {
-                assert!(finding.message.contains(url_part(route)), "{}", finding.message);
+                assert!(
+                    finding.message.contains(url_part(route)),
+                    "{}",
+                    finding.message
+                );
             }
             if route == "vote" {
                 assert!(finding.location.vote_id.is_some(), "{finding:?}");
@@ -458,15 +486,35 @@ async fn expect_reported(scenario_name: &str, route: &str, kind: &str, reported:
 // 4. 100,000 nested `[` on every JSON route: a clean parse error (serde_json's recursion
 //    limit), never a stack overflow.
 #[rstest]
-#[case("weighted-encrypted", "chain-info", Reported::Error("malformed response"))]
-#[case("weighted-encrypted", "election", Reported::Error("malformed response"))]
+#[case(
+    "weighted-encrypted",
+    "chain-info",
+    Reported::Error("malformed response")
+)]
+#[case(
+    "weighted-encrypted",
+    "election",
+    Reported::Error("malformed response")
+)]
 #[case("weighted-encrypted", "votes", Reported::Error("malformed response"))]
 #[case("weighted-encrypted", "keys", Reported::Error("keys.json"))]
 #[case("weighted-encrypted", "scrutiny", Reported::Error("scrutiny.json"))]
 #[case("weighted-encrypted", "count", Reported::Error("votes-count.json"))]
-#[case("weighted-encrypted", "vote", Reported::Check("V-BUNDLE-03", Status::Fail, "not a vote detail"))]
-#[case("weighted-encrypted", "tx", Reported::Check("V-BUNDLE-03", Status::Fail, "not a transaction"))]
-#[case("weighted-encrypted", "ipfs", Reported::Check("V-CENSUS-01", Status::Warn, "census dump"))]
+#[case(
+    "weighted-encrypted",
+    "vote",
+    Reported::Check("V-BUNDLE-03", Status::Fail, "not a vote detail")
+)]
+#[case(
+    "weighted-encrypted",
+    "tx",
+    Reported::Check("V-BUNDLE-03", Status::Fail, "not a transaction")
+)]
+#[case(
+    "weighted-encrypted",
+    "ipfs",
+    Reported::Check("V-CENSUS-01", Status::Warn, "census dump")
+)]
 #[case("saas-csp", "saas-process", Reported::Error("saas/process.json"))]
 #[case("saas-csp", "saas-results", Reported::Error("saas/results.json"))]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -486,15 +534,47 @@ fn deeply_nested_vote_package_is_refused_by_the_go_json_decoder() {
 
 // 5. Gigantic numbers: a million digits, 1e999999, negative where unsigned is expected.
 #[rstest]
-#[case("vote", "rewrite=weight/9*1000000", Reported::Check("V-WEIGHT-01", Status::Fail, "more than the 1000 digits"))]
-#[case("vote", "rewrite=weight/-5", Reported::Check("V-WEIGHT-01", Status::Fail, "not a decimal integer"))]
-#[case("election", "rewrite=result/9*1000000", Reported::Check("V-TALLY-01", Status::Fail, "cell [0][0]"))]
-#[case("election", "rewrite=result/1e999999", Reported::Check("V-TALLY-01", Status::Fail, "cell [0][0]"))]
-#[case("election", "rewrite=result/-3", Reported::Check("V-TALLY-01", Status::Fail, "cell [0][0]"))]
-#[case("scrutiny", "rewrite=results/9*1000000", Reported::Check("V-TALLY-02", Status::Fail, "cell [0][0]"))]
-#[case("election", "rewrite=voteCount/9*1000000", Reported::Error("number out of range"))]
+#[case(
+    "vote",
+    "rewrite=weight/9*1000000",
+    Reported::Check("V-WEIGHT-01", Status::Fail, "more than the 1000 digits")
+)]
+#[case(
+    "vote",
+    "rewrite=weight/-5",
+    Reported::Check("V-WEIGHT-01", Status::Fail, "not a decimal integer")
+)]
+#[case(
+    "election",
+    "rewrite=result/9*1000000",
+    Reported::Check("V-TALLY-01", Status::Fail, "cell [0][0]")
+)]
+#[case(
+    "election",
+    "rewrite=result/1e999999",
+    Reported::Check("V-TALLY-01", Status::Fail, "cell [0][0]")
+)]
+#[case(
+    "election",
+    "rewrite=result/-3",
+    Reported::Check("V-TALLY-01", Status::Fail, "cell [0][0]")
+)]
+#[case(
+    "scrutiny",
+    "rewrite=results/9*1000000",
+    Reported::Check("V-TALLY-02", Status::Fail, "cell [0][0]")
+)]
+#[case(
+    "election",
+    "rewrite=voteCount/9*1000000",
+    Reported::Error("number out of range")
+)]
 #[case("election", "rewrite=voteCount/-1", Reported::Error("expected u64"))]
-#[case("count", "rewrite=count/1e999999", Reported::Error("number out of range"))]
+#[case(
+    "count",
+    "rewrite=count/1e999999",
+    Reported::Error("number out of range")
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn gigantic_numbers_are_bounded_and_reported(
     #[case] route: &str,
@@ -507,12 +587,28 @@ async fn gigantic_numbers_are_bounded_and_reported(
 // 6. Non-UTF-8 bodies and wrong content types. Policy: the content type is neither trusted nor
 //    required; every body is parsed as what its route publishes.
 #[rstest]
-#[case("vote", "nonutf8", Reported::Check("V-BUNDLE-03", Status::Fail, "invalid unicode"))]
+#[case(
+    "vote",
+    "nonutf8",
+    Reported::Check("V-BUNDLE-03", Status::Fail, "invalid unicode")
+)]
 #[case("election", "nonutf8", Reported::Error("invalid unicode"))]
-#[case("vote", "html", Reported::Check("V-BUNDLE-03", Status::Fail, "not a vote detail"))]
-#[case("tx", "html", Reported::Check("V-BUNDLE-03", Status::Fail, "not a transaction"))]
+#[case(
+    "vote",
+    "html",
+    Reported::Check("V-BUNDLE-03", Status::Fail, "not a vote detail")
+)]
+#[case(
+    "tx",
+    "html",
+    Reported::Check("V-BUNDLE-03", Status::Fail, "not a transaction")
+)]
 #[case("election", "html", Reported::Error("malformed response"))]
-#[case("ipfs", "html", Reported::Check("V-CENSUS-01", Status::Warn, "census dump"))]
+#[case(
+    "ipfs",
+    "html",
+    Reported::Check("V-CENSUS-01", Status::Warn, "census dump")
+)]
 #[case("vote", "content-type=application/octet-stream", Reported::Pass)]
 #[case("election", "content-type=text/html", Reported::Pass)]
 #[case("ipfs", "content-type=text/plain", Reported::Pass)]

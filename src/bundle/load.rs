@@ -21,8 +21,8 @@ use crate::api::node::{
 use crate::api::saas::{Process, ProcessResults};
 use crate::bundle::{Bundle, BundleError, SegmentEntry};
 use crate::verify::evidence::{
-    AuditInput, BundleEvidence, ElectionEvidence, Gap, GapKind, GapSubject, Rereads,
-    SaasEvidence, VoteEvidence, VoteSource, VoteSourceError,
+    AuditInput, BundleEvidence, ElectionEvidence, Gap, GapKind, GapSubject, Rereads, SaasEvidence,
+    VoteEvidence, VoteSource, VoteSourceError,
 };
 use crate::verify::result::{BundleInfo, Source};
 

@@ -16,7 +16,7 @@ use crate::api::node::{
 use crate::protocol::hash::{sha256, Hash32};
 
 use super::http::{Outcome, Response};
-use super::reread::{self, FirstRead, RowFields, RowPages};
+use super::reread::{self, DetailFields, FirstRead};
 use super::{ipfs, Ctx, FetchError};
 
 /// Rows per page asked of the modern list route (`MaxItemsPerPage`).
@@ -102,19 +102,12 @@ async fn optional(
     if !matches!(outcome, Outcome::Ok(_)) {
         let r = outcome.response();
         ctx.store
-            .gap(
-                gap,
-                format!(
-                    "election {id}: GET {url}: {}",
-                    r.describe()
-                ),
-            )
+            .gap(gap, format!("election {id}: GET {url}: {}", r.describe()))
             .await?;
     }
     ctx.store.put(path, outcome.into_response()).await?;
     Ok(())
 }
-
 
 /// Everything about one election (see the module doc of [`super`] for the names written).
 pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<(), FetchError> {
@@ -218,16 +211,27 @@ struct Listing {
     rows: Vec<VoteRow>,
     /// Distinct `pagination.totalItems` values seen (modern route only).
     totals: BTreeSet<u64>,
-    /// sha256 of the page body each row came from, by lowercase nullifier.
-    pages: RowPages,
+    /// Per row, the index in `pages` of the page it came from.
+    row_page: Vec<u32>,
+    /// sha256 of each page body, in the order the pages were added.
+    pages: Vec<Hash32>,
 }
 
 impl Listing {
     fn add_page(&mut self, rows: Vec<VoteRow>, sha: Hash32) {
-        for r in &rows {
-            self.pages.insert(r.vote_id.to_ascii_lowercase(), sha);
-        }
+        let page = self.pages.len() as u32;
+        self.pages.push(sha);
+        self.row_page.resize(self.row_page.len() + rows.len(), page);
         self.rows.extend(rows);
+    }
+
+    /// Each row with the sha256 of the page that listed it.
+    fn rows_with_pages(&self) -> impl Iterator<Item = (&VoteRow, Option<&Hash32>)> {
+        let pages = &self.pages;
+        self.rows
+            .iter()
+            .zip(&self.row_page)
+            .map(move |(r, &p)| (r, pages.get(p as usize)))
     }
 
     /// What two listings must agree on: every row's nullifier and height, in order.
@@ -483,17 +487,9 @@ async fn completeness(
     Ok(())
 }
 
-/// The fields of a vote detail the crawler needs (the full body is stored verbatim).
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-struct DetailInfo {
-    tx_hash: String,
-    block_height: u64,
-    date: String,
-}
-
 enum Job<'a> {
-    Detail(&'a VoteRow),
+    /// A vote's detail, with the sha256 of the list page that listed it.
+    Detail(&'a VoteRow, Option<&'a Hash32>),
     Tx(&'a str),
 }
 
@@ -508,19 +504,18 @@ async fn votes(
     live: bool,
     sampled: &HashSet<String>,
 ) -> Result<Vec<FirstRead>, FetchError> {
-    let rows = &listing.rows;
     let node = &ctx.node;
     let mut seen = HashSet::new();
-    let distinct: Vec<&VoteRow> = rows
-        .iter()
-        .filter(|r| seen.insert(r.vote_id.to_ascii_lowercase()))
+    let distinct: Vec<(&VoteRow, Option<&Hash32>)> = listing
+        .rows_with_pages()
+        .filter(|(r, _)| seen.insert(r.vote_id.to_ascii_lowercase()))
         .collect();
     let detail_url = |r: &VoteRow| format!("{node}/votes/{}", r.vote_id.to_ascii_lowercase());
     let block_url = |h: u64| format!("{node}/chain/blocks/{h}");
 
     // What is stored already: details, row txs (either route), row blocks.
     let mut probe = Vec::with_capacity(distinct.len() * 4);
-    for r in &distinct {
+    for (r, _) in &distinct {
         probe.push(detail_url(r));
         probe.extend(tx_urls(
             ctx,
@@ -544,13 +539,13 @@ async fn votes(
             .any(|u| stored.contains(u))
     };
     let mut jobs: Vec<Job> = Vec::new();
-    for r in &distinct {
+    for &(r, page) in &distinct {
         // Re-read a stored detail when it is the only source of the tx hash or the vote time.
         let need_detail = !stored.contains(&detail_url(r))
             || r.tx_hash.is_empty()
             || (r.block_time.is_none() && !stored.contains(&block_url(r.block_height)));
         if need_detail {
-            jobs.push(Job::Detail(r));
+            jobs.push(Job::Detail(r, page));
         }
         if !r.tx_hash.is_empty() && !tx_done(r) {
             jobs.push(Job::Tx(&r.tx_hash));
@@ -560,14 +555,14 @@ async fn votes(
     let votes_stream = format!("votes-{id}");
     let txs_stream = format!("txs-{id}");
     let task = ctx.progress.task("votes+txs", Some(jobs.len() as u64));
-    let mut details: HashMap<String, DetailInfo> = HashMap::new();
+    let mut details: HashMap<String, DetailFields> = HashMap::new();
     let mut firsts: Vec<FirstRead> = Vec::new();
     let mut results = stream::iter(jobs)
         .map(|job| {
             let (votes_stream, txs_stream) = (&votes_stream, &txs_stream);
             async move {
                 match job {
-                    Job::Detail(r) => {
+                    Job::Detail(r, page) => {
                         let url = detail_url(r);
                         let outcome = ctx.get(&url).await?;
                         let nullifier = r.vote_id.to_ascii_lowercase();
@@ -588,27 +583,23 @@ async fn votes(
                                         )
                                         .await?;
                                 }
-                                if let Ok(fields) = serde_json::from_slice::<RowFields>(&resp.body)
-                                {
-                                    let page = listing.pages.get(&nullifier);
-                                    reread::row_against_detail(
-                                        ctx, id, live, r, page, resp, &fields,
-                                    )
-                                    .await?;
+                                match serde_json::from_slice::<DetailFields>(&resp.body) {
+                                    Ok(fields) => {
+                                        reread::row_against_detail(
+                                            ctx, id, live, r, page, resp, &fields,
+                                        )
+                                        .await?;
+                                        Some((nullifier, fields))
+                                    }
+                                    Err(_) => None,
                                 }
-                                serde_json::from_slice::<DetailInfo>(&resp.body)
-                                    .ok()
-                                    .map(|d| (nullifier, d))
                             }
                             other => {
                                 let resp = other.response();
                                 ctx.store
                                     .gap(
                                         "vote-detail-missing",
-                                        format!(
-                                            "election {id}: GET {url}: {}",
-                                            resp.describe()
-                                        ),
+                                        format!("election {id}: GET {url}: {}", resp.describe()),
                                     )
                                     .await?;
                                 None
@@ -641,7 +632,7 @@ async fn votes(
     // Second pass: txs named only by the detail, blocks of votes without a date.
     let mut txs: BTreeSet<String> = BTreeSet::new();
     let mut heights: BTreeSet<u64> = BTreeSet::new();
-    for r in &distinct {
+    for (r, _) in &distinct {
         let Some(d) = details.get(&r.vote_id.to_ascii_lowercase()) else {
             continue;
         };
@@ -687,10 +678,7 @@ async fn votes(
                 ctx.store
                     .gap(
                         "block-missing",
-                        format!(
-                            "election {id}: GET {url}: {}",
-                            r.describe()
-                        ),
+                        format!("election {id}: GET {url}: {}", r.describe()),
                     )
                     .await?;
             }

@@ -33,8 +33,7 @@ pub const REREAD_PERCENT: usize = 2;
 /// How many vote details to re-read: `configured` (`--reread N`), else
 /// `max(MIN_REREAD, ⌈distinct · REREAD_PERCENT / 100⌉)`; never more than `distinct`.
 pub fn sample_size(configured: Option<usize>, distinct: usize) -> usize {
-    let n = configured
-        .unwrap_or_else(|| MIN_REREAD.max((distinct * REREAD_PERCENT).div_ceil(100)));
+    let n = configured.unwrap_or_else(|| MIN_REREAD.max((distinct * REREAD_PERCENT).div_ceil(100)));
     n.min(distinct)
 }
 
@@ -88,7 +87,8 @@ pub(crate) async fn vote_details(
         let wanted: HashSet<String> = earlier
             .values()
             .zip(done)
-            .filter_map(|(u, done)| (!done).then(|| u.clone()))
+            .filter(|(_, done)| !done)
+            .map(|(u, _)| u.clone())
             .collect();
         if !wanted.is_empty() {
             let by_url: HashMap<&String, &String> = earlier.iter().map(|(n, u)| (u, n)).collect();
@@ -190,15 +190,14 @@ fn compare(
 /// values compared as the raw JSON text received, so a number no float holds is still compared);
 /// a body that is not a JSON object is compared whole, as field `(body)`.
 pub(crate) fn field_changes(first: &[u8], second: &[u8]) -> Vec<FieldChange> {
-    type Object = BTreeMap<String, Box<RawValue>>;
     let object = |b: &[u8]| serde_json::from_slice::<Object>(b).ok();
     match (object(first), object(second)) {
         (Some(a), Some(b)) => {
             let fields: BTreeSet<&String> = a.keys().chain(b.keys()).collect();
             fields
                 .into_iter()
-                .filter(|f| raw(a.get(*f)) != raw(b.get(*f)))
-                .map(|f| change(f, shown(a.get(f)), shown(b.get(f))))
+                .filter(|f| raw(&a, f) != raw(&b, f))
+                .map(|f| change(f, shown(&a, f), shown(&b, f)))
                 .collect()
         }
         _ if first == second => Vec::new(),
@@ -210,12 +209,15 @@ pub(crate) fn field_changes(first: &[u8], second: &[u8]) -> Vec<FieldChange> {
     }
 }
 
-fn raw(v: Option<&Box<RawValue>>) -> Option<&str> {
-    v.map(|v| v.get())
+/// A JSON object body, each value as the raw text received.
+type Object = BTreeMap<String, Box<RawValue>>;
+
+fn raw<'a>(object: &'a Object, field: &str) -> Option<&'a str> {
+    object.get(field).map(|v| v.get())
 }
 
-fn shown(v: Option<&Box<RawValue>>) -> String {
-    raw(v).unwrap_or("(absent)").to_string()
+fn shown(object: &Object, field: &str) -> String {
+    raw(object, field).unwrap_or("(absent)").to_string()
 }
 
 fn change(field: &str, first: String, second: String) -> FieldChange {
@@ -235,15 +237,18 @@ fn cut(mut s: String) -> String {
     s
 }
 
-/// The fields of a vote detail that its list row also carries.
+/// The fields of a vote detail the crawler reads (the full body is stored verbatim): those its
+/// list row also carries, and the `date` (a block is fetched for a vote without one). Every
+/// field is optional, so a detail the verifier will reject still names its transaction.
 #[derive(Debug, Default, serde::Deserialize)]
 #[serde(rename_all = "camelCase", default)]
-pub(crate) struct RowFields {
+pub(crate) struct DetailFields {
     pub tx_hash: String,
     pub block_height: u64,
     pub transaction_index: u32,
     #[serde(rename = "voterID")]
     pub voter_id: Option<String>,
+    pub date: String,
 }
 
 /// Records where a vote's list row and its detail disagree on what both carry. A field one
@@ -256,7 +261,7 @@ pub(crate) async fn row_against_detail(
     row: &VoteRow,
     page_sha256: Option<&Hash32>,
     detail: &Response,
-    fields: &RowFields,
+    fields: &DetailFields,
 ) -> Result<(), FetchError> {
     let norm = |h: &str| h.trim_start_matches("0x").to_ascii_lowercase();
     let mut changes = Vec::new();
@@ -264,7 +269,11 @@ pub(crate) async fn row_against_detail(
         && !fields.tx_hash.is_empty()
         && norm(&row.tx_hash) != norm(&fields.tx_hash)
     {
-        changes.push(change("txHash", row.tx_hash.clone(), fields.tx_hash.clone()));
+        changes.push(change(
+            "txHash",
+            row.tx_hash.clone(),
+            fields.tx_hash.clone(),
+        ));
     }
     if row.block_height != fields.block_height {
         let (a, b) = (row.block_height, fields.block_height);
@@ -295,9 +304,6 @@ pub(crate) async fn row_against_detail(
     Ok(ctx.store.disagreement(d).await?)
 }
 
-/// Page body sha256 by lowercase nullifier, for [`row_against_detail`].
-pub(crate) type RowPages = HashMap<String, Hash32>;
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -324,7 +330,10 @@ mod tests {
         let names: Vec<&str> = changes.iter().map(|c| c.field.as_str()).collect();
         assert_eq!(names, ["censusRoot", "new", "voteCount"]);
         assert_eq!(changes[1].first, "(absent)");
-        assert_eq!(changes[2].second.chars().count(), FieldChange::MAX_CHARS + 1);
+        assert_eq!(
+            changes[2].second.chars().count(),
+            FieldChange::MAX_CHARS + 1
+        );
         assert!(changes[2].second.ends_with('…'));
         let whole = field_changes(b"<html>", b"[1]");
         assert_eq!(whole.len(), 1);

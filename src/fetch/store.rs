@@ -126,7 +126,8 @@ impl Store {
         urls: HashSet<String>,
     ) -> Result<Result<Vec<Record>, BundleError>, Stopped> {
         let (reply, rx) = oneshot::channel();
-        self.send(Msg::Stored(stream.to_string(), urls, reply)).await?;
+        self.send(Msg::Stored(stream.to_string(), urls, reply))
+            .await?;
         rx.await.map_err(|_| Stopped)
     }
 

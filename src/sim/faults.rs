@@ -472,7 +472,7 @@ mod tests {
     #[case("truncate", rule(Scope::Global, FaultKind::Truncate { keep: None }, Trigger::Always))]
     #[case("vote:truncate=10", rule(Scope::Route("vote".into()), FaultKind::Truncate { keep: Some(10) }, Trigger::Always))]
     #[case("slow=5ms", rule(Scope::Global, FaultKind::SlowBody { chunk: 64, interval: Duration::from_millis(5) }, Trigger::Always))]
- #[case("redirect=http://127.0.0.1:9/x", rule(Scope::Global, FaultKind::Hostile(Hostile::Redirect("http://127.0.0.1:9/x".into())), Trigger::Always))]
+    #[case("redirect=http://127.0.0.1:9/x", rule(Scope::Global, FaultKind::Hostile(Hostile::Redirect("http://127.0.0.1:9/x".into())), Trigger::Always))]
     #[case("vote:equivocate=weight@after=1", rule(Scope::Route("vote".into()), FaultKind::Hostile(Hostile::Equivocate { field: "weight".into() }), Trigger::After(1)))]
     #[case("ipfs:slow=1s/8", rule(Scope::Route("ipfs".into()), FaultKind::SlowBody { chunk: 8, interval: Duration::from_secs(1) }, Trigger::Always))]
     fn parses(#[case] spec: &str, #[case] expected: FaultRule) {

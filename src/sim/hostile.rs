@@ -349,7 +349,10 @@ mod tests {
 
     fn parse(name: &str, value: Option<&str>) -> Option<Result<Hostile, HostileParseError>> {
         Hostile::parse(name, value, |v| {
-            v.strip_suffix("ms")?.parse().ok().map(Duration::from_millis)
+            v.strip_suffix("ms")?
+                .parse()
+                .ok()
+                .map(Duration::from_millis)
         })
     }
 
@@ -398,7 +401,9 @@ mod tests {
         assert_eq!(v["x"], "1");
         assert!(out.ends_with(b"\n"));
         let out = rewrite(body, "voteCount", |l| Some(Leaf::Raw(l, "1e999999".into())));
-        assert!(String::from_utf8(out).unwrap().contains(r#""voteCount":1e999999"#));
+        assert!(String::from_utf8(out)
+            .unwrap()
+            .contains(r#""voteCount":1e999999"#));
         let out = rewrite(body, "result", |l| Some(Leaf::Raw(l, "77".into())));
         let v: Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(v["result"], serde_json::json!([["77", "77"]]));

@@ -19,8 +19,8 @@ use std::net::SocketAddr;
 use thiserror::Error;
 
 pub use faults::{FaultKind, FaultParseError, FaultPlan, FaultRule, Scope, Trigger};
-pub use hostile::Hostile;
 pub use generate::{generate, GenError, WorldSpec};
+pub use hostile::Hostile;
 pub use scenario::{scenario, scenarios, ScenarioError, ScenarioInfo};
 pub use server::{serve, serve_local, SimServer, ROUTE_NAMES};
 pub use tamper::{apply_tamper, tampers, AppliedTamper, TamperError, TamperInfo};

@@ -102,9 +102,10 @@ fn judge(d: &Disagreement) -> (Level, &'static str) {
     };
     let only = |names: &[&str]| d.changes.iter().all(|c| names.contains(&c.field.as_str()));
     match d.route.as_str() {
-        "vote" if d.live && grew(field("overwriteCount")) => {
-            (Level::Note, "the voter overwrote the vote between the reads (live election)")
-        }
+        "vote" if d.live && grew(field("overwriteCount")) => (
+            Level::Note,
+            "the voter overwrote the vote between the reads (live election)",
+        ),
         "vote" if only(&["package"]) && encrypted(field("package")) => (
             Level::Note,
             "the keys were revealed between the reads: the node now serves the decrypted package",
@@ -114,7 +115,10 @@ fn judge(d: &Disagreement) -> (Level, &'static str) {
             "the vote was overwritten after it was listed (live election)",
         ),
         "election" => judge_election(d, grew(field("voteCount"))),
-        _ => (Level::Fail, "the node answered the same question differently"),
+        _ => (
+            Level::Fail,
+            "the node answered the same question differently",
+        ),
     }
 }
 
@@ -123,7 +127,10 @@ fn judge_election(d: &Disagreement, count_grew: bool) -> (Level, &'static str) {
     for c in &d.changes {
         match c.field.as_str() {
             f if FIXED.contains(&f) => {
-                return (Level::Fail, "a field fixed at creation changed (census, modes, ids)")
+                return (
+                    Level::Fail,
+                    "a field fixed at creation changed (census, modes, ids)",
+                )
             }
             "voteCount" if !(d.live && count_grew) => {
                 return (
@@ -132,10 +139,16 @@ fn judge_election(d: &Disagreement, count_grew: bool) -> (Level, &'static str) {
                 )
             }
             "result" if !(d.live || status_changed) => {
-                return (Level::Fail, "the published results changed without a status change")
+                return (
+                    Level::Fail,
+                    "the published results changed without a status change",
+                )
             }
             "(status)" | "(body)" => {
-                return (Level::Fail, "the node answered the same question differently")
+                return (
+                    Level::Fail,
+                    "the node answered the same question differently",
+                )
             }
             _ => {}
         }

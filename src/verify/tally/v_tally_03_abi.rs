@@ -2,7 +2,6 @@
 //! censusRoot, sourceContractAddress, results)` of the scrutiny's own fields
 //! (vocdoni-node:api/helpers.go: `encodeEVMResultsArgs`), and names this election.
 
-
 use crate::protocol::abi::encode_evm_results_args;
 use crate::protocol::hex_bytes;
 use crate::protocol::tally::parse_decimal;
@@ -42,9 +41,7 @@ impl ElectionCheck for AbiEncoding {
                 .iter()
                 .map(|row| {
                     row.iter()
-                        .map(|c| {
-                            parse_decimal(c).map_err(|e| format!("results cell: {e}"))
-                        })
+                        .map(|c| parse_decimal(c).map_err(|e| format!("results cell: {e}")))
                         .collect::<Result<Vec<_>, _>>()
                 })
                 .collect::<Result<Vec<_>, _>>()?;
