@@ -267,6 +267,7 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging();
     match run(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
@@ -274,6 +275,18 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Diagnostics (retries, refused redirects, phase timings) go to standard error, filtered by
+/// `VOCAUDIT_LOG` in `tracing`'s env-filter syntax (`info` shows each phase's wall time);
+/// warnings only by default, so scripts reading standard output are never disturbed.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("VOCAUDIT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 /// Runs one command; `Err` is a message for an exit status of 2.

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::api::node::{ChainInfo, Election, VoteCount, VoteList, VoteRow};
 
 use super::http::{Outcome, Response};
+use super::progress::Task;
 use super::{ipfs, Ctx, FetchError};
 
 /// Rows per page asked of the modern list route (`MaxItemsPerPage`).
@@ -470,6 +471,12 @@ enum Job<'a> {
     Tx(&'a str),
 }
 
+/// Votes handled per round of [`votes_chunk`]: the URLs probed, the jobs and the details read
+/// are held for one chunk at a time, so the crawler's memory does not grow with the election
+/// (at a million votes, probing every URL at once held 4M URL strings twice over, 1.4 GB).
+/// Each chunk boundary drains at most `ctx.buffer` requests, well under 1% of a chunk.
+const VOTE_CHUNK: usize = 8192;
+
 /// Every distinct listed vote's detail and transaction (concurrently), then the transactions
 /// only the detail names and the blocks of votes without a date. Already-stored URLs are
 /// skipped, so a resumed run fetches only what is missing.
@@ -480,12 +487,64 @@ async fn votes(ctx: &Ctx, id: &str, rows: &[VoteRow]) -> Result<(), FetchError> 
         .iter()
         .filter(|r| seen.insert(r.vote_id.to_ascii_lowercase()))
         .collect();
+    drop(seen);
+    let block_url = |h: u64| format!("{node}/chain/blocks/{h}");
+
+    let task = ctx.progress.task("votes+txs", Some(distinct.len() as u64));
+    let mut heights: BTreeSet<u64> = BTreeSet::new();
+    for chunk in distinct.chunks(VOTE_CHUNK) {
+        votes_chunk(ctx, id, chunk, &mut heights, &task).await?;
+    }
+    task.finish();
+
+    let blocks_task = ctx.progress.task("blocks", Some(heights.len() as u64));
+    let mut blocks = stream::iter(heights)
+        .map(|h| async move {
+            let url = block_url(h);
+            let outcome = ctx.get(&url).await?;
+            if !matches!(outcome, Outcome::Ok(_)) {
+                let r = outcome.response();
+                ctx.store
+                    .gap(
+                        "block-missing",
+                        format!(
+                            "election {id}: GET {url}: HTTP {} {}",
+                            r.status,
+                            body_hint(r)
+                        ),
+                    )
+                    .await?;
+            }
+            ctx.store.append("blocks", outcome.into_response()).await?;
+            Ok::<_, FetchError>(())
+        })
+        .buffer_unordered(ctx.buffer);
+    while let Some(r) = blocks.next().await {
+        r?;
+        blocks_task.inc(1);
+    }
+    blocks_task.finish();
+    Ok(())
+}
+
+/// One chunk of [`votes`]: details and transactions of `rows` not stored yet, then the
+/// transactions only their details name; heights of votes without a date are added to
+/// `heights` (their blocks are read once, after every chunk). `task` advances by the chunk's
+/// votes in proportion to its requests done.
+async fn votes_chunk(
+    ctx: &Ctx,
+    id: &str,
+    rows: &[&VoteRow],
+    heights: &mut BTreeSet<u64>,
+    task: &Task,
+) -> Result<(), FetchError> {
+    let node = &ctx.node;
     let detail_url = |r: &VoteRow| format!("{node}/votes/{}", r.vote_id.to_ascii_lowercase());
     let block_url = |h: u64| format!("{node}/chain/blocks/{h}");
 
     // What is stored already: details, row txs (either route), row blocks.
-    let mut probe = Vec::with_capacity(distinct.len() * 4);
-    for r in &distinct {
+    let mut probe = Vec::with_capacity(rows.len() * 4);
+    for r in rows {
         probe.push(detail_url(r));
         probe.extend(tx_urls(
             ctx,
@@ -509,7 +568,7 @@ async fn votes(ctx: &Ctx, id: &str, rows: &[VoteRow]) -> Result<(), FetchError> 
             .any(|u| stored.contains(u))
     };
     let mut jobs: Vec<Job> = Vec::new();
-    for r in &distinct {
+    for r in rows {
         // Re-read a stored detail when it is the only source of the tx hash or the vote time.
         let need_detail = !stored.contains(&detail_url(r))
             || r.tx_hash.is_empty()
@@ -524,8 +583,8 @@ async fn votes(ctx: &Ctx, id: &str, rows: &[VoteRow]) -> Result<(), FetchError> 
 
     let votes_stream = format!("votes-{id}");
     let txs_stream = format!("txs-{id}");
-    let task = ctx.progress.task("votes+txs", Some(jobs.len() as u64));
     let mut details: HashMap<String, DetailInfo> = HashMap::new();
+    let (total_jobs, mut jobs_done, mut votes_shown) = (jobs.len().max(1), 0usize, 0usize);
     let mut results = stream::iter(jobs)
         .map(|job| {
             let (votes_stream, txs_stream) = (&votes_stream, &txs_stream);
@@ -570,15 +629,17 @@ async fn votes(ctx: &Ctx, id: &str, rows: &[VoteRow]) -> Result<(), FetchError> 
         if let Some((nullifier, info)) = result? {
             details.insert(nullifier, info);
         }
-        task.inc(1);
+        jobs_done += 1;
+        let votes_done = rows.len() * jobs_done / total_jobs;
+        task.inc((votes_done - votes_shown) as u64);
+        votes_shown = votes_done;
     }
     drop(results);
-    task.finish();
+    task.inc((rows.len() - votes_shown) as u64);
 
     // Second pass: txs named only by the detail, blocks of votes without a date.
     let mut txs: BTreeSet<String> = BTreeSet::new();
-    let mut heights: BTreeSet<u64> = BTreeSet::new();
-    for r in &distinct {
+    for r in rows {
         let Some(d) = details.get(&r.vote_id.to_ascii_lowercase()) else {
             continue;
         };
@@ -613,34 +674,6 @@ async fn votes(ctx: &Ctx, id: &str, rows: &[VoteRow]) -> Result<(), FetchError> 
     while let Some(r) = more.next().await {
         r?;
     }
-    drop(more);
-    let blocks_task = ctx.progress.task("blocks", Some(heights.len() as u64));
-    let mut blocks = stream::iter(heights)
-        .map(|h| async move {
-            let url = block_url(h);
-            let outcome = ctx.get(&url).await?;
-            if !matches!(outcome, Outcome::Ok(_)) {
-                let r = outcome.response();
-                ctx.store
-                    .gap(
-                        "block-missing",
-                        format!(
-                            "election {id}: GET {url}: HTTP {} {}",
-                            r.status,
-                            body_hint(r)
-                        ),
-                    )
-                    .await?;
-            }
-            ctx.store.append("blocks", outcome.into_response()).await?;
-            Ok::<_, FetchError>(())
-        })
-        .buffer_unordered(ctx.buffer);
-    while let Some(r) = blocks.next().await {
-        r?;
-        blocks_task.inc(1);
-    }
-    blocks_task.finish();
     Ok(())
 }
 
