@@ -44,6 +44,7 @@ fn live_world(
     election.live = Some(LiveVotes {
         pending: pending.clone(),
         reveal_per_list_request: reveal,
+        ..LiveVotes::default()
     });
     let id = id.clone();
     (world, id, pending, applied)

@@ -1,0 +1,260 @@
+//! Live elections in the simulator: the schedule that moves a live election's published state
+//! through its [`LiveStage`]s while the loopback node serves it, and the vote details of every
+//! envelope a generated world holds (overwritten ones included), so a test can replay an
+//! election envelope by envelope. Mirrors what a `vocdoni/vocdoni-node` indexer publishes while
+//! an election runs: `REPLACE INTO votes` per envelope, then status and results changes.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use base64::Engine;
+use serde_json::value::RawValue;
+
+use crate::api::node::{Election, ElectionKeys, EncryptedPackage, VoteDetail};
+use crate::protocol::proto::TxPayload;
+use crate::protocol::sealed_box::open_layers;
+use crate::protocol::tx::decode_node_transaction_str;
+use crate::verify::context::ElectionContext;
+
+use super::world::{full_election_id, LiveStage, StageTrigger, World};
+use super::SimError;
+
+/// The stages of a live election still to apply, and what their triggers count.
+#[derive(Debug, Default)]
+pub(crate) struct Schedule {
+    stages: VecDeque<LiveStage>,
+    /// Election reads since every pending vote was revealed or the last stage applied,
+    /// whichever came later.
+    reads: u64,
+}
+
+impl Schedule {
+    pub(crate) fn new(stages: &[LiveStage]) -> Self {
+        Self {
+            stages: stages.iter().cloned().collect(),
+            reads: 0,
+        }
+    }
+
+    /// Counts one `GET /elections/{id}`; only reads once every vote is revealed count.
+    pub(crate) fn count_read(&mut self, drained: bool) {
+        if drained && !self.stages.is_empty() {
+            self.reads = self.reads.saturating_add(1);
+        }
+    }
+
+    /// Applies every stage now due to `election` and `keys`, in order; true when one applied.
+    /// `revealed` counts the pending votes revealed so far, `drained` says none is left.
+    pub(crate) fn apply_due(
+        &mut self,
+        revealed: usize,
+        drained: bool,
+        election: &mut Election,
+        keys: &mut Option<ElectionKeys>,
+    ) -> bool {
+        let mut applied = false;
+        while let Some(stage) = self.stages.front() {
+            let due = match stage.trigger {
+                StageTrigger::Revealed(n) => revealed >= n,
+                StageTrigger::Reads(n) => drained && self.reads >= n,
+            };
+            if !due {
+                break;
+            }
+            let Some(stage) = self.stages.pop_front() else {
+                break;
+            };
+            if let Some(status) = stage.status {
+                election.status = status;
+            }
+            if let Some(result) = stage.result {
+                election.result = result;
+            }
+            if let Some(final_results) = stage.final_results {
+                election.final_results = final_results;
+            }
+            if stage.keys.is_some() {
+                *keys = stage.keys;
+            }
+            self.reads = 0;
+            applied = true;
+        }
+        applied
+    }
+}
+
+/// Every vote envelope of election `id` the world's transactions hold, as the node serves the
+/// vote (`/votes/{id}`) while that envelope is the voter's latest, in chain order (height, then
+/// index). The final envelopes are the election's `votes`; an earlier one gets the same voter,
+/// weight and nullifier, its own transaction, height and block time, `overwriteCount` = how many
+/// envelopes of the voter precede it, and its package in the form the final details use:
+/// plaintext, decrypted with the world's revealed keys, or `{"encrypted": …}` without them.
+///
+/// Used as [`super::LiveVotes::pending`], it replays the election with its overwrites.
+pub fn envelopes_in_chain_order(world: &World, id: &str) -> Result<Vec<VoteDetail>, SimError> {
+    let invalid = || SimError::InvalidId {
+        what: "electionId",
+        id: id.to_string(),
+    };
+    let key = full_election_id(id).ok_or_else(invalid)?;
+    let sim = world.elections.get(&key).ok_or_else(invalid)?;
+    let ctx = ElectionContext::for_single_votes(sim.election.clone(), sim.keys.clone());
+    let process_id = ctx.id.clone().map_err(|_| invalid())?;
+
+    // The final envelope of each voter, by voter address.
+    let finals: BTreeMap<String, &VoteDetail> = sim
+        .votes
+        .iter()
+        .filter_map(|v| Some((v.voter_id.as_deref()?.to_ascii_lowercase(), v)))
+        .collect();
+    let final_hashes: BTreeMap<String, ()> = sim
+        .votes
+        .iter()
+        .map(|v| (v.tx_hash.to_ascii_lowercase(), ()))
+        .collect();
+
+    let mut details: Vec<VoteDetail> = sim.votes.clone();
+    for (hash, json) in &world.transactions {
+        if final_hashes.contains_key(hash) {
+            continue;
+        }
+        let bad = |reason: String| SimError::Envelope {
+            hash: hash.clone(),
+            reason,
+        };
+        let decoded = decode_node_transaction_str(json).map_err(|e| bad(e.to_string()))?;
+        let Some(TxPayload::Vote(envelope)) = &decoded.tx.tx.payload else {
+            continue;
+        };
+        if envelope.process_id.as_slice() != process_id.as_slice() {
+            continue;
+        }
+        let signer = decoded
+            .info
+            .signer
+            .map(hex::encode)
+            .ok_or_else(|| bad("txInfo names no signer".into()))?;
+        let Some(last) = finals.get(&signer) else {
+            return Err(bad(format!("voter {signer} has no final vote")));
+        };
+        let height = decoded
+            .info
+            .height
+            .ok_or_else(|| bad("txInfo has no height".into()))?;
+        let index = decoded
+            .info
+            .index
+            .and_then(|i| u32::try_from(i).ok())
+            .ok_or_else(|| bad("txInfo has no index".into()))?;
+        let package = if ctx.encrypted() {
+            match open_layers(
+                &envelope.vote_package,
+                &envelope.encryption_key_indexes,
+                &ctx.revealed,
+            ) {
+                Ok(plain) => plain,
+                Err(_) => serde_json::to_vec(&EncryptedPackage {
+                    encrypted: base64::engine::general_purpose::STANDARD
+                        .encode(&envelope.vote_package),
+                })
+                .map_err(SimError::Serialize)?,
+            }
+        } else {
+            envelope.vote_package.clone()
+        };
+        let package = RawValue::from_string(String::from_utf8_lossy(&package).into_owned())
+            .map_err(|e| bad(format!("vote package is not JSON: {e}")))?;
+        let height = u64::from(height);
+        details.push(VoteDetail {
+            tx_hash: hash.clone(),
+            encryption_keys: envelope.encryption_key_indexes.clone(),
+            package,
+            block_height: height,
+            transaction_index: index,
+            // Counted below, once every envelope of the voter is known.
+            overwrite_count: 0,
+            date: world
+                .blocks
+                .get(&height)
+                .map(|b| b.header.time.clone())
+                .unwrap_or_default(),
+            ..(*last).clone()
+        });
+    }
+    details.sort_by_key(|v| (v.block_height, v.transaction_index));
+    let mut earlier: BTreeMap<String, u32> = BTreeMap::new();
+    for detail in &mut details {
+        let seen = earlier.entry(detail.vote_id.to_ascii_lowercase()).or_default();
+        detail.overwrite_count = *seen;
+        *seen += 1;
+    }
+    Ok(details)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stage(trigger: StageTrigger, status: &str) -> LiveStage {
+        LiveStage::at(trigger).status(status)
+    }
+
+    #[test]
+    fn stages_apply_in_order_each_counting_from_the_one_before() {
+        let mut schedule = Schedule::new(&[
+            stage(StageTrigger::Revealed(2), "READY"),
+            stage(StageTrigger::Reads(1), "ENDED"),
+            stage(StageTrigger::Reads(2), "RESULTS").result(Some(vec![vec!["1".into()]])),
+        ]);
+        let mut e = Election::default();
+        let mut keys = None;
+        assert!(!schedule.apply_due(1, false, &mut e, &mut keys));
+        assert!(schedule.apply_due(2, false, &mut e, &mut keys));
+        assert_eq!(e.status, "READY");
+        // Reads before every vote is revealed do not count.
+        schedule.count_read(false);
+        assert!(!schedule.apply_due(3, false, &mut e, &mut keys));
+        schedule.count_read(true);
+        assert!(schedule.apply_due(3, true, &mut e, &mut keys));
+        assert_eq!(e.status, "ENDED");
+        schedule.count_read(true);
+        assert!(!schedule.apply_due(3, true, &mut e, &mut keys));
+        schedule.count_read(true);
+        assert!(schedule.apply_due(3, true, &mut e, &mut keys));
+        assert_eq!(
+            (e.status.as_str(), e.result),
+            ("RESULTS", Some(vec![vec!["1".to_string()]]))
+        );
+    }
+
+    #[test]
+    fn envelopes_replay_every_overwrite_and_end_with_the_final_votes() {
+        let world = crate::sim::scenario("overwrites", 12, 3).unwrap();
+        let (id, sim) = world.elections.iter().next().unwrap();
+        let all = envelopes_in_chain_order(&world, id).unwrap();
+        let overwritten: u32 = sim.votes.iter().map(|v| v.overwrite_count).sum();
+        assert!(overwritten > 0);
+        assert_eq!(all.len(), sim.votes.len() + overwritten as usize);
+        // The latest envelope per nullifier is exactly the election's final vote.
+        let mut latest: BTreeMap<String, &VoteDetail> = BTreeMap::new();
+        for v in &all {
+            latest.insert(v.vote_id.clone(), v);
+        }
+        for v in &sim.votes {
+            let last = latest[&v.vote_id];
+            assert_eq!(
+                (&last.tx_hash, last.overwrite_count),
+                (&v.tx_hash, v.overwrite_count)
+            );
+        }
+        // Earlier envelopes are decrypted with the world's keys, like the final ones.
+        for v in all.iter().filter(|v| v.overwrite_count < latest[&v.vote_id].overwrite_count) {
+            assert!(v.package.get().contains("\"votes\""), "{}", v.package);
+            assert!(world.transactions.contains_key(&v.tx_hash));
+        }
+        assert!(all
+            .windows(2)
+            .all(|w| (w[0].block_height, w[0].transaction_index)
+                < (w[1].block_height, w[1].transaction_index)));
+        assert!(envelopes_in_chain_order(&world, "ab").is_err());
+    }
+}
