@@ -84,10 +84,11 @@ impl Schedule {
 
 /// Every vote envelope of election `id` the world's transactions hold, as the node serves the
 /// vote (`/votes/{id}`) while that envelope is the voter's latest, in chain order (height, then
-/// index). The final envelopes are the election's `votes`; an earlier one gets the same voter,
-/// weight and nullifier, its own transaction, height and block time, `overwriteCount` = how many
-/// envelopes of the voter precede it, and its package in the form the final details use:
-/// plaintext, decrypted with the world's revealed keys, or `{"encrypted": …}` without them.
+/// index). Each takes voter, weight and nullifier from the voter's final vote in the election's
+/// `votes`, and its own transaction hash, height, block time and key indexes;
+/// `overwriteCount` counts the voter's envelopes before it. The package is served as the node
+/// serves it with the election's current `keys`: plaintext, decrypted when the private keys are
+/// revealed, `{"encrypted": "<base64>"}` before that.
 ///
 /// Used as [`super::LiveVotes::pending`], it replays the election with its overwrites.
 pub fn envelopes_in_chain_order(world: &World, id: &str) -> Result<Vec<VoteDetail>, SimError> {
@@ -106,17 +107,9 @@ pub fn envelopes_in_chain_order(world: &World, id: &str) -> Result<Vec<VoteDetai
         .iter()
         .filter_map(|v| Some((v.voter_id.as_deref()?.to_ascii_lowercase(), v)))
         .collect();
-    let final_hashes: BTreeMap<String, ()> = sim
-        .votes
-        .iter()
-        .map(|v| (v.tx_hash.to_ascii_lowercase(), ()))
-        .collect();
 
-    let mut details: Vec<VoteDetail> = sim.votes.clone();
+    let mut details: Vec<VoteDetail> = Vec::with_capacity(sim.votes.len());
     for (hash, json) in &world.transactions {
-        if final_hashes.contains_key(hash) {
-            continue;
-        }
         let bad = |reason: String| SimError::Envelope {
             hash: hash.clone(),
             reason,
@@ -228,9 +221,10 @@ mod tests {
 
     #[test]
     fn envelopes_replay_every_overwrite_and_end_with_the_final_votes() {
-        let world = crate::sim::scenario("overwrites", 12, 3).unwrap();
+        let mut world = crate::sim::scenario("overwrites", 12, 3).unwrap();
         let (id, sim) = world.elections.iter().next().unwrap();
-        let all = envelopes_in_chain_order(&world, id).unwrap();
+        let (id, sim) = (id.clone(), sim.clone());
+        let all = envelopes_in_chain_order(&world, &id).unwrap();
         let overwritten: u32 = sim.votes.iter().map(|v| v.overwrite_count).sum();
         assert!(overwritten > 0);
         assert_eq!(all.len(), sim.votes.len() + overwritten as usize);
@@ -242,8 +236,8 @@ mod tests {
         for v in &sim.votes {
             let last = latest[&v.vote_id];
             assert_eq!(
-                (&last.tx_hash, last.overwrite_count),
-                (&v.tx_hash, v.overwrite_count)
+                (&last.tx_hash, last.overwrite_count, last.package.get()),
+                (&v.tx_hash, v.overwrite_count, v.package.get())
             );
         }
         // Earlier envelopes are decrypted with the world's keys, like the final ones.
@@ -251,10 +245,20 @@ mod tests {
             assert!(v.package.get().contains("\"votes\""), "{}", v.package);
             assert!(world.transactions.contains_key(&v.tx_hash));
         }
+        // Before the keys are revealed every package is served sealed.
+        if let Some(keys) = world.elections.get_mut(&id).and_then(|e| e.keys.as_mut()) {
+            keys.private_keys.clear();
+        }
+        let sealed = envelopes_in_chain_order(&world, &id).unwrap();
+        assert_eq!(sealed.len(), all.len());
+        assert!(sealed
+            .iter()
+            .all(|v| v.package.get().starts_with("{\"encrypted\":")));
         assert!(all
             .windows(2)
             .all(|w| (w[0].block_height, w[0].transaction_index)
                 < (w[1].block_height, w[1].transaction_index)));
         assert!(envelopes_in_chain_order(&world, "ab").is_err());
+        assert_eq!(all.iter().filter(|v| v.overwrite_count == 0).count(), sim.votes.len());
     }
 }

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use futures::{stream, StreamExt};
+use num_bigint::BigUint;
 use reqwest::Url;
 use serde::Serialize;
 
@@ -37,6 +38,9 @@ const PAGE_LIMIT: usize = 100;
 const FETCH_BUFFER: usize = 8;
 /// The status after which no vote arrives and the node publishes results.
 const RESULTS: &str = "RESULTS";
+/// The catalogue check a live result that disagrees with the running tally fails: the
+/// published result equals the tally of the counted votes.
+const LIVE_RESULT_CHECK: &str = "V-TALLY-01";
 
 /// A results matrix as the node writes it: decimal strings `[question][value]`.
 type Matrix = Vec<Vec<String>>;
@@ -163,6 +167,7 @@ pub async fn watch(
         out: config.out.clone(),
         tally: None,
         reported_mismatch: None,
+        keys_revealed: 0,
     };
     loop {
         match watcher.poll(emit).await {
@@ -231,19 +236,15 @@ struct Watcher {
     tally: Option<Result<Tally, String>>,
     /// The last (computed, published) disagreement reported, so it is reported once.
     reported_mismatch: Option<(Matrix, Matrix)>,
+    /// How many private keys were revealed at the last poll.
+    keys_revealed: usize,
 }
 
 impl Watcher {
     /// One poll; true when the election has results and this poll found nothing new.
     async fn poll(&mut self, emit: &mut (dyn FnMut(&Event) + Send)) -> Result<bool, PollError> {
         let rows = self.new_rows().await?;
-        let evidence: Vec<VoteEvidence> = stream::iter(rows)
-            .map(|row| self.vote_evidence(row))
-            .buffered(FETCH_BUFFER)
-            .collect::<Vec<_>>()
-            .await
-            .into_iter()
-            .collect::<Result<_, _>>()?;
+        let evidence = self.evidence(rows).await?;
         // Read after the list, so voteCount and result are at least as recent as the rows.
         let election: Election = self.get_json(&format!("elections/{}", self.id)).await?;
         let keys = if election.vote_mode.encrypted_votes {
@@ -255,13 +256,48 @@ impl Watcher {
         };
         let ctx = ElectionContext::for_single_votes(election.clone(), keys);
         let params = ctx.tally_params();
-        let judged = tokio::task::spawn_blocking(move || judge_all(&ctx, evidence))
-            .await
-            .map_err(|e| PollError::Task(e.to_string()))?;
+        // Ballots sealed when first seen are read again once more keys are revealed.
+        let retry = if ctx.revealed.len() > self.keys_revealed {
+            self.undetermined_rows(&evidence)
+        } else {
+            Vec::new()
+        };
+        let retried = self.evidence(retry).await?;
+        self.keys_revealed = ctx.revealed.len();
+        let (judged, rejudged) = tokio::task::spawn_blocking(move || {
+            (judge_all(&ctx, evidence), judge_all(&ctx, retried))
+        })
+        .await
+        .map_err(|e| PollError::Task(e.to_string()))?;
+
+        for (nullifier, vote, anomalies) in rejudged {
+            let Some(kept) = self.state.votes.get_mut(&nullifier) else {
+                continue;
+            };
+            if kept.height != vote.height {
+                continue;
+            }
+            kept.ballot = vote.ballot;
+            for event in anomalies {
+                if let Event::Anomaly { check, .. } = &event {
+                    if kept.reported.contains(check) {
+                        continue;
+                    }
+                    kept.reported.push(check.clone());
+                }
+                emit(&event);
+            }
+            self.tally = None;
+        }
 
         let (mut new, mut overwrites) = (0u64, 0u64);
-        for (nullifier, vote, anomalies) in judged {
+        for (nullifier, mut vote, anomalies) in judged {
             for event in anomalies {
+                if let Event::Anomaly { check, .. } = &event {
+                    if !vote.reported.contains(check) {
+                        vote.reported.push(check.clone());
+                    }
+                }
                 emit(&event);
             }
             let tally_ok = matches!(self.tally, Some(Ok(_)));
@@ -310,11 +346,42 @@ impl Watcher {
             self.state.result = election.result.clone();
         }
         let settled = new + overwrites == 0;
-        if settled && !election.vote_mode.encrypted_votes {
+        if settled {
             self.compare_live_result(&election, emit);
         }
         self.state.save(&self.out)?;
         Ok(settled && election.status == RESULTS)
+    }
+
+    /// The details and transactions of `rows`, a few at a time.
+    async fn evidence(&self, rows: Vec<VoteRow>) -> Result<Vec<VoteEvidence>, PollError> {
+        stream::iter(rows)
+            .map(|row| self.vote_evidence(row))
+            .buffered(FETCH_BUFFER)
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect()
+    }
+
+    /// Rows for the kept votes whose ballot is undetermined, except those `fresh` re-reads.
+    fn undetermined_rows(&self, fresh: &[VoteEvidence]) -> Vec<VoteRow> {
+        let fresh: Vec<String> = fresh
+            .iter()
+            .filter_map(|ev| ev.row.as_ref().map(|r| normal_hex(&r.vote_id)))
+            .collect();
+        self.state
+            .votes
+            .iter()
+            .filter(|(n, v)| {
+                matches!(v.ballot, KeptBallot::Undetermined { .. }) && !fresh.contains(n)
+            })
+            .map(|(n, v)| VoteRow {
+                vote_id: n.clone(),
+                block_height: v.height,
+                ..VoteRow::default()
+            })
+            .collect()
     }
 
     /// The running tally as decimal strings, when it can be computed.
@@ -325,8 +392,10 @@ impl Watcher {
         }
     }
 
-    /// On a stable listing of an unencrypted election whose count matches ours, the node's live
-    /// result must equal the running tally; a difference is reported once.
+    /// On a stable listing whose count matches ours, the node's live result must equal the
+    /// running tally (when it can be computed: an encrypted election's once its keys are
+    /// revealed); each differing cell is an anomaly located at `[question, value]`. The same
+    /// disagreement is reported once.
     fn compare_live_result(&mut self, election: &Election, emit: &mut (dyn FnMut(&Event) + Send)) {
         let (Some(published), Some(computed)) = (&election.result, self.running_tally()) else {
             return;
@@ -338,17 +407,13 @@ impl Watcher {
         if self.reported_mismatch.as_ref() == Some(&pair) {
             return;
         }
-        emit(&Event::Anomaly {
-            check: "V-TALLY-01".into(),
-            status: Status::Fail,
-            finding: Finding {
-                location: Location::election(&self.id),
-                message: "the node's live result differs from the tally of the votes it lists"
-                    .into(),
-                expected: serde_json::to_string(&computed).ok(),
-                actual: serde_json::to_string(published).ok(),
-            },
-        });
+        for finding in result_differences(&self.id, &computed, published) {
+            emit(&Event::Anomaly {
+                check: LIVE_RESULT_CHECK.into(),
+                status: Status::Fail,
+                finding,
+            });
+        }
         self.reported_mismatch = Some(pair);
     }
 
@@ -485,6 +550,7 @@ fn judge_all(
             let kept = KeptVote {
                 height,
                 ballot: kept_ballot(&vote),
+                reported: Vec::new(),
             };
             (nullifier, kept, anomalies)
         })
@@ -503,6 +569,45 @@ fn kept_ballot(vote: &DerivedVote) -> KeptBallot {
             why: other.why_not().unwrap_or_default().to_string(),
         },
     }
+}
+
+/// The findings of a live result that differs from the running tally: one per differing cell
+/// (expected the tally's value, actual the node's), or one for the election when the shapes
+/// differ. Cells compare as numbers, so `"007"` equals `"7"`.
+fn result_differences(election_id: &str, computed: &Matrix, published: &Matrix) -> Vec<Finding> {
+    let shape = |m: &Matrix| m.iter().map(Vec::len).collect::<Vec<_>>();
+    if shape(computed) != shape(published) {
+        return vec![Finding {
+            location: Location::election(election_id),
+            message: "the node's live result has another shape than the tally of the votes it \
+                      lists"
+                .into(),
+            expected: serde_json::to_string(computed).ok(),
+            actual: serde_json::to_string(published).ok(),
+        }];
+    }
+    let number = |cell: &str| cell.parse::<BigUint>().ok();
+    computed
+        .iter()
+        .zip(published)
+        .enumerate()
+        .flat_map(|(q, (ours, theirs))| {
+            ours.iter()
+                .zip(theirs)
+                .enumerate()
+                .filter(|(_, (a, b))| number(a).is_none() || number(a) != number(b))
+                .map(move |(v, (a, b))| Finding {
+                    location: Location {
+                        cell: Some([q, v]),
+                        ..Location::election(election_id)
+                    },
+                    message: "the node's live result differs from the tally of the votes it lists"
+                        .into(),
+                    expected: Some(a.clone()),
+                    actual: Some(b.clone()),
+                })
+        })
+        .collect()
 }
 
 fn refused(outcome: Outcome) -> PollError {

@@ -57,6 +57,10 @@ pub enum KeptBallot {
 pub struct KeptVote {
     pub height: u64,
     pub ballot: KeptBallot,
+    /// Checks that already reported an anomaly on this envelope, so judging it again (its
+    /// ballot once the keys are revealed) reports only what is new.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reported: Vec<String>,
 }
 
 /// Everything watch mode keeps.
@@ -174,6 +178,7 @@ mod tests {
                 values: vec![v],
                 weight: w.into(),
             },
+            reported: Vec::new(),
         }
     }
 
@@ -192,6 +197,7 @@ mod tests {
                 ballot: KeptBallot::Undetermined {
                     why: "sealed".into(),
                 },
+                reported: Vec::new(),
             },
         );
         assert!(s.tally(params()).unwrap_err().contains("sealed"));
@@ -209,6 +215,12 @@ mod tests {
             WatchState::load_or_new(dir.path(), "bb"),
             Err(StateError::OtherElection { .. })
         ));
+        let mut reported = s.clone();
+        if let Some(v) = reported.votes.get_mut("01") {
+            v.reported.push("V-SIG-01".into());
+        }
+        reported.save(dir.path()).unwrap();
+        assert_eq!(WatchState::load_or_new(dir.path(), "aa").unwrap(), reported);
         std::fs::write(dir.path().join(STATE_FILE), b"{").unwrap();
         assert!(matches!(
             WatchState::load_or_new(dir.path(), "aa"),
