@@ -176,7 +176,9 @@ pub fn envelopes_in_chain_order(world: &World, id: &str) -> Result<Vec<VoteDetai
     details.sort_by_key(|v| (v.block_height, v.transaction_index));
     let mut earlier: BTreeMap<String, u32> = BTreeMap::new();
     for detail in &mut details {
-        let seen = earlier.entry(detail.vote_id.to_ascii_lowercase()).or_default();
+        let seen = earlier
+            .entry(detail.vote_id.to_ascii_lowercase())
+            .or_default();
         detail.overwrite_count = *seen;
         *seen += 1;
     }
@@ -241,7 +243,10 @@ mod tests {
             );
         }
         // Earlier envelopes are decrypted with the world's keys, like the final ones.
-        for v in all.iter().filter(|v| v.overwrite_count < latest[&v.vote_id].overwrite_count) {
+        for v in all
+            .iter()
+            .filter(|v| v.overwrite_count < latest[&v.vote_id].overwrite_count)
+        {
             assert!(v.package.get().contains("\"votes\""), "{}", v.package);
             assert!(world.transactions.contains_key(&v.tx_hash));
         }
@@ -259,6 +264,9 @@ mod tests {
             .all(|w| (w[0].block_height, w[0].transaction_index)
                 < (w[1].block_height, w[1].transaction_index)));
         assert!(envelopes_in_chain_order(&world, "ab").is_err());
-        assert_eq!(all.iter().filter(|v| v.overwrite_count == 0).count(), sim.votes.len());
+        assert_eq!(
+            all.iter().filter(|v| v.overwrite_count == 0).count(),
+            sim.votes.len()
+        );
     }
 }

@@ -19,10 +19,10 @@ use thiserror::Error;
 
 pub use faults::{FaultKind, FaultParseError, FaultPlan, FaultRule, Scope, Trigger};
 pub use generate::{generate, GenError, WorldSpec};
+pub use live::envelopes_in_chain_order;
 pub use scenario::{scenario, scenarios, ScenarioError, ScenarioInfo};
 pub use server::{serve, serve_local, SimServer, ROUTE_NAMES};
 pub use tamper::{apply_tamper, tampers, AppliedTamper, TamperError, TamperInfo};
-pub use live::envelopes_in_chain_order;
 pub use world::{LiveStage, LiveVotes, SaasProcess, SimElection, StageTrigger, World};
 
 /// Failures of building or serving a simulated world.
