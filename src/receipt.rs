@@ -410,8 +410,17 @@ fn build(
         ));
     }
     let valid = matches!(d.ballot, Step::Done(ref b) if b.counted.is_ok());
-    if let Some(why) = &ballot.invalid_reason {
-        not_counted_because.push(format!("the ballot is not valid: {why}"));
+    match &d.ballot {
+        Step::Done(b) => {
+            if let Err(why) = &b.counted {
+                not_counted_because.push(format!("the ballot is not valid: {why}"));
+            }
+        }
+        // Sealed and the keys not revealed yet, or no package at all.
+        other => not_counted_because.push(format!(
+            "the ballot could not be read: {}",
+            other.why_not().unwrap_or_default()
+        )),
     }
     let contribution = match (&d.ballot, &d.stored_weight) {
         (Step::Done(b), Step::Done(w)) if valid => contribution(&ctx, &b.values, w),
@@ -688,13 +697,16 @@ impl fmt::Display for Receipt {
             String::new()
         };
         match (&b.values, &b.source) {
-            (Some(v), Some(src)) => writeln!(f, "ballot     {v:?} from the {src}{sealed}")?,
+            (Some(v), Some(src)) => {
+                writeln!(f, "ballot     {v:?} from the {src}{sealed}")?;
+                if let Some(why) = &b.invalid_reason {
+                    writeln!(f, "invalid    {why}")?;
+                }
+            }
+            // Why it is not readable is among the reasons it is not counted, above.
             _ => writeln!(f, "ballot     not readable{sealed}")?,
         }
         writeln!(f, "weight     {}", b.weight)?;
-        if let Some(why) = &b.invalid_reason {
-            writeln!(f, "invalid    {why}")?;
-        }
         writeln!(f, "checks")?;
         for check in &self.checks {
             writeln!(
@@ -707,17 +719,19 @@ impl fmt::Display for Receipt {
         }
         if self.contribution.is_empty() {
             writeln!(f, "adds       nothing to the results")?;
-        } else if self.counted {
+            return Ok(());
+        }
+        if self.counted {
             writeln!(f, "adds")?;
         } else {
             writeln!(f, "would add (once counted)")?;
-            for cell in &self.contribution {
-                writeln!(
-                    f,
-                    "  question {} value {}: +{}",
-                    cell.question, cell.value, cell.adds
-                )?;
-            }
+        }
+        for cell in &self.contribution {
+            writeln!(
+                f,
+                "  question {} value {}: +{}",
+                cell.question, cell.value, cell.adds
+            )?;
         }
         Ok(())
     }
