@@ -4,6 +4,26 @@
 //! whether it is the voter's last envelope, what the ballot holds, whether the node counts it and
 //! what it adds to the tally. Mirrors `vocdoni/vocdoni-node:api/vote.go` (`/votes/{id}`) and
 //! `vochain/results/compute.go` (only the last envelope of a nullifier is tallied).
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use vocaudit::receipt::{self, VoteRef};
+//! use vocaudit::sim;
+//!
+//! let world = sim::scenario("approval", 5, 1).unwrap();
+//! let server = sim::serve_local(&world, sim::FaultPlan::none()).await.unwrap();
+//! let (election, e) = world.elections.iter().next().unwrap();
+//! let vote = VoteRef::VoteId(e.votes[0].vote_id.clone()); // or VoteRef::Address
+//!
+//! let r = receipt::check(&server.node_url(), election, vote).await.unwrap();
+//! assert!(r.counted && r.exit_code() == 0);
+//! assert_eq!(r.on_chain.tx_hash, e.votes[0].tx_hash);
+//! for cell in &r.contribution {
+//!     println!("adds {} to question {} value {}", cell.adds, cell.question, cell.value);
+//! }
+//! print!("{r}"); // the text `vocaudit receipt` prints
+//! # });
+//! ```
 
 use std::fmt;
 

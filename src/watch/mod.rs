@@ -6,6 +6,41 @@
 //! until it reaches votes already seen below the last seen height, fetches only the new votes'
 //! details and transactions, derives and judges them with [`crate::verify`], and keeps a running
 //! tally of the latest ballot per nullifier ([`state`]) to compare with the node's live `result`.
+//!
+//! Following a live election on the simulator's loopback node until it has results:
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use std::time::Duration;
+//! use vocaudit::sim::{self, LiveStage, LiveVotes, StageTrigger};
+//! use vocaudit::watch::{self, Event, WatchConfig};
+//!
+//! // Six votes arrive two per listing; once all are in, the node moves to RESULTS.
+//! let mut world = sim::scenario("csp-ecdsa", 6, 1).unwrap();
+//! let (id, election) = world.elections.iter_mut().next().unwrap();
+//! election.election.status = "READY".into();
+//! election.election.vote_count = 0;
+//! election.live = Some(LiveVotes {
+//!     pending: std::mem::take(&mut election.votes),
+//!     reveal_per_list_request: 2,
+//!     stages: vec![LiveStage::at(StageTrigger::Reads(1)).status("RESULTS")],
+//! });
+//! let id = id.clone();
+//! let server = sim::serve_local(&world, sim::FaultPlan::none()).await.unwrap();
+//!
+//! let out = tempfile::tempdir().unwrap();
+//! let mut config = WatchConfig::new(server.node_url().parse().unwrap(), &id, out.path());
+//! config.interval = Duration::from_millis(20);
+//! config.until_results = true; // end with a full audit into `out`
+//! let mut events = Vec::new();
+//! let code = watch::watch(config, &mut |e: &Event| events.push(e.clone())).await.unwrap();
+//!
+//! assert_eq!(code, 0); // the audit's exit status
+//! assert!(matches!(events[0], Event::Votes { new: 2, total: 2, .. }));
+//! println!("{}", serde_json::to_string(&events[0]).unwrap()); // {"event":"votes","new":2,…}
+//! assert!(matches!(events.last(), Some(Event::Final { .. })));
+//! # });
+//! ```
 
 pub mod state;
 
@@ -66,7 +101,25 @@ pub struct WatchConfig {
     pub audit: AuditOptions,
 }
 
-/// One line of watch output.
+impl WatchConfig {
+    /// Watch `election` on `node` with the defaults: 30 s between polls, forever (set
+    /// `until_results` to stop at results), the default transport and gateway, state in `out`.
+    pub fn new(node: Url, election: &str, out: impl Into<PathBuf>) -> Self {
+        WatchConfig {
+            node,
+            election: election.to_string(),
+            interval: Duration::from_secs(30),
+            until_results: false,
+            out: out.into(),
+            http: HttpConfig::default(),
+            ipfs_gateways: Vec::new(),
+            audit: AuditOptions::default(),
+        }
+    }
+}
+
+/// One line of watch output: a JSON object whose `event` member names the variant in
+/// kebab-case (`votes`, `anomaly`, `result-changed`, `status-changed`, `error`, `final`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum Event {
@@ -84,21 +137,17 @@ pub enum Event {
         status: Status,
         finding: Finding,
     },
-    /// The node's live `result` changed.
+    /// The node's live `result` changed (`null` while it publishes none).
     ResultChanged {
         from: Option<Vec<Vec<String>>>,
         to: Option<Vec<Vec<String>>>,
         /// The running tally at this poll, when it can be computed.
         tally: Option<Vec<Vec<String>>>,
     },
-    StatusChanged {
-        from: Option<String>,
-        to: String,
-    },
+    /// The election's `status` changed (`from` is `null` at the first poll).
+    StatusChanged { from: Option<String>, to: String },
     /// A poll failed (node unreachable, refused, malformed); the next interval retries.
-    Error {
-        message: String,
-    },
+    Error { message: String },
     /// The full audit once the election has results.
     Final {
         verdict: Verdict,

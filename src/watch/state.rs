@@ -55,6 +55,7 @@ pub enum KeptBallot {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KeptVote {
+    /// Block height of the envelope.
     pub height: u64,
     pub ballot: KeptBallot,
     /// Checks that already reported an anomaly on this envelope, so judging it again (its
@@ -81,6 +82,7 @@ pub struct WatchState {
 }
 
 impl WatchState {
+    /// A state that has seen nothing of `election_id` yet.
     pub fn new(election_id: &str) -> Self {
         WatchState {
             election_id: election_id.to_string(),
@@ -145,7 +147,7 @@ impl WatchState {
 }
 
 /// Adds one kept ballot to `tally`; an undetermined ballot makes the tally unknown.
-pub fn add(tally: &mut Tally, nullifier: &str, ballot: &KeptBallot) -> Result<(), String> {
+pub(crate) fn add(tally: &mut Tally, nullifier: &str, ballot: &KeptBallot) -> Result<(), String> {
     match ballot {
         KeptBallot::Counted { values, weight } => {
             let weight: BigUint = weight
