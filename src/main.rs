@@ -1,7 +1,7 @@
 //! The `vocaudit` command: parse flags, call the library, map the outcome to an exit status
 //! (0 every check passed, 1 a check failed, 2 the audit could not be completed).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -454,7 +454,16 @@ fn run(command: Command) -> Result<u8, String> {
                 audit: AuditOptions::default(),
             };
             let mut print = |event: &watch::Event| match serde_json::to_string(event) {
-                Ok(line) => println!("{line}"),
+                Ok(line) => {
+                    let mut stdout = std::io::stdout().lock();
+                    // Whoever read the events is gone (a closed pipe): the watch cannot go on.
+                    if writeln!(stdout, "{line}")
+                        .and_then(|()| stdout.flush())
+                        .is_err()
+                    {
+                        std::process::exit(2);
+                    }
+                }
                 Err(e) => eprintln!("vocaudit: {e}"),
             };
             let code = runtime

@@ -707,3 +707,79 @@ async fn live_overwrites_replace_ballots_and_end_with_the_audit_tally() {
     );
     server.shutdown().await.unwrap();
 }
+
+/// A final audit that can never succeed (the output directory holds a bundle of another node
+/// URL) ends watch with an error instead of retrying forever; an outage would have been retried.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_final_audit_that_cannot_succeed_ends_the_watch() {
+    let world = sim::scenario("csp-ecdsa", 6, 7).unwrap();
+    let id = world.elections.keys().next().unwrap().clone();
+    let first = sim::serve_local(&world, FaultPlan::none()).await.unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let mut fetch = FetchConfig::new(
+        Url::parse(&first.node_url()).unwrap(),
+        Target::Election(id.clone()),
+        out.path().join("bundle"),
+    );
+    fetch.quiet = true;
+    vocaudit::fetch::run(fetch).await.unwrap();
+    first.shutdown().await.unwrap();
+
+    let second = sim::serve_local(&world, FaultPlan::none()).await.unwrap();
+    let mut emit = |_: &Event| {};
+    let ended = timeout(
+        DEADLINE,
+        watch::watch(config(&second, &id, out.path(), true), &mut emit),
+    )
+    .await
+    .expect("watch gave up instead of retrying forever");
+    let err = ended.unwrap_err();
+    assert!(matches!(err, watch::WatchError::Audit(_)), "{err}");
+    assert!(err.to_string().contains("cannot resume"), "{err}");
+    second.shutdown().await.unwrap();
+}
+
+/// The binary prints one JSON object per line, each with its `event`, and `--until-results`
+/// exits with the audit's status (1: the published result is tampered).
+#[test]
+fn cli_prints_json_lines_and_exits_with_the_audit_status() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut world = sim::scenario("csp-ecdsa", 6, 7).unwrap();
+    sim::apply_tamper(&mut world, "result-cell").unwrap();
+    let id = world.elections.keys().next().unwrap().clone();
+    let server = runtime
+        .block_on(sim::serve_local(&world, FaultPlan::none()))
+        .unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_vocaudit"))
+        .args(["watch", "--node", &server.node_url(), "--election", &id])
+        .args(["--interval", "50ms", "--until-results", "--out"])
+        .arg(out.path())
+        .args(["--max-attempts", "2", "--timeout", "10"])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1), "{run:?}");
+    let kinds: Vec<String> = String::from_utf8(run.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let event: serde_json::Value = serde_json::from_str(line).unwrap();
+            event["event"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "votes",
+            "status-changed",
+            "result-changed",
+            "anomaly",
+            "final"
+        ]
+    );
+    runtime.block_on(server.shutdown()).unwrap();
+}

@@ -58,7 +58,7 @@ use crate::api::node::{
 };
 use crate::audit::{self, AuditError, AuditOptions};
 use crate::fetch::http::{HttpClient, HttpConfig, HttpError, Outcome};
-use crate::fetch::{FetchConfig, Target};
+use crate::fetch::{FetchConfig, FetchError, Target};
 use crate::protocol::tally::Tally;
 use crate::verify::check::Level;
 use crate::verify::context::{normal_hex, ElectionContext};
@@ -224,7 +224,7 @@ pub async fn watch(
                 match final_audit(&config, &watcher, emit).await {
                     Ok(code) => return Ok(code),
                     // The node may be down again: retry next interval.
-                    Err(AuditError::Fetch(e)) => emit(&Event::Error {
+                    Err(AuditError::Fetch(e)) if outage(&e) => emit(&Event::Error {
                         message: format!("final audit: {e}"),
                     }),
                     Err(e) => return Err(WatchError::Audit(e)),
@@ -236,6 +236,17 @@ pub async fn watch(
             }),
         }
         tokio::time::sleep(config.interval).await;
+    }
+}
+
+/// Whether a failed fetch may succeed on a later poll: the node was unreachable or answered
+/// like a node in trouble. A bundle that cannot be resumed, or a target the node does not have,
+/// will not get better by waiting.
+fn outage(e: &FetchError) -> bool {
+    match e {
+        FetchError::Http(_) | FetchError::Malformed { .. } => true,
+        FetchError::Refused { status, .. } => *status == 429 || *status >= 500,
+        FetchError::Bundle(_) | FetchError::Target(_) | FetchError::WriterGone => false,
     }
 }
 
