@@ -189,6 +189,11 @@ pub fn envelopes_in_chain_order(world: &World, id: &str) -> Result<Vec<VoteDetai
 mod tests {
     use super::*;
 
+    async fn get(node: &str, path: &str) -> (u16, String) {
+        let r = reqwest::get(format!("{node}/{path}")).await.unwrap();
+        (r.status().as_u16(), r.text().await.unwrap())
+    }
+
     fn stage(trigger: StageTrigger, status: &str) -> LiveStage {
         LiveStage::at(trigger).status(status)
     }
@@ -219,6 +224,53 @@ mod tests {
             (e.status.as_str(), e.result),
             ("RESULTS", Some(vec![vec!["1".to_string()]]))
         );
+    }
+
+    /// The served routes follow the stages: `/scrutiny` answers 5024 until the stage that sets
+    /// RESULTS, `/keys` serves the staged keys from then on, and reads before the last vote is
+    /// revealed do not count.
+    #[tokio::test]
+    async fn the_node_serves_each_stage_from_the_read_that_applies_it() {
+        let mut world = crate::sim::scenario("weighted-encrypted", 4, 1).unwrap();
+        let (id, sim) = world.elections.iter_mut().next().unwrap();
+        let id = id.clone();
+        let revealed = sim.keys.clone().unwrap();
+        if let Some(keys) = sim.keys.as_mut() {
+            keys.private_keys.clear();
+        }
+        sim.election.status = "READY".into();
+        sim.live = Some(crate::sim::LiveVotes {
+            pending: std::mem::take(&mut sim.votes),
+            reveal_per_list_request: 4,
+            stages: vec![LiveStage {
+                keys: Some(revealed.clone()),
+                ..stage(StageTrigger::Reads(2), "RESULTS")
+            }],
+        });
+        let server = crate::sim::serve_local(&world, crate::sim::FaultPlan::none())
+            .await
+            .unwrap();
+        let node = server.node_url();
+        let election = format!("elections/{id}");
+        let scrutiny = format!("elections/{id}/scrutiny");
+        let keys = format!("elections/{id}/keys");
+        let status = |body: &str| serde_json::from_str::<Election>(body).unwrap().status;
+        let private_keys = |body: &str| serde_json::from_str::<ElectionKeys>(body).unwrap();
+        // Not drained yet: this read does not count.
+        assert_eq!(status(&get(&node, &election).await.1), "READY");
+        get(&node, &format!("votes?electionId={id}")).await;
+        assert_eq!(status(&get(&node, &election).await.1), "READY");
+        let (code, body) = get(&node, &scrutiny).await;
+        assert_eq!(code, 500);
+        assert!(body.contains("5024"), "{body}");
+        assert!(private_keys(&get(&node, &keys).await.1)
+            .private_keys
+            .is_empty());
+        // Second read once every vote is out: RESULTS, scrutiny and the revealed keys.
+        assert_eq!(status(&get(&node, &election).await.1), "RESULTS");
+        assert_eq!(get(&node, &scrutiny).await.0, 200);
+        assert_eq!(private_keys(&get(&node, &keys).await.1), revealed);
+        server.shutdown().await.unwrap();
     }
 
     #[test]
