@@ -3,8 +3,8 @@
 //! category, driven by [`catalogue::CATALOGUE`]).
 //!
 //! Flow per election: decode the election-level facts once ([`context`]), stream the votes in
-//! batches, derive each vote's facts in parallel ([`derive`]), let every check look at each
-//! vote in parallel, keep only compact state ([`aggregate`]), then conclude every check.
+//! batches, derive each vote's facts in parallel ([`derive`](mod@derive)), let every check look
+//! at each vote in parallel, keep only compact state ([`aggregate`]), then conclude every check.
 //!
 //! Verifying a fetched bundle (here of an election whose published result has one cell +1):
 //!
