@@ -1,7 +1,7 @@
 //! The `vocaudit` command: parse flags, call the library, map the outcome to an exit status
 //! (0 every check passed, 1 a check failed, 2 the audit could not be completed).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -10,7 +10,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use reqwest::Url;
 
 use vocaudit::audit::{self, AuditOptions, AuditRun};
-use vocaudit::fetch::{self, http::Secret, FetchConfig, Target};
+use vocaudit::fetch::http::{HttpClient, HttpConfig, Secret};
+use vocaudit::fetch::{self, FetchConfig, Target};
 use vocaudit::receipt;
 use vocaudit::report;
 use vocaudit::sim;
@@ -127,6 +128,8 @@ enum Command {
         /// What to print on standard output.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        http: HttpArgs,
     },
     /// Follow a live election: print one JSON object per line for new votes, anomalies, status
     /// and result changes; with --until-results, end with a full audit and its exit status.
@@ -150,6 +153,9 @@ enum Command {
         /// Path-style IPFS gateway base for the final audit; repeatable.
         #[arg(long = "ipfs-gateway")]
         ipfs_gateways: Vec<Url>,
+        /// Retries and timeout within one poll (a failed poll is retried next interval).
+        #[command(flatten)]
+        http: HttpArgs,
     },
     /// Measure the protocol primitives, each against a bound measured in the same run.
     #[command(args_conflicts_with_subcommands = true)]
@@ -235,15 +241,42 @@ struct SourceArgs {
     /// Requests in flight at most.
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
+    #[command(flatten)]
+    http: HttpArgs,
+    /// No progress output (for scripts).
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// How each HTTP request is retried and timed out (every command that talks to a node).
+#[derive(Args)]
+struct HttpArgs {
     /// Attempts per request, the first included, with backoff between them [default: 6].
     #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
     max_attempts: Option<u32>,
     /// Seconds one attempt may take, connecting included [default: 60].
     #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
     timeout: Option<u64>,
-    /// No progress output (for scripts).
-    #[arg(long)]
-    quiet: bool,
+}
+
+impl HttpArgs {
+    /// Sets what was given on the command line in `config`.
+    fn apply(&self, config: &mut HttpConfig) {
+        if let Some(attempts) = self.max_attempts {
+            config.max_attempts = attempts;
+        }
+        if let Some(seconds) = self.timeout {
+            config.timeout = Duration::from_secs(seconds);
+            config.connect_timeout = config.connect_timeout.min(config.timeout);
+        }
+    }
+
+    /// The default transport settings with what was given on the command line.
+    fn config(&self) -> HttpConfig {
+        let mut config = HttpConfig::default();
+        self.apply(&mut config);
+        config
+    }
 }
 
 /// How results are shown and signed.
@@ -388,13 +421,15 @@ fn run(command: Command) -> Result<u8, String> {
             vote_id,
             address,
             format,
+            http,
         } => {
             let vote = match (vote_id, address) {
                 (Some(id), _) => receipt::VoteRef::VoteId(id),
                 (None, Some(a)) => receipt::VoteRef::Address(a),
                 (None, None) => return Err("give --vote-id HEX or --address HEX".into()),
             };
-            match runtime.block_on(receipt::check(node.as_str(), &election, vote)) {
+            let client = HttpClient::new(http.config()).map_err(|e| e.to_string())?;
+            match runtime.block_on(receipt::check_with(&client, node.as_str(), &election, vote)) {
                 Ok(r) => {
                     match format {
                         Format::Text => print!("{r}"),
@@ -419,6 +454,7 @@ fn run(command: Command) -> Result<u8, String> {
             until_results,
             out,
             ipfs_gateways,
+            http,
         } => {
             let config = watch::WatchConfig {
                 node,
@@ -426,12 +462,21 @@ fn run(command: Command) -> Result<u8, String> {
                 interval,
                 until_results,
                 out,
-                http: Default::default(),
+                http: http.config(),
                 ipfs_gateways,
                 audit: AuditOptions::default(),
             };
             let mut print = |event: &watch::Event| match serde_json::to_string(event) {
-                Ok(line) => println!("{line}"),
+                Ok(line) => {
+                    let mut stdout = std::io::stdout().lock();
+                    // Whoever read the events is gone (a closed pipe): the watch cannot go on.
+                    if writeln!(stdout, "{line}")
+                        .and_then(|()| stdout.flush())
+                        .is_err()
+                    {
+                        std::process::exit(2);
+                    }
+                }
                 Err(e) => eprintln!("vocaudit: {e}"),
             };
             let code = runtime
@@ -538,13 +583,7 @@ fn fetch_config(source: &SourceArgs, out: PathBuf) -> Result<FetchConfig, String
         config.ipfs_gateways = source.ipfs_gateways.clone();
     }
     config.concurrency = source.concurrency.max(1);
-    if let Some(attempts) = source.max_attempts {
-        config.http.max_attempts = attempts;
-    }
-    if let Some(seconds) = source.timeout {
-        config.http.timeout = Duration::from_secs(seconds);
-        config.http.connect_timeout = config.http.connect_timeout.min(config.http.timeout);
-    }
+    source.http.apply(&mut config.http);
     config.quiet = source.quiet;
     config.token = saas_token(source)?;
     Ok(config)

@@ -8,6 +8,32 @@
 //! `Retry-After`, typed outcomes for the node's error bodies, redacted bearer tokens);
 //! [`progress`] is the progress display the crawler drives.
 //!
+//! Fetching an election from the simulator's loopback node into a bundle:
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use vocaudit::{fetch, sim};
+//!
+//! let world = sim::scenario("csp-ecdsa", 8, 1).unwrap();
+//! let server = sim::serve_local(&world, sim::FaultPlan::none()).await.unwrap();
+//! let election = world.elections.keys().next().unwrap().clone();
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let mut config = fetch::FetchConfig::new(
+//!     server.node_url().parse().unwrap(),
+//!     fetch::Target::Election(election.clone()),
+//!     dir.path().join("bundle"),
+//! );
+//! config.ipfs_gateways = vec![server.base_url().parse().unwrap()]; // the node is a gateway too
+//! config.quiet = true; // no progress bars
+//! config.http.max_attempts = 3; // retries with backoff, as `--max-attempts`
+//! let summary = fetch::run(config).await.unwrap(); // a second run resumes what is stored
+//!
+//! assert_eq!(summary.elections, [election]);
+//! assert!(summary.gaps.is_empty()); // nothing was missing
+//! # });
+//! ```
+//!
 //! # Bundle contract (what [`run`] writes; the verifier reads these names)
 //!
 //! `NODE` is the node base as given (`…/v2`, no trailing slash), `SAAS` the SaaS base, `ID` a

@@ -6,6 +6,41 @@
 //! until it reaches votes already seen below the last seen height, fetches only the new votes'
 //! details and transactions, derives and judges them with [`crate::verify`], and keeps a running
 //! tally of the latest ballot per nullifier ([`state`]) to compare with the node's live `result`.
+//!
+//! Following a live election on the simulator's loopback node until it has results:
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use std::time::Duration;
+//! use vocaudit::sim::{self, LiveStage, LiveVotes, StageTrigger};
+//! use vocaudit::watch::{self, Event, WatchConfig};
+//!
+//! // Six votes arrive two per listing; once all are in, the node moves to RESULTS.
+//! let mut world = sim::scenario("csp-ecdsa", 6, 1).unwrap();
+//! let (id, election) = world.elections.iter_mut().next().unwrap();
+//! election.election.status = "READY".into();
+//! election.election.vote_count = 0;
+//! election.live = Some(LiveVotes {
+//!     pending: std::mem::take(&mut election.votes),
+//!     reveal_per_list_request: 2,
+//!     stages: vec![LiveStage::at(StageTrigger::Reads(1)).status("RESULTS")],
+//! });
+//! let id = id.clone();
+//! let server = sim::serve_local(&world, sim::FaultPlan::none()).await.unwrap();
+//!
+//! let out = tempfile::tempdir().unwrap();
+//! let mut config = WatchConfig::new(server.node_url().parse().unwrap(), &id, out.path());
+//! config.interval = Duration::from_millis(20);
+//! config.until_results = true; // end with a full audit into `out`
+//! let mut events = Vec::new();
+//! let code = watch::watch(config, &mut |e: &Event| events.push(e.clone())).await.unwrap();
+//!
+//! assert_eq!(code, 0); // the audit's exit status
+//! assert!(matches!(events[0], Event::Votes { new: 2, total: 2, .. }));
+//! println!("{}", serde_json::to_string(&events[0]).unwrap()); // {"event":"votes","new":2,…}
+//! assert!(matches!(events.last(), Some(Event::Final { .. })));
+//! # });
+//! ```
 
 pub mod state;
 
@@ -14,6 +49,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use futures::{stream, StreamExt};
+use num_bigint::BigUint;
 use reqwest::Url;
 use serde::Serialize;
 
@@ -22,7 +58,7 @@ use crate::api::node::{
 };
 use crate::audit::{self, AuditError, AuditOptions};
 use crate::fetch::http::{HttpClient, HttpConfig, HttpError, Outcome};
-use crate::fetch::{FetchConfig, Target};
+use crate::fetch::{FetchConfig, FetchError, Target};
 use crate::protocol::tally::Tally;
 use crate::verify::check::Level;
 use crate::verify::context::{normal_hex, ElectionContext};
@@ -37,6 +73,9 @@ const PAGE_LIMIT: usize = 100;
 const FETCH_BUFFER: usize = 8;
 /// The status after which no vote arrives and the node publishes results.
 const RESULTS: &str = "RESULTS";
+/// The catalogue check a live result that disagrees with the running tally fails: the
+/// published result equals the tally of the counted votes.
+const LIVE_RESULT_CHECK: &str = "V-TALLY-01";
 
 /// A results matrix as the node writes it: decimal strings `[question][value]`.
 type Matrix = Vec<Vec<String>>;
@@ -62,7 +101,25 @@ pub struct WatchConfig {
     pub audit: AuditOptions,
 }
 
-/// One line of watch output.
+impl WatchConfig {
+    /// Watch `election` on `node` with the defaults: 30 s between polls, forever (set
+    /// `until_results` to stop at results), the default transport and gateway, state in `out`.
+    pub fn new(node: Url, election: &str, out: impl Into<PathBuf>) -> Self {
+        WatchConfig {
+            node,
+            election: election.to_string(),
+            interval: Duration::from_secs(30),
+            until_results: false,
+            out: out.into(),
+            http: HttpConfig::default(),
+            ipfs_gateways: Vec::new(),
+            audit: AuditOptions::default(),
+        }
+    }
+}
+
+/// One line of watch output: a JSON object whose `event` member names the variant in
+/// kebab-case (`votes`, `anomaly`, `result-changed`, `status-changed`, `error`, `final`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "event", rename_all = "kebab-case")]
 pub enum Event {
@@ -80,21 +137,17 @@ pub enum Event {
         status: Status,
         finding: Finding,
     },
-    /// The node's live `result` changed.
+    /// The node's live `result` changed (`null` while it publishes none).
     ResultChanged {
         from: Option<Vec<Vec<String>>>,
         to: Option<Vec<Vec<String>>>,
         /// The running tally at this poll, when it can be computed.
         tally: Option<Vec<Vec<String>>>,
     },
-    StatusChanged {
-        from: Option<String>,
-        to: String,
-    },
+    /// The election's `status` changed (`from` is `null` at the first poll).
+    StatusChanged { from: Option<String>, to: String },
     /// A poll failed (node unreachable, refused, malformed); the next interval retries.
-    Error {
-        message: String,
-    },
+    Error { message: String },
     /// The full audit once the election has results.
     Final {
         verdict: Verdict,
@@ -163,6 +216,7 @@ pub async fn watch(
         out: config.out.clone(),
         tally: None,
         reported_mismatch: None,
+        keys_revealed: 0,
     };
     loop {
         match watcher.poll(emit).await {
@@ -170,7 +224,7 @@ pub async fn watch(
                 match final_audit(&config, &watcher, emit).await {
                     Ok(code) => return Ok(code),
                     // The node may be down again: retry next interval.
-                    Err(AuditError::Fetch(e)) => emit(&Event::Error {
+                    Err(AuditError::Fetch(e)) if outage(&e) => emit(&Event::Error {
                         message: format!("final audit: {e}"),
                     }),
                     Err(e) => return Err(WatchError::Audit(e)),
@@ -182,6 +236,17 @@ pub async fn watch(
             }),
         }
         tokio::time::sleep(config.interval).await;
+    }
+}
+
+/// Whether a failed fetch may succeed on a later poll: the node was unreachable or answered
+/// like a node in trouble. A bundle that cannot be resumed, or a target the node does not have,
+/// will not get better by waiting.
+fn outage(e: &FetchError) -> bool {
+    match e {
+        FetchError::Http(_) | FetchError::Malformed { .. } => true,
+        FetchError::Refused { status, .. } => *status == 429 || *status >= 500,
+        FetchError::Bundle(_) | FetchError::Target(_) | FetchError::WriterGone => false,
     }
 }
 
@@ -231,19 +296,15 @@ struct Watcher {
     tally: Option<Result<Tally, String>>,
     /// The last (computed, published) disagreement reported, so it is reported once.
     reported_mismatch: Option<(Matrix, Matrix)>,
+    /// How many private keys were revealed at the last poll.
+    keys_revealed: usize,
 }
 
 impl Watcher {
     /// One poll; true when the election has results and this poll found nothing new.
     async fn poll(&mut self, emit: &mut (dyn FnMut(&Event) + Send)) -> Result<bool, PollError> {
         let rows = self.new_rows().await?;
-        let evidence: Vec<VoteEvidence> = stream::iter(rows)
-            .map(|row| self.vote_evidence(row))
-            .buffered(FETCH_BUFFER)
-            .collect::<Vec<_>>()
-            .await
-            .into_iter()
-            .collect::<Result<_, _>>()?;
+        let evidence = self.evidence(rows).await?;
         // Read after the list, so voteCount and result are at least as recent as the rows.
         let election: Election = self.get_json(&format!("elections/{}", self.id)).await?;
         let keys = if election.vote_mode.encrypted_votes {
@@ -255,13 +316,48 @@ impl Watcher {
         };
         let ctx = ElectionContext::for_single_votes(election.clone(), keys);
         let params = ctx.tally_params();
-        let judged = tokio::task::spawn_blocking(move || judge_all(&ctx, evidence))
-            .await
-            .map_err(|e| PollError::Task(e.to_string()))?;
+        // Ballots sealed when first seen are read again once more keys are revealed.
+        let retry = if ctx.revealed.len() > self.keys_revealed {
+            self.undetermined_rows(&evidence)
+        } else {
+            Vec::new()
+        };
+        let retried = self.evidence(retry).await?;
+        self.keys_revealed = ctx.revealed.len();
+        let (judged, rejudged) = tokio::task::spawn_blocking(move || {
+            (judge_all(&ctx, evidence), judge_all(&ctx, retried))
+        })
+        .await
+        .map_err(|e| PollError::Task(e.to_string()))?;
+
+        for (nullifier, vote, anomalies) in rejudged {
+            let Some(kept) = self.state.votes.get_mut(&nullifier) else {
+                continue;
+            };
+            if kept.height != vote.height {
+                continue;
+            }
+            kept.ballot = vote.ballot;
+            for event in anomalies {
+                if let Event::Anomaly { check, .. } = &event {
+                    if kept.reported.contains(check) {
+                        continue;
+                    }
+                    kept.reported.push(check.clone());
+                }
+                emit(&event);
+            }
+            self.tally = None;
+        }
 
         let (mut new, mut overwrites) = (0u64, 0u64);
-        for (nullifier, vote, anomalies) in judged {
+        for (nullifier, mut vote, anomalies) in judged {
             for event in anomalies {
+                if let Event::Anomaly { check, .. } = &event {
+                    if !vote.reported.contains(check) {
+                        vote.reported.push(check.clone());
+                    }
+                }
                 emit(&event);
             }
             let tally_ok = matches!(self.tally, Some(Ok(_)));
@@ -310,11 +406,42 @@ impl Watcher {
             self.state.result = election.result.clone();
         }
         let settled = new + overwrites == 0;
-        if settled && !election.vote_mode.encrypted_votes {
+        if settled {
             self.compare_live_result(&election, emit);
         }
         self.state.save(&self.out)?;
         Ok(settled && election.status == RESULTS)
+    }
+
+    /// The details and transactions of `rows`, a few at a time.
+    async fn evidence(&self, rows: Vec<VoteRow>) -> Result<Vec<VoteEvidence>, PollError> {
+        stream::iter(rows)
+            .map(|row| self.vote_evidence(row))
+            .buffered(FETCH_BUFFER)
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect()
+    }
+
+    /// Rows for the kept votes whose ballot is undetermined, except those `fresh` re-reads.
+    fn undetermined_rows(&self, fresh: &[VoteEvidence]) -> Vec<VoteRow> {
+        let fresh: Vec<String> = fresh
+            .iter()
+            .filter_map(|ev| ev.row.as_ref().map(|r| normal_hex(&r.vote_id)))
+            .collect();
+        self.state
+            .votes
+            .iter()
+            .filter(|(n, v)| {
+                matches!(v.ballot, KeptBallot::Undetermined { .. }) && !fresh.contains(n)
+            })
+            .map(|(n, v)| VoteRow {
+                vote_id: n.clone(),
+                block_height: v.height,
+                ..VoteRow::default()
+            })
+            .collect()
     }
 
     /// The running tally as decimal strings, when it can be computed.
@@ -325,8 +452,10 @@ impl Watcher {
         }
     }
 
-    /// On a stable listing of an unencrypted election whose count matches ours, the node's live
-    /// result must equal the running tally; a difference is reported once.
+    /// On a stable listing whose count matches ours, the node's live result must equal the
+    /// running tally (when it can be computed: an encrypted election's once its keys are
+    /// revealed); each differing cell is an anomaly located at `[question, value]`. The same
+    /// disagreement is reported once.
     fn compare_live_result(&mut self, election: &Election, emit: &mut (dyn FnMut(&Event) + Send)) {
         let (Some(published), Some(computed)) = (&election.result, self.running_tally()) else {
             return;
@@ -338,17 +467,13 @@ impl Watcher {
         if self.reported_mismatch.as_ref() == Some(&pair) {
             return;
         }
-        emit(&Event::Anomaly {
-            check: "V-TALLY-01".into(),
-            status: Status::Fail,
-            finding: Finding {
-                location: Location::election(&self.id),
-                message: "the node's live result differs from the tally of the votes it lists"
-                    .into(),
-                expected: serde_json::to_string(&computed).ok(),
-                actual: serde_json::to_string(published).ok(),
-            },
-        });
+        for finding in result_differences(&self.id, &computed, published) {
+            emit(&Event::Anomaly {
+                check: LIVE_RESULT_CHECK.into(),
+                status: Status::Fail,
+                finding,
+            });
+        }
         self.reported_mismatch = Some(pair);
     }
 
@@ -485,6 +610,7 @@ fn judge_all(
             let kept = KeptVote {
                 height,
                 ballot: kept_ballot(&vote),
+                reported: Vec::new(),
             };
             (nullifier, kept, anomalies)
         })
@@ -503,6 +629,45 @@ fn kept_ballot(vote: &DerivedVote) -> KeptBallot {
             why: other.why_not().unwrap_or_default().to_string(),
         },
     }
+}
+
+/// The findings of a live result that differs from the running tally: one per differing cell
+/// (expected the tally's value, actual the node's), or one for the election when the shapes
+/// differ. Cells compare as numbers, so `"007"` equals `"7"`.
+fn result_differences(election_id: &str, computed: &Matrix, published: &Matrix) -> Vec<Finding> {
+    let shape = |m: &Matrix| m.iter().map(Vec::len).collect::<Vec<_>>();
+    if shape(computed) != shape(published) {
+        return vec![Finding {
+            location: Location::election(election_id),
+            message: "the node's live result has another shape than the tally of the votes it \
+                      lists"
+                .into(),
+            expected: serde_json::to_string(computed).ok(),
+            actual: serde_json::to_string(published).ok(),
+        }];
+    }
+    let number = |cell: &str| cell.parse::<BigUint>().ok();
+    computed
+        .iter()
+        .zip(published)
+        .enumerate()
+        .flat_map(|(q, (ours, theirs))| {
+            ours.iter()
+                .zip(theirs)
+                .enumerate()
+                .filter(|(_, (a, b))| number(a).is_none() || number(a) != number(b))
+                .map(move |(v, (a, b))| Finding {
+                    location: Location {
+                        cell: Some([q, v]),
+                        ..Location::election(election_id)
+                    },
+                    message: "the node's live result differs from the tally of the votes it lists"
+                        .into(),
+                    expected: Some(a.clone()),
+                    actual: Some(b.clone()),
+                })
+        })
+        .collect()
 }
 
 fn refused(outcome: Outcome) -> PollError {

@@ -55,8 +55,13 @@ pub enum KeptBallot {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KeptVote {
+    /// Block height of the envelope.
     pub height: u64,
     pub ballot: KeptBallot,
+    /// Checks that already reported an anomaly on this envelope, so judging it again (its
+    /// ballot once the keys are revealed) reports only what is new.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reported: Vec<String>,
 }
 
 /// Everything watch mode keeps.
@@ -77,6 +82,7 @@ pub struct WatchState {
 }
 
 impl WatchState {
+    /// A state that has seen nothing of `election_id` yet.
     pub fn new(election_id: &str) -> Self {
         WatchState {
             election_id: election_id.to_string(),
@@ -141,7 +147,7 @@ impl WatchState {
 }
 
 /// Adds one kept ballot to `tally`; an undetermined ballot makes the tally unknown.
-pub fn add(tally: &mut Tally, nullifier: &str, ballot: &KeptBallot) -> Result<(), String> {
+pub(crate) fn add(tally: &mut Tally, nullifier: &str, ballot: &KeptBallot) -> Result<(), String> {
     match ballot {
         KeptBallot::Counted { values, weight } => {
             let weight: BigUint = weight
@@ -174,6 +180,7 @@ mod tests {
                 values: vec![v],
                 weight: w.into(),
             },
+            reported: Vec::new(),
         }
     }
 
@@ -192,6 +199,7 @@ mod tests {
                 ballot: KeptBallot::Undetermined {
                     why: "sealed".into(),
                 },
+                reported: Vec::new(),
             },
         );
         assert!(s.tally(params()).unwrap_err().contains("sealed"));
@@ -209,6 +217,12 @@ mod tests {
             WatchState::load_or_new(dir.path(), "bb"),
             Err(StateError::OtherElection { .. })
         ));
+        let mut reported = s.clone();
+        if let Some(v) = reported.votes.get_mut("01") {
+            v.reported.push("V-SIG-01".into());
+        }
+        reported.save(dir.path()).unwrap();
+        assert_eq!(WatchState::load_or_new(dir.path(), "aa").unwrap(), reported);
         std::fs::write(dir.path().join(STATE_FILE), b"{").unwrap();
         assert!(matches!(
             WatchState::load_or_new(dir.path(), "aa"),
