@@ -212,6 +212,11 @@ enum SimCommand {
         /// Named defect to inject (see `vocaudit sim list`; repeatable).
         #[arg(long = "tamper")]
         tampers: Vec<String>,
+        /// Serve every election live, for `vocaudit watch`: N more votes appear per vote-list
+        /// request (default 5), then the election moves READY → ENDED → RESULTS.
+        #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "5",
+              value_parser = clap::value_parser!(u64).range(1..))]
+        live: Option<u64>,
     },
 }
 
@@ -641,6 +646,7 @@ async fn sim_command(cmd: SimCommand) -> Result<u8, String> {
             port,
             faults,
             tampers,
+            live,
         } => {
             let mut world =
                 sim::scenario::scenario(&scenario, votes, seed).map_err(|e| e.to_string())?;
@@ -648,6 +654,10 @@ async fn sim_command(cmd: SimCommand) -> Result<u8, String> {
                 let applied =
                     sim::tamper::apply_tamper(&mut world, t).map_err(|e| e.to_string())?;
                 eprintln!("tamper {}: {:?}", t, applied.location);
+            }
+            if let Some(n) = live {
+                let n = usize::try_from(n).unwrap_or(usize::MAX);
+                sim::live::make_live(&mut world, n).map_err(|e| e.to_string())?;
             }
             let plan = sim::FaultPlan::parse(&faults).map_err(|e| e.to_string())?;
             let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
@@ -658,11 +668,19 @@ async fn sim_command(cmd: SimCommand) -> Result<u8, String> {
             println!("saas:  {}", server.saas_url());
             println!("ipfs:  {}", server.base_url());
             for (id, e) in &world.elections {
-                println!(
-                    "election {id} ({} votes, {})",
-                    e.votes.len(),
-                    e.election.status
-                );
+                match &e.live {
+                    Some(l) => println!(
+                        "election {id} (live: {} envelopes, {} per vote-list request, {})",
+                        l.pending.len(),
+                        l.reveal_per_list_request,
+                        e.election.status
+                    ),
+                    None => println!(
+                        "election {id} ({} votes, {})",
+                        e.votes.len(),
+                        e.election.status
+                    ),
+                }
             }
             for id in world.saas_processes.keys() {
                 println!("saas process {id}");
