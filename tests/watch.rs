@@ -1154,7 +1154,13 @@ fn cli_watches_a_live_process_served_by_sim_serve_live() {
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_vocaudit"))
         .args(["watch", "--node", node, "--saas", saas])
         .args(["--process", process.as_deref().unwrap()])
-        .args(["--interval", "50ms", "--until-results", "--ipfs-gateway", ipfs])
+        .args([
+            "--interval",
+            "50ms",
+            "--until-results",
+            "--ipfs-gateway",
+            ipfs,
+        ])
         .args(["--max-attempts", "2", "--timeout", "10", "--out"])
         .arg(out.path())
         .env("VOCAUDIT_SAAS_TOKEN", token)

@@ -373,7 +373,10 @@ mod tests {
                     Some(before.election.final_results)
                 )
             );
-            assert_eq!(last.keys, if encrypted { before.keys.clone() } else { None });
+            assert_eq!(
+                last.keys,
+                if encrypted { before.keys.clone() } else { None }
+            );
         }
     }
 

@@ -116,6 +116,37 @@ impl WatchConfig {
     /// Watch every election of SaaS process `process_id` (24 hex) published through the SaaS
     /// API at `saas`, with the defaults of [`WatchConfig::new`] and no bearer token (set
     /// `token` when the SaaS asks for one).
+    ///
+    /// Following the simulator's two-question process, served live, to its audit:
+    ///
+    /// ```
+    /// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+    /// use std::time::Duration;
+    /// use vocaudit::sim;
+    /// use vocaudit::watch::{self, Event, WatchConfig};
+    ///
+    /// let mut world = sim::scenario("saas-csp", 4, 1).unwrap();
+    /// sim::live::make_live(&mut world, 2).unwrap(); // as `vocaudit sim serve --live 2`
+    /// let process = world.saas_processes.keys().next().unwrap().clone();
+    /// let server = sim::serve_local(&world, sim::FaultPlan::none()).await.unwrap();
+    ///
+    /// let out = tempfile::tempdir().unwrap();
+    /// let node = server.node_url().parse().unwrap();
+    /// let mut config = WatchConfig::saas(node, server.saas_url().parse().unwrap(), &process, out.path());
+    /// config.ipfs_gateways = vec![server.base_url().parse().unwrap()];
+    /// config.interval = Duration::from_millis(20);
+    /// config.until_results = true;
+    /// let mut questions = std::collections::BTreeSet::new();
+    /// let code = watch::watch(config, &mut |e: &Event| {
+    ///     if let Event::Votes { election_id, .. } = e {
+    ///         questions.insert(election_id.clone());
+    ///     }
+    /// })
+    /// .await
+    /// .unwrap();
+    /// assert_eq!((code, questions.len()), (0, 2)); // both questions followed, audit passed
+    /// # });
+    /// ```
     pub fn saas(node: Url, saas: Url, process_id: &str, out: impl Into<PathBuf>) -> Self {
         let target = Target::Saas {
             base: saas,
@@ -153,7 +184,11 @@ impl WatchConfig {
 /// whose other members are camelCase. Every event about one election names it (`electionId`),
 /// so the events of a SaaS process's questions can be told apart.
 #[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(tag = "event", rename_all = "kebab-case", rename_all_fields = "camelCase")]
+#[serde(
+    tag = "event",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
 pub enum Event {
     /// Votes first seen in this poll: `new` nullifiers, `overwrites` of seen ones; `total`
     /// distinct nullifiers so far; `height` the highest vote height seen.
@@ -449,7 +484,10 @@ impl Watcher {
         self.keys_revealed = ctx.revealed.len();
         let id = self.id.clone();
         let (judged, rejudged) = tokio::task::spawn_blocking(move || {
-            (judge_all(&id, &ctx, evidence), judge_all(&id, &ctx, retried))
+            (
+                judge_all(&id, &ctx, evidence),
+                judge_all(&id, &ctx, retried),
+            )
         })
         .await
         .map_err(|e| PollError::Task(e.to_string()))?;
