@@ -1127,14 +1127,24 @@ fn cli_refuses_an_election_and_a_process_together(#[case] args: &[&str], #[case]
 #[test]
 fn cli_watches_a_live_process_served_by_sim_serve_live() {
     use std::io::{BufRead, BufReader};
-    let mut served = std::process::Command::new(env!("CARGO_BIN_EXE_vocaudit"))
-        .args(["sim", "serve", "--scenario", "saas-csp", "--votes", "8"])
-        .args(["--live", "3"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(served.stdout.take().unwrap()).lines();
+    /// The server process, stopped however the test ends.
+    struct Served(std::process::Child);
+    impl Drop for Served {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut served = Served(
+        std::process::Command::new(env!("CARGO_BIN_EXE_vocaudit"))
+            .args(["sim", "serve", "--scenario", "saas-csp", "--votes", "8"])
+            .args(["--live", "3"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut lines = BufReader::new(served.0.stdout.take().unwrap()).lines();
     let (mut urls, mut elections, mut process) = (Vec::new(), Vec::new(), None);
     while process.is_none() {
         let line = lines.next().expect("sim serve printed its URLs").unwrap();
@@ -1166,8 +1176,7 @@ fn cli_watches_a_live_process_served_by_sim_serve_live() {
         .env("VOCAUDIT_SAAS_TOKEN", token)
         .output()
         .unwrap();
-    served.kill().unwrap();
-    served.wait().unwrap();
+    drop(served);
     assert_eq!(run.status.code(), Some(0), "{run:?}");
     let stdout = String::from_utf8(run.stdout).unwrap();
     assert!(!stdout.contains(token) && !String::from_utf8_lossy(&run.stderr).contains(token));
