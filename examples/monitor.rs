@@ -55,7 +55,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Event::Votes { total, .. } => println!("{total} votes checked so far"),
         Event::Final { verdict, .. } => println!("final verdict: {verdict:?}"),
-        Event::Error { message } => eprintln!("node trouble, retrying: {message}"),
+        Event::Error { message, .. } => eprintln!("node trouble, retrying: {message}"),
         _ => {}
     };
     let code = watch::watch(config, &mut on_event).await?;

@@ -131,15 +131,13 @@ enum Command {
         #[command(flatten)]
         http: HttpArgs,
     },
-    /// Follow a live election: print one JSON object per line for new votes, anomalies, status
-    /// and result changes; with --until-results, end with a full audit and its exit status.
+    /// Follow a live election, or every election of a SaaS process: print one JSON object per
+    /// line for new votes, anomalies, status and result changes; with --until-results, end with
+    /// a full audit (of the whole process) and its exit status.
     Watch {
-        /// Node API base including its version path, e.g. https://api.vocdoni.io/v2
-        #[arg(long)]
-        node: Url,
-        /// Vochain election id (64 hex).
-        #[arg(long)]
-        election: String,
+        /// The election, or with --saas/--process every election (question) of a SaaS process.
+        #[command(flatten)]
+        target: TargetArgs,
         /// Pause between polls, e.g. 30s, 500ms, 2m.
         #[arg(long, default_value = "30s", value_parser = parse_interval)]
         interval: Duration,
@@ -214,12 +212,17 @@ enum SimCommand {
         /// Named defect to inject (see `vocaudit sim list`; repeatable).
         #[arg(long = "tamper")]
         tampers: Vec<String>,
+        /// Serve every election live, for `vocaudit watch`: N more votes appear per vote-list
+        /// request (default 5), then the election moves READY → ENDED → RESULTS.
+        #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "5",
+              value_parser = clap::value_parser!(u64).range(1..))]
+        live: Option<u64>,
     },
 }
 
-/// Where the election is published.
+/// Which election, and where it is published.
 #[derive(Args)]
-struct SourceArgs {
+struct TargetArgs {
     /// Node API base including its version path, e.g. https://api.vocdoni.io/v2
     #[arg(long)]
     node: Url,
@@ -235,6 +238,13 @@ struct SourceArgs {
     /// File holding the SaaS bearer token (else VOCAUDIT_SAAS_TOKEN). Never printed or stored.
     #[arg(long)]
     saas_token_file: Option<PathBuf>,
+}
+
+/// Where the election is published, and how to fetch it.
+#[derive(Args)]
+struct SourceArgs {
+    #[command(flatten)]
+    target: TargetArgs,
     /// Path-style IPFS gateway base ({base}/ipfs/{cid}); repeatable, tried in order.
     #[arg(long = "ipfs-gateway")]
     ipfs_gateways: Vec<Url>,
@@ -448,17 +458,18 @@ fn run(command: Command) -> Result<u8, String> {
             }
         }
         Command::Watch {
-            node,
-            election,
+            target,
             interval,
             until_results,
             out,
             ipfs_gateways,
             http,
         } => {
+            let (kind, token) = fetch_target(&target)?;
             let config = watch::WatchConfig {
-                node,
-                election,
+                node: target.node,
+                target: kind,
+                token,
                 interval,
                 until_results,
                 out,
@@ -568,30 +579,38 @@ fn read_report(path: &Path) -> Result<AuditResult, String> {
         .map_err(|e| format!("{}: not a report.json: {e}", path.display()))
 }
 
+/// The target the flags name, and the SaaS bearer token when it is a SaaS process.
+fn fetch_target(args: &TargetArgs) -> Result<(Target, Option<Secret>), String> {
+    match (&args.election, &args.saas, &args.process) {
+        (Some(id), None, None) => Ok((Target::Election(id.clone()), None)),
+        (None, Some(base), Some(process_id)) => {
+            let target = Target::Saas {
+                base: base.clone(),
+                process_id: process_id.clone(),
+                bundle_id: None,
+            };
+            Ok((target, saas_token(args)?))
+        }
+        _ => Err("give either --election ID or --saas URL --process ID".into()),
+    }
+}
+
 fn fetch_config(source: &SourceArgs, out: PathBuf) -> Result<FetchConfig, String> {
-    let target = match (&source.election, &source.saas, &source.process) {
-        (Some(id), None, None) => Target::Election(id.clone()),
-        (None, Some(base), Some(process_id)) => Target::Saas {
-            base: base.clone(),
-            process_id: process_id.clone(),
-            bundle_id: None,
-        },
-        _ => return Err("give either --election ID or --saas URL --process ID".into()),
-    };
-    let mut config = FetchConfig::new(source.node.clone(), target, out);
+    let (target, token) = fetch_target(&source.target)?;
+    let mut config = FetchConfig::new(source.target.node.clone(), target, out);
     if !source.ipfs_gateways.is_empty() {
         config.ipfs_gateways = source.ipfs_gateways.clone();
     }
     config.concurrency = source.concurrency.max(1);
     source.http.apply(&mut config.http);
     config.quiet = source.quiet;
-    config.token = saas_token(source)?;
+    config.token = token;
     Ok(config)
 }
 
 /// The SaaS bearer token from `--saas-token-file` or `VOCAUDIT_SAAS_TOKEN`.
-fn saas_token(source: &SourceArgs) -> Result<Option<Secret>, String> {
-    if let Some(path) = &source.saas_token_file {
+fn saas_token(args: &TargetArgs) -> Result<Option<Secret>, String> {
+    if let Some(path) = &args.saas_token_file {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("reading the SaaS token file {}: {e}", path.display()))?;
         return Ok(Some(Secret::new(text.trim())));
@@ -627,6 +646,7 @@ async fn sim_command(cmd: SimCommand) -> Result<u8, String> {
             port,
             faults,
             tampers,
+            live,
         } => {
             let mut world =
                 sim::scenario::scenario(&scenario, votes, seed).map_err(|e| e.to_string())?;
@@ -634,6 +654,10 @@ async fn sim_command(cmd: SimCommand) -> Result<u8, String> {
                 let applied =
                     sim::tamper::apply_tamper(&mut world, t).map_err(|e| e.to_string())?;
                 eprintln!("tamper {}: {:?}", t, applied.location);
+            }
+            if let Some(n) = live {
+                let n = usize::try_from(n).unwrap_or(usize::MAX);
+                sim::live::make_live(&mut world, n).map_err(|e| e.to_string())?;
             }
             let plan = sim::FaultPlan::parse(&faults).map_err(|e| e.to_string())?;
             let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
@@ -644,11 +668,19 @@ async fn sim_command(cmd: SimCommand) -> Result<u8, String> {
             println!("saas:  {}", server.saas_url());
             println!("ipfs:  {}", server.base_url());
             for (id, e) in &world.elections {
-                println!(
-                    "election {id} ({} votes, {})",
-                    e.votes.len(),
-                    e.election.status
-                );
+                match &e.live {
+                    Some(l) => println!(
+                        "election {id} (live: {} envelopes, {} per vote-list request, {})",
+                        l.pending.len(),
+                        l.reveal_per_list_request,
+                        e.election.status
+                    ),
+                    None => println!(
+                        "election {id} ({} votes, {})",
+                        e.votes.len(),
+                        e.election.status
+                    ),
+                }
             }
             for id in world.saas_processes.keys() {
                 println!("saas process {id}");

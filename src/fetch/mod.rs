@@ -213,16 +213,6 @@ impl Ctx {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         out
     }
-
-    pub async fn get_saas(&self, url: &str) -> Result<http::Outcome, HttpError> {
-        let out = match &self.token {
-            Some(t) => self.http.get_authorized(url, t).await,
-            None => self.http.get(url).await,
-        };
-        self.requests
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        out
-    }
 }
 
 /// Runs a fetch into `cfg.out` (see the module doc for what is written). Resumes an unfinished
@@ -337,4 +327,27 @@ async fn crawl(
         node::election(ctx, id).await?;
     }
     Ok((elections, Some(height)))
+}
+
+/// The Vochain elections `target` names, resolved as [`run`] resolves them but without writing
+/// a bundle: an election id checked and lowercased, or every election a SaaS process names
+/// (its questions' `upstreamId`s, then the legacy records'), in order, without repeats.
+/// `token` is the SaaS bearer token, sent to the SaaS only. Watch mode uses it to learn which
+/// elections to follow.
+pub async fn resolve_elections(
+    http: &HttpClient,
+    target: &Target,
+    token: Option<&Secret>,
+) -> Result<Vec<String>, FetchError> {
+    match target {
+        Target::Election(id) => Ok(vec![node::election_id(id)?]),
+        Target::Saas {
+            base,
+            process_id,
+            bundle_id,
+        } => {
+            let base = base.as_str().trim_end_matches('/');
+            saas::elections(http, token, base, process_id, bundle_id.as_deref()).await
+        }
+    }
 }

@@ -185,6 +185,56 @@ pub fn envelopes_in_chain_order(world: &World, id: &str) -> Result<Vec<VoteDetai
     Ok(details)
 }
 
+/// Makes every election of `world` live, as `vocaudit sim serve --live` serves them, so a
+/// person (or a test) can follow them with `vocaudit watch`: no vote is visible at first and each
+/// vote-list request reveals `per_list_request` more envelopes in chain order (the overwritten
+/// ones too, via [`envelopes_in_chain_order`], when the election has overwrites or sealed
+/// ballots); the election is READY with no live result and, when encrypted, no private key. Once
+/// every vote is out, the next read of the election shows ENDED, and the one after that the
+/// world's own status (RESULTS) with its result, `finalResults` and private keys.
+///
+/// Apply tampers before: they pick elections by their visible votes.
+pub fn make_live(world: &mut World, per_list_request: usize) -> Result<(), SimError> {
+    let ids: Vec<String> = world.elections.keys().cloned().collect();
+    for id in ids {
+        let missing = || SimError::InvalidId {
+            what: "electionId",
+            id: id.clone(),
+        };
+        let sim = world.elections.get_mut(&id).ok_or_else(missing)?;
+        let encrypted = sim.election.vote_mode.encrypted_votes;
+        let revealed_keys = if encrypted { sim.keys.clone() } else { None };
+        if let Some(keys) = sim.keys.as_mut().filter(|_| encrypted) {
+            keys.private_keys.clear();
+        }
+        let pending = if encrypted || sim.votes.iter().any(|v| v.overwrite_count > 0) {
+            envelopes_in_chain_order(world, &id)?
+        } else {
+            let mut votes = sim.votes.clone();
+            votes.sort_by_key(|v| (v.block_height, v.transaction_index));
+            votes
+        };
+        let sim = world.elections.get_mut(&id).ok_or_else(missing)?;
+        let last = LiveStage {
+            final_results: Some(sim.election.final_results),
+            keys: revealed_keys,
+            ..LiveStage::at(StageTrigger::Reads(1))
+                .status(&sim.election.status)
+                .result(sim.election.result.take())
+        };
+        sim.election.status = "READY".into();
+        sim.election.final_results = false;
+        sim.election.vote_count = 0;
+        sim.votes.clear();
+        sim.live = Some(super::LiveVotes {
+            pending,
+            reveal_per_list_request: per_list_request.max(1),
+            stages: vec![LiveStage::at(StageTrigger::Reads(1)).status("ENDED"), last],
+        });
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,6 +321,63 @@ mod tests {
         assert_eq!(get(&node, &scrutiny).await.0, 200);
         assert_eq!(private_keys(&get(&node, &keys).await.1), revealed);
         server.shutdown().await.unwrap();
+    }
+
+    /// `make_live` hides every vote until listed, withholds result and private keys, and stages
+    /// ENDED then the world's own RESULTS state: replaying the pending envelopes ends with the
+    /// world's final votes.
+    #[rstest::rstest]
+    #[case::saas("saas-csp")]
+    #[case::sealed_with_overwrites("overwrites")]
+    fn make_live_withholds_everything_until_the_stages(#[case] scenario: &str) {
+        let world = crate::sim::scenario(scenario, 10, 4).unwrap();
+        let mut live = world.clone();
+        make_live(&mut live, 3).unwrap();
+        for (id, before) in &world.elections {
+            let after = &live.elections[id];
+            let plan = after.live.as_ref().unwrap();
+            assert_eq!(
+                (after.election.status.as_str(), after.election.vote_count),
+                ("READY", 0)
+            );
+            assert!(after.votes.is_empty() && after.election.result.is_none());
+            assert!(!after.election.final_results);
+            assert_eq!(plan.reveal_per_list_request, 3);
+            let mut latest: BTreeMap<String, String> = BTreeMap::new();
+            for v in &plan.pending {
+                latest.insert(v.vote_id.clone(), v.tx_hash.clone());
+            }
+            let finals: BTreeMap<String, String> = before
+                .votes
+                .iter()
+                .map(|v| (v.vote_id.clone(), v.tx_hash.clone()))
+                .collect();
+            assert_eq!(latest, finals);
+            let encrypted = before.election.vote_mode.encrypted_votes;
+            if encrypted {
+                assert!(after.keys.as_ref().unwrap().private_keys.is_empty());
+                assert!(plan
+                    .pending
+                    .iter()
+                    .all(|v| v.package.get().starts_with("{\"encrypted\":")));
+            }
+            let [ended, last] = plan.stages.as_slice() else {
+                panic!("two stages: {:?}", plan.stages);
+            };
+            assert_eq!(ended.status.as_deref(), Some("ENDED"));
+            assert_eq!(
+                (last.status.as_deref(), &last.result, last.final_results),
+                (
+                    Some(before.election.status.as_str()),
+                    &Some(before.election.result.clone()),
+                    Some(before.election.final_results)
+                )
+            );
+            assert_eq!(
+                last.keys,
+                if encrypted { before.keys.clone() } else { None }
+            );
+        }
     }
 
     #[test]
