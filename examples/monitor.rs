@@ -20,27 +20,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .and_then(|i| args.get(i + 1).cloned())
     };
     // A simulated election unless a real one is named; the server must outlive the watch.
-    let (node, election, _server) = match (flag("--node"), flag("--election")) {
-        (Some(node), Some(election)) => (node, election, None),
+    let (node, election, gateway, server) = match (flag("--node"), flag("--election")) {
+        (Some(node), Some(election)) => (node, election, None, None),
         _ => {
             let mut world = sim::scenario("approval", 30, 1)?;
             sim::apply_tamper(&mut world, "voter-signature")?;
             let server = sim::serve_local(&world, FaultPlan::none()).await?;
             let election = world.elections.keys().next().cloned().unwrap_or_default();
-            (server.node_url(), election, Some(server))
+            // The loopback node also serves the census the final audit needs from IPFS.
+            let gateway = Some(server.base_url());
+            (server.node_url(), election, gateway, Some(server))
         }
     };
-    let out = std::env::temp_dir().join(format!("vocaudit-monitor-{election}"));
-    let config = WatchConfig {
-        node: node.parse()?,
-        election,
-        interval: Duration::from_secs(2),
-        until_results: true,
-        out,
-        http: Default::default(),
-        ipfs_gateways: Vec::new(),
-        audit: Default::default(),
+    // A bundle belongs to one node URL: a simulated node gets a fresh directory per run.
+    let out = match &server {
+        Some(_) => std::env::temp_dir().join(format!("vocaudit-monitor-{}", std::process::id())),
+        None => std::env::temp_dir().join(format!("vocaudit-monitor-{election}")),
     };
+    let mut config = WatchConfig::new(node.parse()?, &election, out);
+    config.interval = Duration::from_secs(2);
+    config.until_results = true;
+    if let Some(gateway) = gateway {
+        config.ipfs_gateways = vec![gateway.parse()?];
+    }
     let mut alerts = 0u32;
     let mut on_event = |event: &Event| match event {
         Event::Anomaly { check, finding, .. } => {
@@ -53,7 +55,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         Event::Votes { total, .. } => println!("{total} votes checked so far"),
         Event::Final { verdict, .. } => println!("final verdict: {verdict:?}"),
-        Event::Error { message } => eprintln!("node trouble, retrying: {message}"),
+        Event::Error { message, .. } => eprintln!("node trouble, retrying: {message}"),
         _ => {}
     };
     let code = watch::watch(config, &mut on_event).await?;

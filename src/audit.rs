@@ -2,6 +2,7 @@
 //! the simulator. The CLI is a thin shell over these functions, and scripts can call them too.
 
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use thiserror::Error;
 
@@ -49,13 +50,21 @@ pub fn verify_bundle(
     out_dir: &Path,
     options: &AuditOptions,
 ) -> Result<AuditRun, AuditError> {
+    let started = Instant::now();
     let input = load::load(bundle_dir)?;
+    tracing::info!(seconds = started.elapsed().as_secs_f64(), "phase load done");
+    let started = Instant::now();
     let result = verify::verify(
         input,
         &VerifyOptions {
             generated_at: options.generated_at.clone(),
         },
     );
+    tracing::info!(
+        seconds = started.elapsed().as_secs_f64(),
+        "phase verify done"
+    );
+    let started = Instant::now();
     let rendered = report::render_all(
         &result,
         out_dir,
@@ -63,6 +72,10 @@ pub fn verify_bundle(
             sign_with: options.sign_with.clone(),
         },
     )?;
+    tracing::info!(
+        seconds = started.elapsed().as_secs_f64(),
+        "phase report done"
+    );
     Ok(AuditRun { result, rendered })
 }
 
@@ -75,7 +88,12 @@ pub async fn audit(
 ) -> Result<AuditRun, AuditError> {
     let bundle_dir = out_dir.join("bundle");
     fetch_config.out = bundle_dir.clone();
-    fetch::run(fetch_config).await?;
+    let fetched = fetch::run(fetch_config).await?;
+    tracing::info!(
+        seconds = fetched.elapsed.as_secs_f64(),
+        requests = fetched.requests,
+        "phase fetch done"
+    );
     let out = out_dir.to_path_buf();
     let options = options.clone();
     tokio::task::spawn_blocking(move || verify_bundle(&bundle_dir, &out, &options))

@@ -1,7 +1,7 @@
 //! The `vocaudit` command: parse flags, call the library, map the outcome to an exit status
 //! (0 every check passed, 1 a check failed, 2 the audit could not be completed).
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
@@ -10,7 +10,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 use reqwest::Url;
 
 use vocaudit::audit::{self, AuditOptions, AuditRun};
-use vocaudit::fetch::{self, http::Secret, FetchConfig, Target};
+use vocaudit::fetch::http::{HttpClient, HttpConfig, Secret};
+use vocaudit::fetch::{self, FetchConfig, Target};
 use vocaudit::receipt;
 use vocaudit::report;
 use vocaudit::sim;
@@ -127,16 +128,16 @@ enum Command {
         /// What to print on standard output.
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
+        #[command(flatten)]
+        http: HttpArgs,
     },
-    /// Follow a live election: print one JSON object per line for new votes, anomalies, status
-    /// and result changes; with --until-results, end with a full audit and its exit status.
+    /// Follow a live election, or every election of a SaaS process: print one JSON object per
+    /// line for new votes, anomalies, status and result changes; with --until-results, end with
+    /// a full audit (of the whole process) and its exit status.
     Watch {
-        /// Node API base including its version path, e.g. https://api.vocdoni.io/v2
-        #[arg(long)]
-        node: Url,
-        /// Vochain election id (64 hex).
-        #[arg(long)]
-        election: String,
+        /// The election, or with --saas/--process every election (question) of a SaaS process.
+        #[command(flatten)]
+        target: TargetArgs,
         /// Pause between polls, e.g. 30s, 500ms, 2m.
         #[arg(long, default_value = "30s", value_parser = parse_interval)]
         interval: Duration,
@@ -150,6 +151,9 @@ enum Command {
         /// Path-style IPFS gateway base for the final audit; repeatable.
         #[arg(long = "ipfs-gateway")]
         ipfs_gateways: Vec<Url>,
+        /// Retries and timeout within one poll (a failed poll is retried next interval).
+        #[command(flatten)]
+        http: HttpArgs,
     },
     /// Measure the protocol primitives, each against a bound measured in the same run.
     #[command(args_conflicts_with_subcommands = true)]
@@ -208,12 +212,17 @@ enum SimCommand {
         /// Named defect to inject (see `vocaudit sim list`; repeatable).
         #[arg(long = "tamper")]
         tampers: Vec<String>,
+        /// Serve every election live, for `vocaudit watch`: N more votes appear per vote-list
+        /// request (default 5), then the election moves READY → ENDED → RESULTS.
+        #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "5",
+              value_parser = clap::value_parser!(u64).range(1..))]
+        live: Option<u64>,
     },
 }
 
-/// Where the election is published.
+/// Which election, and where it is published.
 #[derive(Args)]
-struct SourceArgs {
+struct TargetArgs {
     /// Node API base including its version path, e.g. https://api.vocdoni.io/v2
     #[arg(long)]
     node: Url,
@@ -229,18 +238,21 @@ struct SourceArgs {
     /// File holding the SaaS bearer token (else VOCAUDIT_SAAS_TOKEN). Never printed or stored.
     #[arg(long)]
     saas_token_file: Option<PathBuf>,
+}
+
+/// Where the election is published, and how to fetch it.
+#[derive(Args)]
+struct SourceArgs {
+    #[command(flatten)]
+    target: TargetArgs,
     /// Path-style IPFS gateway base ({base}/ipfs/{cid}); repeatable, tried in order.
     #[arg(long = "ipfs-gateway")]
     ipfs_gateways: Vec<Url>,
     /// Requests in flight at most.
     #[arg(long, default_value_t = 16)]
     concurrency: usize,
-    /// Attempts per request, the first included, with backoff between them [default: 6].
-    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
-    max_attempts: Option<u32>,
-    /// Seconds one attempt may take, connecting included [default: 60].
-    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
-    timeout: Option<u64>,
+    #[command(flatten)]
+    http: HttpArgs,
     /// Vote details to read a second time, to catch a node that answers differently
     /// (equivocation, check V-BUNDLE-04); 0 re-reads none [default: 2% of the votes, at least
     /// 16].
@@ -249,6 +261,37 @@ struct SourceArgs {
     /// No progress output (for scripts).
     #[arg(long)]
     quiet: bool,
+}
+
+/// How each HTTP request is retried and timed out (every command that talks to a node).
+#[derive(Args)]
+struct HttpArgs {
+    /// Attempts per request, the first included, with backoff between them [default: 6].
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..))]
+    max_attempts: Option<u32>,
+    /// Seconds one attempt may take, connecting included [default: 60].
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    timeout: Option<u64>,
+}
+
+impl HttpArgs {
+    /// Sets what was given on the command line in `config`.
+    fn apply(&self, config: &mut HttpConfig) {
+        if let Some(attempts) = self.max_attempts {
+            config.max_attempts = attempts;
+        }
+        if let Some(seconds) = self.timeout {
+            config.timeout = Duration::from_secs(seconds);
+            config.connect_timeout = config.connect_timeout.min(config.timeout);
+        }
+    }
+
+    /// The default transport settings with what was given on the command line.
+    fn config(&self) -> HttpConfig {
+        let mut config = HttpConfig::default();
+        self.apply(&mut config);
+        config
+    }
 }
 
 /// How results are shown and signed.
@@ -272,6 +315,7 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    init_logging();
     match run(cli.command) {
         Ok(code) => ExitCode::from(code),
         Err(message) => {
@@ -279,6 +323,18 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Diagnostics (retries, refused redirects, phase timings) go to standard error, filtered by
+/// `VOCAUDIT_LOG` in `tracing`'s env-filter syntax (`info` shows each phase's wall time);
+/// warnings only by default, so scripts reading standard output are never disturbed.
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("VOCAUDIT_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }
 
 /// Runs one command; `Err` is a message for an exit status of 2.
@@ -380,13 +436,15 @@ fn run(command: Command) -> Result<u8, String> {
             vote_id,
             address,
             format,
+            http,
         } => {
             let vote = match (vote_id, address) {
                 (Some(id), _) => receipt::VoteRef::VoteId(id),
                 (None, Some(a)) => receipt::VoteRef::Address(a),
                 (None, None) => return Err("give --vote-id HEX or --address HEX".into()),
             };
-            match runtime.block_on(receipt::check(node.as_str(), &election, vote)) {
+            let client = HttpClient::new(http.config()).map_err(|e| e.to_string())?;
+            match runtime.block_on(receipt::check_with(&client, node.as_str(), &election, vote)) {
                 Ok(r) => {
                     match format {
                         Format::Text => print!("{r}"),
@@ -405,25 +463,36 @@ fn run(command: Command) -> Result<u8, String> {
             }
         }
         Command::Watch {
-            node,
-            election,
+            target,
             interval,
             until_results,
             out,
             ipfs_gateways,
+            http,
         } => {
+            let (kind, token) = fetch_target(&target)?;
             let config = watch::WatchConfig {
-                node,
-                election,
+                node: target.node,
+                target: kind,
+                token,
                 interval,
                 until_results,
                 out,
-                http: Default::default(),
+                http: http.config(),
                 ipfs_gateways,
                 audit: AuditOptions::default(),
             };
             let mut print = |event: &watch::Event| match serde_json::to_string(event) {
-                Ok(line) => println!("{line}"),
+                Ok(line) => {
+                    let mut stdout = std::io::stdout().lock();
+                    // Whoever read the events is gone (a closed pipe): the watch cannot go on.
+                    if writeln!(stdout, "{line}")
+                        .and_then(|()| stdout.flush())
+                        .is_err()
+                    {
+                        std::process::exit(2);
+                    }
+                }
                 Err(e) => eprintln!("vocaudit: {e}"),
             };
             let code = runtime
@@ -515,37 +584,39 @@ fn read_report(path: &Path) -> Result<AuditResult, String> {
         .map_err(|e| format!("{}: not a report.json: {e}", path.display()))
 }
 
+/// The target the flags name, and the SaaS bearer token when it is a SaaS process.
+fn fetch_target(args: &TargetArgs) -> Result<(Target, Option<Secret>), String> {
+    match (&args.election, &args.saas, &args.process) {
+        (Some(id), None, None) => Ok((Target::Election(id.clone()), None)),
+        (None, Some(base), Some(process_id)) => {
+            let target = Target::Saas {
+                base: base.clone(),
+                process_id: process_id.clone(),
+                bundle_id: None,
+            };
+            Ok((target, saas_token(args)?))
+        }
+        _ => Err("give either --election ID or --saas URL --process ID".into()),
+    }
+}
+
 fn fetch_config(source: &SourceArgs, out: PathBuf) -> Result<FetchConfig, String> {
-    let target = match (&source.election, &source.saas, &source.process) {
-        (Some(id), None, None) => Target::Election(id.clone()),
-        (None, Some(base), Some(process_id)) => Target::Saas {
-            base: base.clone(),
-            process_id: process_id.clone(),
-            bundle_id: None,
-        },
-        _ => return Err("give either --election ID or --saas URL --process ID".into()),
-    };
-    let mut config = FetchConfig::new(source.node.clone(), target, out);
+    let (target, token) = fetch_target(&source.target)?;
+    let mut config = FetchConfig::new(source.target.node.clone(), target, out);
     if !source.ipfs_gateways.is_empty() {
         config.ipfs_gateways = source.ipfs_gateways.clone();
     }
     config.concurrency = source.concurrency.max(1);
-    if let Some(attempts) = source.max_attempts {
-        config.http.max_attempts = attempts;
-    }
-    if let Some(seconds) = source.timeout {
-        config.http.timeout = Duration::from_secs(seconds);
-        config.http.connect_timeout = config.http.connect_timeout.min(config.http.timeout);
-    }
+    source.http.apply(&mut config.http);
     config.reread = source.reread;
     config.quiet = source.quiet;
-    config.token = saas_token(source)?;
+    config.token = token;
     Ok(config)
 }
 
 /// The SaaS bearer token from `--saas-token-file` or `VOCAUDIT_SAAS_TOKEN`.
-fn saas_token(source: &SourceArgs) -> Result<Option<Secret>, String> {
-    if let Some(path) = &source.saas_token_file {
+fn saas_token(args: &TargetArgs) -> Result<Option<Secret>, String> {
+    if let Some(path) = &args.saas_token_file {
         let text = std::fs::read_to_string(path)
             .map_err(|e| format!("reading the SaaS token file {}: {e}", path.display()))?;
         return Ok(Some(Secret::new(text.trim())));
@@ -581,6 +652,7 @@ async fn sim_command(cmd: SimCommand) -> Result<u8, String> {
             port,
             faults,
             tampers,
+            live,
         } => {
             let mut world =
                 sim::scenario::scenario(&scenario, votes, seed).map_err(|e| e.to_string())?;
@@ -588,6 +660,10 @@ async fn sim_command(cmd: SimCommand) -> Result<u8, String> {
                 let applied =
                     sim::tamper::apply_tamper(&mut world, t).map_err(|e| e.to_string())?;
                 eprintln!("tamper {}: {:?}", t, applied.location);
+            }
+            if let Some(n) = live {
+                let n = usize::try_from(n).unwrap_or(usize::MAX);
+                sim::live::make_live(&mut world, n).map_err(|e| e.to_string())?;
             }
             let plan = sim::FaultPlan::parse(&faults).map_err(|e| e.to_string())?;
             let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
@@ -598,11 +674,19 @@ async fn sim_command(cmd: SimCommand) -> Result<u8, String> {
             println!("saas:  {}", server.saas_url());
             println!("ipfs:  {}", server.base_url());
             for (id, e) in &world.elections {
-                println!(
-                    "election {id} ({} votes, {})",
-                    e.votes.len(),
-                    e.election.status
-                );
+                match &e.live {
+                    Some(l) => println!(
+                        "election {id} (live: {} envelopes, {} per vote-list request, {})",
+                        l.pending.len(),
+                        l.reveal_per_list_request,
+                        e.election.status
+                    ),
+                    None => println!(
+                        "election {id} ({} votes, {})",
+                        e.votes.len(),
+                        e.election.status
+                    ),
+                }
             }
             for id in world.saas_processes.keys() {
                 println!("saas process {id}");

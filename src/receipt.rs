@@ -4,6 +4,26 @@
 //! whether it is the voter's last envelope, what the ballot holds, whether the node counts it and
 //! what it adds to the tally. Mirrors `vocdoni/vocdoni-node:api/vote.go` (`/votes/{id}`) and
 //! `vochain/results/compute.go` (only the last envelope of a nullifier is tallied).
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use vocaudit::receipt::{self, VoteRef};
+//! use vocaudit::sim;
+//!
+//! let world = sim::scenario("approval", 5, 1).unwrap();
+//! let server = sim::serve_local(&world, sim::FaultPlan::none()).await.unwrap();
+//! let (election, e) = world.elections.iter().next().unwrap();
+//! let vote = VoteRef::VoteId(e.votes[0].vote_id.clone()); // or VoteRef::Address
+//!
+//! let r = receipt::check(&server.node_url(), election, vote).await.unwrap();
+//! assert!(r.counted && r.exit_code() == 0);
+//! assert_eq!(r.on_chain.tx_hash, e.votes[0].tx_hash);
+//! for cell in &r.contribution {
+//!     println!("adds {} to question {} value {}", cell.adds, cell.question, cell.value);
+//! }
+//! print!("{r}"); // the text `vocaudit receipt` prints
+//! # });
+//! ```
 
 use std::fmt;
 
@@ -410,8 +430,17 @@ fn build(
         ));
     }
     let valid = matches!(d.ballot, Step::Done(ref b) if b.counted.is_ok());
-    if let Some(why) = &ballot.invalid_reason {
-        not_counted_because.push(format!("the ballot is not valid: {why}"));
+    match &d.ballot {
+        Step::Done(b) => {
+            if let Err(why) = &b.counted {
+                not_counted_because.push(format!("the ballot is not valid: {why}"));
+            }
+        }
+        // Sealed and the keys not revealed yet, or no package at all.
+        other => not_counted_because.push(format!(
+            "the ballot could not be read: {}",
+            other.why_not().unwrap_or_default()
+        )),
     }
     let contribution = match (&d.ballot, &d.stored_weight) {
         (Step::Done(b), Step::Done(w)) if valid => contribution(&ctx, &b.values, w),
@@ -688,13 +717,16 @@ impl fmt::Display for Receipt {
             String::new()
         };
         match (&b.values, &b.source) {
-            (Some(v), Some(src)) => writeln!(f, "ballot     {v:?} from the {src}{sealed}")?,
+            (Some(v), Some(src)) => {
+                writeln!(f, "ballot     {v:?} from the {src}{sealed}")?;
+                if let Some(why) = &b.invalid_reason {
+                    writeln!(f, "invalid    {why}")?;
+                }
+            }
+            // Why it is not readable is among the reasons it is not counted, above.
             _ => writeln!(f, "ballot     not readable{sealed}")?,
         }
         writeln!(f, "weight     {}", b.weight)?;
-        if let Some(why) = &b.invalid_reason {
-            writeln!(f, "invalid    {why}")?;
-        }
         writeln!(f, "checks")?;
         for check in &self.checks {
             writeln!(
@@ -707,17 +739,19 @@ impl fmt::Display for Receipt {
         }
         if self.contribution.is_empty() {
             writeln!(f, "adds       nothing to the results")?;
-        } else if self.counted {
+            return Ok(());
+        }
+        if self.counted {
             writeln!(f, "adds")?;
         } else {
             writeln!(f, "would add (once counted)")?;
-            for cell in &self.contribution {
-                writeln!(
-                    f,
-                    "  question {} value {}: +{}",
-                    cell.question, cell.value, cell.adds
-                )?;
-            }
+        }
+        for cell in &self.contribution {
+            writeln!(
+                f,
+                "  question {} value {}: +{}",
+                cell.question, cell.value, cell.adds
+            )?;
         }
         Ok(())
     }

@@ -311,6 +311,7 @@ fn live_world() -> (World, String) {
     world.elections.get_mut(&id).unwrap().live = Some(LiveVotes {
         pending: pending.into_iter().map(|(v, _)| v).collect(),
         reveal_per_list_request: 1,
+        ..LiveVotes::default()
     });
     (world, id)
 }

@@ -1,6 +1,7 @@
 //! Voter receipts against simulated nodes: a counted vote and what it adds, an overwritten vote,
-//! an invalid ballot, an unknown vote id, the address form, and the `vocaudit receipt` exit
-//! statuses (0 counted, 1 not counted or unknown, 2 bad input).
+//! an invalid ballot, an unknown vote id, the address form, an encrypted vote before and after
+//! the keys are revealed, and the `vocaudit receipt` exit statuses (0 counted, 1 not counted or
+//! unknown, 2 bad input or unreachable) with its transport options.
 
 use std::process::Command;
 
@@ -10,7 +11,9 @@ use vocaudit::api::node::VoteDetail;
 use vocaudit::protocol::ballot::{check_package, BallotVerdict};
 use vocaudit::protocol::tally::{Results, TallyParams};
 use vocaudit::receipt::{self, CheckStatus, Receipt, ReceiptError, VoteRef};
-use vocaudit::sim::{self, FaultPlan, SimElection, SimServer, World};
+use vocaudit::sim::{
+    self, FaultPlan, LiveStage, LiveVotes, SimElection, SimServer, StageTrigger, World,
+};
 
 const VOTES: usize = 12;
 const SEED: u64 = 5;
@@ -142,6 +145,12 @@ async fn counted_vote_reports_chain_position_and_checks() {
         text.contains("COUNTED") && text.contains(&v.tx_hash),
         "{text}"
     );
+    for (q, value, adds) in &expected {
+        assert!(
+            text.contains(&format!("\n  question {q} value {value}: +{adds}\n")),
+            "{text}"
+        );
+    }
     server.shutdown().await.unwrap();
 }
 
@@ -447,5 +456,112 @@ fn cli_exit_statuses() {
 
     let out = run(&["--vote-id", "nothex"]);
     assert_eq!(out.status.code(), Some(2));
+    runtime.block_on(server.shutdown()).unwrap();
+}
+
+/// An encrypted election whose node serves sealed packages and no private key until it reveals
+/// them (with RESULTS) on its second election read: the same vote is first not counted because
+/// its ballot cannot be read yet, then counted with the values decrypted from its transaction.
+#[tokio::test]
+async fn encrypted_vote_before_and_after_the_keys_are_revealed() {
+    let mut world = sim::scenario("weighted-encrypted", VOTES, SEED).unwrap();
+    let id = only_election(&world).0.clone();
+    let e = world.elections.get_mut(&id).unwrap();
+    let revealed = e.keys.clone().unwrap();
+    let plain = e.votes.clone();
+    if let Some(keys) = e.keys.as_mut() {
+        keys.private_keys.clear();
+    }
+    assert!(e.keys.as_ref().is_some_and(|k| !k.public_keys.is_empty()));
+    let sealed = sim::envelopes_in_chain_order(&world, &id).unwrap();
+    let e = world.elections.get_mut(&id).unwrap();
+    e.votes = sealed;
+    e.election.status = "ENDED".into();
+    e.live = Some(LiveVotes {
+        stages: vec![LiveStage {
+            keys: Some(revealed),
+            ..LiveStage::at(StageTrigger::Reads(2)).status("RESULTS")
+        }],
+        ..LiveVotes::default()
+    });
+    let server = sim::serve_local(&world, FaultPlan::none()).await.unwrap();
+    let e = &world.elections[&id];
+    let v = plain
+        .iter()
+        .find(|v| served_verdict(e, v).1 == BallotVerdict::Valid)
+        .unwrap();
+    assert!(e
+        .votes
+        .iter()
+        .any(|s| s.vote_id == v.vote_id && s.package.get().contains("encrypted")));
+
+    let before = receipt::check(&server.node_url(), &id, VoteRef::VoteId(v.vote_id.clone()))
+        .await
+        .unwrap();
+    assert!(!before.counted);
+    assert_eq!(before.exit_code(), 1);
+    assert!(before.ballot.encrypted && !before.ballot.key_indexes.is_empty());
+    assert_eq!(before.ballot.values, None);
+    assert!(before.contribution.is_empty());
+    assert_eq!(before.not_counted_because.len(), 1, "{before}");
+    assert!(
+        before.not_counted_because[0].starts_with("the ballot could not be read")
+            && before.not_counted_because[0].contains("no private key revealed"),
+        "{before}"
+    );
+    no_failed_check(&before);
+
+    let after = receipt::check(&server.node_url(), &id, VoteRef::VoteId(v.vote_id.clone()))
+        .await
+        .unwrap();
+    assert_eq!(after.election_status, "RESULTS");
+    assert!(after.counted, "{after}");
+    assert_eq!(after.exit_code(), 0);
+    assert_eq!(after.ballot.values, Some(served_verdict(e, v).0));
+    assert_eq!(after.ballot.source.as_deref(), Some("transaction"));
+    assert!(!after.contribution.is_empty());
+    assert_eq!(after.on_chain, before.on_chain);
+    no_failed_check(&after);
+    server.shutdown().await.unwrap();
+}
+
+/// `--max-attempts` and `--timeout` are the transport settings `audit` and `fetch` take: one
+/// attempt gives up on a node that fails the vote route once (exit 2), three ride it out.
+#[test]
+fn cli_transport_options() {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let world = sim::scenario("approval", VOTES, SEED).unwrap();
+    let (id, e) = only_election(&world);
+    let vote_id = e.votes[0].vote_id.clone();
+    let receipt = |server: &SimServer, extra: &[&str]| {
+        let node = server.node_url();
+        Command::new(env!("CARGO_BIN_EXE_vocaudit"))
+            .args(["receipt", "--node", &node, "--election", id, "--vote-id"])
+            .arg(&vote_id)
+            .args(extra)
+            .output()
+            .unwrap()
+    };
+    for (attempts, code) in [("1", 2), ("3", 0)] {
+        let plan = FaultPlan::parse(&["vote:503@first=1"]).unwrap();
+        let server = runtime.block_on(sim::serve_local(&world, plan)).unwrap();
+        let out = receipt(&server, &["--max-attempts", attempts, "--timeout", "5"]);
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "--max-attempts {attempts}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        runtime.block_on(server.shutdown()).unwrap();
+    }
+    let server = runtime
+        .block_on(sim::serve_local(&world, FaultPlan::none()))
+        .unwrap();
+    let out = receipt(&server, &["--timeout", "0"]);
+    assert_eq!(out.status.code(), Some(2), "a zero timeout is refused");
     runtime.block_on(server.shutdown()).unwrap();
 }

@@ -117,6 +117,7 @@ fn world() -> World {
     live.live = Some(LiveVotes {
         pending,
         reveal_per_list_request: 3,
+        ..LiveVotes::default()
     });
     world.add_election(live).unwrap();
 

@@ -8,6 +8,32 @@
 //! `Retry-After`, typed outcomes for the node's error bodies, redacted bearer tokens);
 //! [`progress`] is the progress display the crawler drives.
 //!
+//! Fetching an election from the simulator's loopback node into a bundle:
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! use vocaudit::{fetch, sim};
+//!
+//! let world = sim::scenario("csp-ecdsa", 8, 1).unwrap();
+//! let server = sim::serve_local(&world, sim::FaultPlan::none()).await.unwrap();
+//! let election = world.elections.keys().next().unwrap().clone();
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let mut config = fetch::FetchConfig::new(
+//!     server.node_url().parse().unwrap(),
+//!     fetch::Target::Election(election.clone()),
+//!     dir.path().join("bundle"),
+//! );
+//! config.ipfs_gateways = vec![server.base_url().parse().unwrap()]; // the node is a gateway too
+//! config.quiet = true; // no progress bars
+//! config.http.max_attempts = 3; // retries with backoff, as `--max-attempts`
+//! let summary = fetch::run(config).await.unwrap(); // a second run resumes what is stored
+//!
+//! assert_eq!(summary.elections, [election]);
+//! assert!(summary.gaps.is_empty()); // nothing was missing
+//! # });
+//! ```
+//!
 //! # Bundle contract (what [`run`] writes; the verifier reads these names)
 //!
 //! `NODE` is the node base as given (`…/v2`, no trailing slash), `SAAS` the SaaS base, `ID` a
@@ -207,16 +233,6 @@ impl Ctx {
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         out
     }
-
-    pub async fn get_saas(&self, url: &str) -> Result<http::Outcome, HttpError> {
-        let out = match &self.token {
-            Some(t) => self.http.get_authorized(url, t).await,
-            None => self.http.get(url).await,
-        };
-        self.requests
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        out
-    }
 }
 
 /// Runs a fetch into `cfg.out` (see the module doc for what is written). Resumes an unfinished
@@ -332,4 +348,27 @@ async fn crawl(
         node::election(ctx, id).await?;
     }
     Ok((elections, Some(height)))
+}
+
+/// The Vochain elections `target` names, resolved as [`run`] resolves them but without writing
+/// a bundle: an election id checked and lowercased, or every election a SaaS process names
+/// (its questions' `upstreamId`s, then the legacy records'), in order, without repeats.
+/// `token` is the SaaS bearer token, sent to the SaaS only. Watch mode uses it to learn which
+/// elections to follow.
+pub async fn resolve_elections(
+    http: &HttpClient,
+    target: &Target,
+    token: Option<&Secret>,
+) -> Result<Vec<String>, FetchError> {
+    match target {
+        Target::Election(id) => Ok(vec![node::election_id(id)?]),
+        Target::Saas {
+            base,
+            process_id,
+            bundle_id,
+        } => {
+            let base = base.as_str().trim_end_matches('/');
+            saas::elections(http, token, base, process_id, bundle_id.as_deref()).await
+        }
+    }
 }

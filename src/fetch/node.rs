@@ -12,10 +12,10 @@ use serde::Deserialize;
 use crate::api::node::{
     ChainInfo, Election, TransactionResponse, VoteCount, VoteDetail, VoteList, VoteRow,
 };
-
 use crate::protocol::hash::{sha256, Hash32};
 
 use super::http::{Outcome, Response};
+use super::progress::Task;
 use super::reread::{self, DetailFields, FirstRead};
 use super::{ipfs, Ctx, FetchError};
 
@@ -193,6 +193,7 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<(), FetchError> {
         distinct.iter().copied(),
         reread::sample_size(ctx.reread, distinct.len()),
     );
+    drop(distinct);
     let firsts = votes(ctx, id, &listing, live, &sampled).await?;
     let read_now: HashSet<&str> = firsts.iter().map(|f| f.nullifier.as_str()).collect();
     let earlier: HashMap<String, String> = sampled
@@ -493,10 +494,17 @@ enum Job<'a> {
     Tx(&'a str),
 }
 
+/// Votes handled per round of [`votes_chunk`]: the URLs probed, the jobs and the details read
+/// are held for one chunk at a time, so the crawler's memory does not grow with the election
+/// (at a million votes, probing every URL at once held 4M URL strings twice over, 1.4 GB).
+/// Each chunk boundary drains at most `ctx.buffer` requests, well under 1% of a chunk.
+const VOTE_CHUNK: usize = 8192;
+
 /// Every distinct listed vote's detail and transaction (concurrently), then the transactions
 /// only the detail names and the blocks of votes without a date. Already-stored URLs are
 /// skipped, so a resumed run fetches only what is missing. Each detail read is compared with
-/// its list row; the first reads of the `sampled` nullifiers are returned for re-reading.
+/// its list row (`live`: the election was receiving votes); the first reads of the `sampled`
+/// nullifiers are returned for re-reading.
 async fn votes(
     ctx: &Ctx,
     id: &str,
@@ -510,12 +518,70 @@ async fn votes(
         .rows_with_pages()
         .filter(|(r, _)| seen.insert(r.vote_id.to_ascii_lowercase()))
         .collect();
+    drop(seen);
+    let block_url = |h: u64| format!("{node}/chain/blocks/{h}");
+
+    let task = ctx.progress.task("votes+txs", Some(distinct.len() as u64));
+    let mut heights: BTreeSet<u64> = BTreeSet::new();
+    let mut firsts = Vec::new();
+    let compare = Compare { live, sampled };
+    for chunk in distinct.chunks(VOTE_CHUNK) {
+        let chunk_firsts = votes_chunk(ctx, id, chunk, &compare, &mut heights, &task).await?;
+        firsts.extend(chunk_firsts);
+    }
+    task.finish();
+
+    let blocks_task = ctx.progress.task("blocks", Some(heights.len() as u64));
+    let mut blocks = stream::iter(heights)
+        .map(|h| async move {
+            let url = block_url(h);
+            let outcome = ctx.get(&url).await?;
+            if !matches!(outcome, Outcome::Ok(_)) {
+                let r = outcome.response();
+                ctx.store
+                    .gap(
+                        "block-missing",
+                        format!("election {id}: GET {url}: {}", r.describe()),
+                    )
+                    .await?;
+            }
+            ctx.store.append("blocks", outcome.into_response()).await?;
+            Ok::<_, FetchError>(())
+        })
+        .buffer_unordered(ctx.buffer);
+    while let Some(r) = blocks.next().await {
+        r?;
+        blocks_task.inc(1);
+    }
+    blocks_task.finish();
+    Ok(firsts)
+}
+
+/// What [`votes_chunk`] needs to compare each detail with its row and keep the sampled ones.
+struct Compare<'a> {
+    live: bool,
+    sampled: &'a HashSet<String>,
+}
+
+/// One chunk of [`votes`]: details and transactions of `rows` not stored yet, then the
+/// transactions only their details name; heights of votes without a date are added to
+/// `heights` (their blocks are read once, after every chunk). `task` advances by the chunk's
+/// votes in proportion to its requests done. Returns the first reads of sampled votes.
+async fn votes_chunk(
+    ctx: &Ctx,
+    id: &str,
+    rows: &[(&VoteRow, Option<&Hash32>)],
+    compare: &Compare<'_>,
+    heights: &mut BTreeSet<u64>,
+    task: &Task,
+) -> Result<Vec<FirstRead>, FetchError> {
+    let node = &ctx.node;
     let detail_url = |r: &VoteRow| format!("{node}/votes/{}", r.vote_id.to_ascii_lowercase());
     let block_url = |h: u64| format!("{node}/chain/blocks/{h}");
 
     // What is stored already: details, row txs (either route), row blocks.
-    let mut probe = Vec::with_capacity(distinct.len() * 4);
-    for (r, _) in &distinct {
+    let mut probe = Vec::with_capacity(rows.len() * 4);
+    for (r, _) in rows {
         probe.push(detail_url(r));
         probe.extend(tx_urls(
             ctx,
@@ -539,7 +605,7 @@ async fn votes(
             .any(|u| stored.contains(u))
     };
     let mut jobs: Vec<Job> = Vec::new();
-    for &(r, page) in &distinct {
+    for &(r, page) in rows {
         // Re-read a stored detail when it is the only source of the tx hash or the vote time.
         let need_detail = !stored.contains(&detail_url(r))
             || r.tx_hash.is_empty()
@@ -554,9 +620,9 @@ async fn votes(
 
     let votes_stream = format!("votes-{id}");
     let txs_stream = format!("txs-{id}");
-    let task = ctx.progress.task("votes+txs", Some(jobs.len() as u64));
     let mut details: HashMap<String, DetailFields> = HashMap::new();
     let mut firsts: Vec<FirstRead> = Vec::new();
+    let (total_jobs, mut jobs_done, mut votes_shown) = (jobs.len().max(1), 0usize, 0usize);
     let mut results = stream::iter(jobs)
         .map(|job| {
             let (votes_stream, txs_stream) = (&votes_stream, &txs_stream);
@@ -566,25 +632,22 @@ async fn votes(
                         let url = detail_url(r);
                         let outcome = ctx.get(&url).await?;
                         let nullifier = r.vote_id.to_ascii_lowercase();
-                        let first = sampled
+                        let first = compare
+                            .sampled
                             .contains(&nullifier)
                             .then(|| FirstRead::of(nullifier.clone(), outcome.response()));
                         let info = match &outcome {
                             Outcome::Ok(resp) => {
                                 if let Err(e) = serde_json::from_slice::<VoteDetail>(&resp.body) {
-                                    ctx.store
-                                        .gap(
-                                            "vote-detail-missing",
-                                            format!(
-                                                "election {id}: GET {url}: HTTP {}, not a vote \
-                                                 detail: {e}",
-                                                resp.status
-                                            ),
-                                        )
-                                        .await?;
+                                    let status = resp.status;
+                                    let why = format!(
+                                        "election {id}: GET {url}: HTTP {status}, not a vote detail: {e}"
+                                    );
+                                    ctx.store.gap("vote-detail-missing", why).await?;
                                 }
                                 match serde_json::from_slice::<DetailFields>(&resp.body) {
                                     Ok(fields) => {
+                                        let live = compare.live;
                                         reread::row_against_detail(
                                             ctx, id, live, r, page, resp, &fields,
                                         )
@@ -599,7 +662,10 @@ async fn votes(
                                 ctx.store
                                     .gap(
                                         "vote-detail-missing",
-                                        format!("election {id}: GET {url}: {}", resp.describe()),
+                                        format!(
+                                            "election {id}: GET {url}: {}",
+                                            resp.describe()
+                                        ),
                                     )
                                     .await?;
                                 None
@@ -624,15 +690,17 @@ async fn votes(
             details.insert(nullifier, info);
         }
         firsts.extend(first);
-        task.inc(1);
+        jobs_done += 1;
+        let votes_done = rows.len() * jobs_done / total_jobs;
+        task.inc((votes_done - votes_shown) as u64);
+        votes_shown = votes_done;
     }
     drop(results);
-    task.finish();
+    task.inc((rows.len() - votes_shown) as u64);
 
     // Second pass: txs named only by the detail, blocks of votes without a date.
     let mut txs: BTreeSet<String> = BTreeSet::new();
-    let mut heights: BTreeSet<u64> = BTreeSet::new();
-    for (r, _) in &distinct {
+    for (r, _) in rows {
         let Some(d) = details.get(&r.vote_id.to_ascii_lowercase()) else {
             continue;
         };
@@ -667,30 +735,6 @@ async fn votes(
     while let Some(r) = more.next().await {
         r?;
     }
-    drop(more);
-    let blocks_task = ctx.progress.task("blocks", Some(heights.len() as u64));
-    let mut blocks = stream::iter(heights)
-        .map(|h| async move {
-            let url = block_url(h);
-            let outcome = ctx.get(&url).await?;
-            if !matches!(outcome, Outcome::Ok(_)) {
-                let r = outcome.response();
-                ctx.store
-                    .gap(
-                        "block-missing",
-                        format!("election {id}: GET {url}: {}", r.describe()),
-                    )
-                    .await?;
-            }
-            ctx.store.append("blocks", outcome.into_response()).await?;
-            Ok::<_, FetchError>(())
-        })
-        .buffer_unordered(ctx.buffer);
-    while let Some(r) = blocks.next().await {
-        r?;
-        blocks_task.inc(1);
-    }
-    blocks_task.finish();
     Ok(firsts)
 }
 

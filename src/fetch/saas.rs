@@ -3,9 +3,11 @@
 //! served by `vocdoni/saas-backend:api/{processes,process,process_bundles}.go`. Requests carry the
 //! bearer token when one is configured; it never reaches the bundle or any message.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
 use crate::api::saas::{LegacyProcess, Process, ProcessBundle, ProcessResults};
 
-use super::http::Outcome;
+use super::http::{HttpClient, HttpError, Outcome, Response, Secret};
 use super::node::election_id;
 use super::{Ctx, FetchError};
 
@@ -22,39 +24,173 @@ fn refused(outcome: &Outcome, what: String) -> FetchError {
     }
 }
 
-/// Fetches the SaaS records and returns the election ids they name, in order, without repeats.
+/// The SaaS records of a process, each as served, and the Vochain elections they name.
+pub(crate) struct Records {
+    /// `/processes/{pid}` when it answered 200.
+    process: Option<Response>,
+    /// `/processes/{pid}/results`, whatever it answered, when the process was found.
+    results: Option<Outcome>,
+    /// `/process/{pid}` when it answered 200.
+    legacy: Option<Response>,
+    /// `/process/bundle/{bid}` when a bundle id was given.
+    bundle: Option<Response>,
+    /// Election ids named, lowercase, in order, without repeats.
+    elections: Vec<String>,
+    /// Names that are not a 64-hex election id.
+    bad_ids: Vec<String>,
+}
+
+/// `elections` when there is one at least.
+fn any(elections: Vec<String>, process_id: &str) -> Result<Vec<String>, FetchError> {
+    if elections.is_empty() {
+        return Err(FetchError::Target(format!(
+            "SaaS process {process_id} names no Vochain election (not published yet?)"
+        )));
+    }
+    Ok(elections)
+}
+
+/// A GET to the SaaS API, with the bearer token when there is one, counted in `requests`.
+async fn get(
+    http: &HttpClient,
+    token: Option<&Secret>,
+    requests: &AtomicU64,
+    url: &str,
+) -> Result<Outcome, HttpError> {
+    let out = match token {
+        Some(t) => http.get_authorized(url, t).await,
+        None => http.get(url).await,
+    };
+    requests.fetch_add(1, Ordering::Relaxed);
+    out
+}
+
+/// Reads the SaaS records of `process_id` (and of the legacy bundle `bundle_id`) without
+/// storing them. Fails when neither the process nor the legacy process exists, or the SaaS
+/// refuses the process or the bundle.
+pub(crate) async fn read(
+    http: &HttpClient,
+    token: Option<&Secret>,
+    requests: &AtomicU64,
+    base: &str,
+    process_id: &str,
+    bundle_id: Option<&str>,
+) -> Result<Records, FetchError> {
+    let mut named: Vec<String> = Vec::new();
+    let process_url = format!("{base}/processes/{process_id}");
+    let (process, results) = match get(http, token, requests, &process_url).await? {
+        Outcome::Ok(r) => match serde_json::from_slice::<Process>(&r.body).ok() {
+            Some(p) => {
+                named.extend(p.questions.into_iter().map(|q| q.upstream_id));
+                let outcome = get(http, token, requests, &format!("{process_url}/results")).await?;
+                if let Outcome::Ok(r) = &outcome {
+                    if let Ok(res) = serde_json::from_slice::<ProcessResults>(&r.body) {
+                        named.extend(res.questions.into_iter().map(|q| q.upstream_id));
+                    }
+                }
+                (Some(r), Some(outcome))
+            }
+            // Kept as served; a body that is not a process names no election.
+            None => (Some(r), None),
+        },
+        Outcome::NotFound(_) => (None, None),
+        other => return Err(refused(&other, "SaaS process refused".into())),
+    };
+    let legacy_url = format!("{base}/process/{process_id}");
+    let legacy = match get(http, token, requests, &legacy_url).await? {
+        Outcome::Ok(r) => {
+            if let Ok(l) = serde_json::from_slice::<LegacyProcess>(&r.body) {
+                named.push(l.address);
+            }
+            Some(r)
+        }
+        _ => None,
+    };
+    if results.is_none() && legacy.is_none() {
+        return Err(FetchError::Target(format!(
+            "SaaS process {process_id} not found at {process_url} nor {legacy_url}"
+        )));
+    }
+    let bundle = match bundle_id {
+        Some(bid) => {
+            let url = format!("{base}/process/bundle/{bid}");
+            match get(http, token, requests, &url).await? {
+                Outcome::Ok(r) => {
+                    if let Ok(b) = serde_json::from_slice::<ProcessBundle>(&r.body) {
+                        named.extend(b.processes);
+                    }
+                    Some(r)
+                }
+                other => return Err(refused(&other, "SaaS process bundle refused".into())),
+            }
+        }
+        None => None,
+    };
+    let (mut elections, mut bad_ids) = (Vec::new(), Vec::new());
+    for raw in named.into_iter().filter(|n| !n.is_empty()) {
+        match election_id(&raw) {
+            Ok(id) if !elections.contains(&id) => elections.push(id),
+            Ok(_) => {}
+            Err(_) => bad_ids.push(raw),
+        }
+    }
+    Ok(Records {
+        process,
+        results,
+        legacy,
+        bundle,
+        elections,
+        bad_ids,
+    })
+}
+
+/// The Vochain elections SaaS process `process_id` names, read as a fetch reads them.
+pub(crate) async fn elections(
+    http: &HttpClient,
+    token: Option<&Secret>,
+    base: &str,
+    process_id: &str,
+    bundle_id: Option<&str>,
+) -> Result<Vec<String>, FetchError> {
+    let requests = AtomicU64::new(0);
+    let records = read(http, token, &requests, base, process_id, bundle_id).await?;
+    any(records.elections, process_id)
+}
+
+/// Fetches the SaaS records into the bundle and returns the election ids they name, in order,
+/// without repeats.
 pub(crate) async fn crawl(
     ctx: &Ctx,
     base: &str,
     process_id: &str,
     bundle_id: Option<&str>,
 ) -> Result<Vec<String>, FetchError> {
-    let mut named: Vec<String> = Vec::new();
-    let process_url = format!("{base}/processes/{process_id}");
-    let process = match ctx.get_saas(&process_url).await? {
-        Outcome::Ok(r) => {
-            let p: Option<Process> = serde_json::from_slice(&r.body).ok();
-            ctx.store.put("saas/process.json", r).await?;
-            p
-        }
-        Outcome::NotFound(_) => None,
-        other => return Err(refused(&other, "SaaS process refused".into())),
-    };
-    let had_process = process.is_some();
-    if let Some(p) = process {
-        named.extend(p.questions.into_iter().map(|q| q.upstream_id));
-        let results_url = format!("{process_url}/results");
-        let outcome = ctx.get_saas(&results_url).await?;
-        if let Outcome::Ok(r) = &outcome {
-            if let Ok(res) = serde_json::from_slice::<ProcessResults>(&r.body) {
-                named.extend(res.questions.into_iter().map(|q| q.upstream_id));
-            }
-        } else {
-            let answer = outcome.response().describe();
+    let Records {
+        process,
+        results,
+        legacy,
+        bundle,
+        elections,
+        bad_ids,
+    } = read(
+        &ctx.http,
+        ctx.token.as_ref(),
+        &ctx.requests,
+        base,
+        process_id,
+        bundle_id,
+    )
+    .await?;
+    if let Some(r) = process {
+        ctx.store.put("saas/process.json", r).await?;
+    }
+    if let Some(outcome) = results {
+        if !matches!(outcome, Outcome::Ok(_)) {
+            let r = outcome.response();
             ctx.store
                 .gap(
                     "saas-results-unavailable",
-                    format!("GET {results_url}: {answer}"),
+                    format!("GET {}: {}", r.url, r.describe()),
                 )
                 .await?;
         }
@@ -62,53 +198,19 @@ pub(crate) async fn crawl(
             .put("saas/results.json", outcome.into_response())
             .await?;
     }
-    let legacy_url = format!("{base}/process/{process_id}");
-    let had_legacy = match ctx.get_saas(&legacy_url).await? {
-        Outcome::Ok(r) => {
-            if let Ok(l) = serde_json::from_slice::<LegacyProcess>(&r.body) {
-                named.push(l.address);
-            }
-            ctx.store.put("saas/legacy-process.json", r).await?;
-            true
-        }
-        _ => false,
-    };
-    if !had_process && !had_legacy {
-        return Err(FetchError::Target(format!(
-            "SaaS process {process_id} not found at {process_url} nor {legacy_url}"
-        )));
+    if let Some(r) = legacy {
+        ctx.store.put("saas/legacy-process.json", r).await?;
     }
-    if let Some(bid) = bundle_id {
-        let url = format!("{base}/process/bundle/{bid}");
-        match ctx.get_saas(&url).await? {
-            Outcome::Ok(r) => {
-                if let Ok(b) = serde_json::from_slice::<ProcessBundle>(&r.body) {
-                    named.extend(b.processes);
-                }
-                ctx.store.put("saas/bundle.json", r).await?;
-            }
-            other => return Err(refused(&other, "SaaS process bundle refused".into())),
-        }
+    if let Some(r) = bundle {
+        ctx.store.put("saas/bundle.json", r).await?;
     }
-    let mut elections: Vec<String> = Vec::new();
-    for raw in named.into_iter().filter(|n| !n.is_empty()) {
-        match election_id(&raw) {
-            Ok(id) if !elections.contains(&id) => elections.push(id),
-            Ok(_) => {}
-            Err(_) => {
-                ctx.store
-                    .gap(
-                        "saas-bad-upstream-id",
-                        format!("SaaS process {process_id} names election {raw:?}, not 64 hex"),
-                    )
-                    .await?
-            }
-        }
+    for raw in &bad_ids {
+        ctx.store
+            .gap(
+                "saas-bad-upstream-id",
+                format!("SaaS process {process_id} names election {raw:?}, not 64 hex"),
+            )
+            .await?;
     }
-    if elections.is_empty() {
-        return Err(FetchError::Target(format!(
-            "SaaS process {process_id} names no Vochain election (not published yet?)"
-        )));
-    }
-    Ok(elections)
+    any(elections, process_id)
 }

@@ -1,6 +1,33 @@
 //! The reporter: renders one [`AuditResult`] to the terminal, report.json, a self-contained
 //! report.html, PNG/SVG charts and a minisign-signed summary. Nothing is recomputed here: every
 //! figure, status and location comes from the result as `verify` produced it (DESIGN.md "report").
+//!
+//! Rendering a verification (any [`AuditResult`], here one of a simulated election):
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! # use vocaudit::{audit, fetch, sim};
+//! # let world = sim::scenario("csp-ecdsa", 8, 1).unwrap();
+//! # let server = sim::serve_local(&world, sim::FaultPlan::none()).await.unwrap();
+//! # let id = world.elections.keys().next().unwrap().clone();
+//! # let work = tempfile::tempdir().unwrap();
+//! # let mut config = fetch::FetchConfig::new(
+//! #     server.node_url().parse().unwrap(), fetch::Target::Election(id), work.path().join("b"));
+//! # config.quiet = true;
+//! # let result = audit::audit(config, work.path(), &Default::default()).await.unwrap().result;
+//! use vocaudit::report::{self, RenderOptions};
+//!
+//! let out = tempfile::tempdir().unwrap();
+//! // report.json, report.html, charts/*.png|svg (and a signed summary with `sign_with`).
+//! let files = report::render_all(&result, out.path(), &RenderOptions::default()).unwrap();
+//! assert!(files.report_html.exists() && !files.charts.is_empty());
+//!
+//! let json: serde_json::Value =
+//!     serde_json::from_slice(&std::fs::read(&files.report_json).unwrap()).unwrap();
+//! assert_eq!(json["verdict"], "pass");
+//! print!("{}", report::render_terminal(&result, false)); // what `vocaudit audit` prints
+//! # });
+//! ```
 
 pub mod charts;
 pub mod html;

@@ -9,6 +9,7 @@
 pub mod faults;
 pub mod generate;
 pub mod hostile;
+pub mod live;
 pub mod scenario;
 pub mod server;
 pub mod tamper;
@@ -21,10 +22,11 @@ use thiserror::Error;
 pub use faults::{FaultKind, FaultParseError, FaultPlan, FaultRule, Scope, Trigger};
 pub use generate::{generate, GenError, WorldSpec};
 pub use hostile::Hostile;
+pub use live::envelopes_in_chain_order;
 pub use scenario::{scenario, scenarios, ScenarioError, ScenarioInfo};
 pub use server::{serve, serve_local, SimServer, ROUTE_NAMES};
 pub use tamper::{apply_tamper, tampers, AppliedTamper, TamperError, TamperInfo};
-pub use world::{LiveVotes, SaasProcess, SimElection, World};
+pub use world::{LiveStage, LiveVotes, SaasProcess, SimElection, StageTrigger, World};
 
 /// Failures of building or serving a simulated world.
 #[derive(Debug, Error)]
@@ -33,6 +35,8 @@ pub enum SimError {
     InvalidId { what: &'static str, id: String },
     #[error("duplicate {what} `{id}` in the world")]
     Duplicate { what: &'static str, id: String },
+    #[error("transaction {hash}: not a vote envelope the simulator can replay: {reason}")]
+    Envelope { hash: String, reason: String },
     #[error("serialising the world: {0}")]
     Serialize(#[source] serde_json::Error),
     #[error("binding the simulated node to {addr}: {source}")]

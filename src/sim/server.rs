@@ -25,10 +25,11 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::api::node::{codes, ApiError, Election, Pagination, VoteDetail, VoteRow};
+use crate::api::node::{codes, ApiError, Election, ElectionKeys, Pagination, VoteDetail, VoteRow};
 
 use super::faults::{BodyFault, FaultPlan, FaultState, Replacement};
 use super::hostile;
+use super::live::Schedule;
 use super::world::{full_election_id, SimElection, World};
 use super::SimError;
 
@@ -443,6 +444,12 @@ struct VoteBook {
     details: BTreeMap<String, (u64, Bytes)>,
     pending: VecDeque<VoteDetail>,
     reveal_per_list_request: usize,
+    /// Pending votes revealed so far.
+    revealed: usize,
+    /// The live election's stages still to apply.
+    schedule: Schedule,
+    /// `/keys` as a stage revealed them (`None`: the world's keys).
+    staged_keys: Option<Bytes>,
 }
 
 impl VoteBook {
@@ -461,14 +468,15 @@ impl VoteBook {
             rows.push(Row::of(extra)?);
         }
         rows.sort_by(|a, b| a.key().cmp(&b.key()));
-        let (pending, reveal) = match &sim.live {
+        let (pending, reveal, schedule) = match &sim.live {
             Some(live) => (
                 live.pending.iter().cloned().collect(),
                 live.reveal_per_list_request,
+                Schedule::new(&live.stages),
             ),
-            None => (VecDeque::new(), 0),
+            None => (VecDeque::new(), 0, Schedule::default()),
         };
-        Ok(Self {
+        let mut book = Self {
             election: sim.election.clone(),
             base_vote_count: sim.election.vote_count,
             initial_distinct: details.len(),
@@ -477,7 +485,35 @@ impl VoteBook {
             details,
             pending,
             reveal_per_list_request: reveal,
-        })
+            revealed: 0,
+            schedule,
+            staged_keys: None,
+        };
+        book.apply_stages()?;
+        Ok(book)
+    }
+
+    /// `GET /elections/{id}`: counts the read for the live stages, then answers.
+    fn read_election(&mut self) -> Result<Bytes, serde_json::Error> {
+        self.schedule.count_read(self.pending.is_empty());
+        self.apply_stages()?;
+        Ok(self.election_body.clone())
+    }
+
+    /// Applies the live stages now due (see [`super::world::LiveStage`]).
+    fn apply_stages(&mut self) -> Result<(), serde_json::Error> {
+        let mut keys: Option<ElectionKeys> = None;
+        let drained = self.pending.is_empty();
+        if self
+            .schedule
+            .apply_due(self.revealed, drained, &mut self.election, &mut keys)
+        {
+            self.election_body = node_json(&self.election)?;
+        }
+        if let Some(keys) = keys {
+            self.staged_keys = Some(node_json(&keys)?);
+        }
+        Ok(())
     }
 
     /// Makes the next pending votes visible (see [`super::world::LiveVotes`]).
@@ -488,12 +524,14 @@ impl VoteBook {
                 break;
             };
             self.insert(&vote)?;
+            self.revealed += 1;
             changed = true;
         }
         if changed {
             let grown = self.details.len().saturating_sub(self.initial_distinct) as u64;
             self.election.vote_count = self.base_vote_count.saturating_add(grown);
             self.election_body = node_json(&self.election)?;
+            self.apply_stages()?;
         }
         Ok(())
     }
@@ -519,11 +557,21 @@ impl VoteBook {
     }
 }
 
+/// `/scrutiny` before the election has results.
+fn not_yet_results() -> Reply {
+    Reply::node_error(
+        500,
+        codes::RESULTS_NOT_AVAILABLE,
+        "election results are not yet available",
+    )
+}
+
 /// One election's precomputed answers.
 #[derive(Debug)]
 struct ServedElection {
     /// `None` for an unencrypted election (404/4047).
     keys: Option<Bytes>,
+    /// The answer while the status is RESULTS.
     scrutiny: Result<Bytes, Reply>,
     book: Mutex<VoteBook>,
 }
@@ -565,14 +613,10 @@ impl Node {
             } else {
                 None
             };
-            let scrutiny = match (&sim.scrutiny, sim.election.status == "RESULTS") {
-                (_, false) => Err(Reply::node_error(
-                    500,
-                    codes::RESULTS_NOT_AVAILABLE,
-                    "election results are not yet available",
-                )),
-                (None, true) => Err(Reply::node_error(500, 5025, "election results is nil")),
-                (Some(s), true) => Ok(node_json(s).map_err(ser)?),
+            // The answer once the status is RESULTS (the route checks the current status).
+            let scrutiny = match &sim.scrutiny {
+                None => Err(Reply::node_error(500, 5025, "election results is nil")),
+                Some(s) => Ok(node_json(s).map_err(ser)?),
             };
             let book = Mutex::new(VoteBook::build(sim).map_err(ser)?);
             elections.insert(
@@ -614,16 +658,21 @@ impl Node {
     fn answer(&self, route: Route<'_>, query: &str) -> Reply {
         match route {
             Route::ChainInfo => Reply::ok_json(self.chain_info.clone()),
-            Route::Election(id) => {
-                self.with_election(id, |e| Reply::ok_json(e.book().election_body.clone()))
-            }
+            Route::Election(id) => self.with_election(id, |e| {
+                e.book()
+                    .read_election()
+                    .map(Reply::ok_json)
+                    .unwrap_or_else(|err| node_errors::marshal_failed(&err.to_string()))
+            }),
             Route::Keys(id) => self.with_election(id, |e| match &e.keys {
-                Some(body) => Reply::ok_json(body.clone()),
+                Some(body) => Reply::ok_json(e.book().staged_keys.clone().unwrap_or(body.clone())),
                 None => {
                     Reply::node_error(404, codes::NO_ELECTION_KEYS, "no election keys available")
                 }
             }),
             Route::Scrutiny(id) => self.with_election(id, |e| match &e.scrutiny {
+                // A live election may reach RESULTS while served.
+                _ if e.book().election.status != "RESULTS" => not_yet_results(),
                 Ok(body) => Reply::ok_json(body.clone()),
                 Err(reply) => reply.clone(),
             }),

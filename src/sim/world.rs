@@ -80,10 +80,68 @@ pub struct SimElection {
 /// heights and the list is ordered by height descending, earlier pages shift while a client
 /// reads: exactly the hazard the real node has before an election ends. Transactions of pending
 /// votes are served from the start (the world's transaction map is static).
+///
+/// `stages` then move the election through its life (`READY → ENDED → RESULTS`, a live
+/// `result` that appears or changes, keys revealed), each once its [`StageTrigger`] is met.
+/// [`super::live::envelopes_in_chain_order`] builds a `pending` list that includes the
+/// envelopes later overwritten.
 #[derive(Debug, Clone, Default)]
 pub struct LiveVotes {
     pub pending: Vec<VoteDetail>,
     pub reveal_per_list_request: usize,
+    /// Applied in order; a stage waits for the one before it.
+    pub stages: Vec<LiveStage>,
+}
+
+/// One change of a live election's published state. `None` fields keep their value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveStage {
+    pub trigger: StageTrigger,
+    /// The election's new `status` (`ENDED`, `RESULTS`, …). `/scrutiny` answers from the stage
+    /// whose status is `RESULTS` on, with the world's `scrutiny`.
+    pub status: Option<String>,
+    /// The new live `result`; `Some(None)` withdraws it.
+    pub result: Option<Option<Vec<Vec<String>>>>,
+    pub final_results: Option<bool>,
+    /// The new `/keys` answer (private keys revealed), for an encrypted election.
+    pub keys: Option<ElectionKeys>,
+}
+
+impl LiveStage {
+    /// A stage that changes nothing yet; set the fields that change.
+    pub fn at(trigger: StageTrigger) -> Self {
+        Self {
+            trigger,
+            status: None,
+            result: None,
+            final_results: None,
+            keys: None,
+        }
+    }
+
+    /// This stage with the election's status set to `status`.
+    pub fn status(mut self, status: &str) -> Self {
+        self.status = Some(status.to_string());
+        self
+    }
+
+    /// This stage with the live `result` set to `result`.
+    pub fn result(mut self, result: Option<Vec<Vec<String>>>) -> Self {
+        self.result = Some(result);
+        self
+    }
+}
+
+/// When a [`LiveStage`] applies. Both count from the moment the stage before it applied, so a
+/// schedule is a deterministic function of the requests a client makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StageTrigger {
+    /// As soon as this many pending votes have been revealed in all (0: from the start).
+    Revealed(usize),
+    /// At the `n`-th read of `GET /elections/{id}` once every pending vote is revealed (`1`:
+    /// the first such read already answers with the stage applied). A watcher reads the
+    /// election once per poll, so this counts its polls.
+    Reads(u64),
 }
 
 impl SimElection {

@@ -3,8 +3,41 @@
 //! category, driven by [`catalogue::CATALOGUE`]).
 //!
 //! Flow per election: decode the election-level facts once ([`context`]), stream the votes in
-//! batches, derive each vote's facts in parallel ([`derive`]), let every check look at each
-//! vote in parallel, keep only compact state ([`aggregate`]), then conclude every check.
+//! batches, derive each vote's facts in parallel ([`derive`](mod@derive)), let every check look
+//! at each vote in parallel, keep only compact state ([`aggregate`]), then conclude every check.
+//!
+//! Verifying a fetched bundle (here of an election whose published result has one cell +1):
+//!
+//! ```
+//! # tokio::runtime::Runtime::new().unwrap().block_on(async {
+//! # use vocaudit::{fetch, sim};
+//! # let mut world = sim::scenario("csp-ecdsa", 8, 1).unwrap();
+//! # sim::apply_tamper(&mut world, "result-cell").unwrap();
+//! # let server = sim::serve_local(&world, sim::FaultPlan::none()).await.unwrap();
+//! # let id = world.elections.keys().next().unwrap().clone();
+//! # let dir = tempfile::tempdir().unwrap();
+//! # let bundle = dir.path().join("bundle");
+//! # let mut config = fetch::FetchConfig::new(
+//! #     server.node_url().parse().unwrap(), fetch::Target::Election(id), bundle.clone());
+//! # config.quiet = true;
+//! # fetch::run(config).await.unwrap();
+//! use vocaudit::bundle::load::load;
+//! use vocaudit::verify::result::{Status, Verdict};
+//! use vocaudit::verify::{verify, VerifyOptions};
+//!
+//! let input = load(&bundle).unwrap(); // refuses a bundle whose files do not match the manifest
+//! let result = verify(input, &VerifyOptions::default());
+//!
+//! assert_eq!(result.verdict, Verdict::Fail);
+//! assert_eq!(result.exit_code(), 1);
+//! let failed: Vec<_> = result.all_checks().filter(|c| c.status == Status::Fail).collect();
+//! assert_eq!(failed[0].id, "V-TALLY-01");
+//! for finding in &failed[0].findings {
+//!     // The located cell [question, value], what the votes add up to, what was published.
+//!     println!("{:?} {:?} {:?}", finding.location.cell, finding.expected, finding.actual);
+//! }
+//! # });
+//! ```
 
 pub mod aggregate;
 pub mod catalogue;
