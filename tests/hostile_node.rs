@@ -329,6 +329,7 @@ async fn a_live_election_growing_is_not_equivocation() {
     world.elections.get_mut(&id).expect("election").live = Some(LiveVotes {
         pending: pending.into_iter().map(|(v, _)| v).collect(),
         reveal_per_list_request: 1,
+        ..LiveVotes::default()
     });
     let run = audit_hostile(&world, &[], |c| c.live_rounds = 10).await;
     let check = run.check("V-BUNDLE-04");
