@@ -206,7 +206,8 @@ enum SimCommand {
         /// Port on 127.0.0.1 (0 = any free port).
         #[arg(long, default_value_t = 0)]
         port: u16,
-        /// Fault rule `[SCOPE:]KIND[=VALUE][@TRIGGER]`, e.g. `votes:429@every=5` (repeatable).
+        /// Fault rule `[SCOPE:]KIND[=VALUE][@TRIGGER]`, e.g. `votes:429@every=5` or a hostile
+        /// answer such as `vote:equivocate=weight` (repeatable; see README "Hostile nodes").
         #[arg(long = "fault")]
         faults: Vec<String>,
         /// Named defect to inject (see `vocaudit sim list`; repeatable).
