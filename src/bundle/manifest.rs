@@ -99,8 +99,8 @@ pub struct Disagreement {
     /// sha256 (hex) of the first and the second body as received.
     pub first_sha256: String,
     pub second_sha256: String,
-    /// Whether the election's status was `READY` at its first read: an election still receiving
-    /// votes may grow its vote count and overwrite votes between two reads.
+    /// Whether the election's status was `READY` or `PAUSED` at its first read: an election that
+    /// may still receive votes may grow its vote count and overwrite votes between two reads.
     pub live: bool,
     /// The top-level JSON fields whose values differ, in field order.
     pub changes: Vec<FieldChange>,

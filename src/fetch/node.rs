@@ -122,6 +122,8 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<(), FetchError> {
     )
     .await?;
     let first_read = FirstRead::of(String::new(), &first_read);
+    // A paused election may resume and take votes before the fetch ends, like a running one.
+    let receiving = matches!(election.status.as_str(), "READY" | "PAUSED");
     ctx.store.forget_gaps(LISTING_GAPS.to_vec()).await?;
 
     if election.vote_mode.encrypted_votes {
@@ -194,15 +196,15 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<(), FetchError> {
         reread::sample_size(ctx.reread, distinct.len()),
     );
     drop(distinct);
-    let firsts = votes(ctx, id, &listing, live, &sampled).await?;
+    let firsts = votes(ctx, id, &listing, receiving, &sampled).await?;
     let read_now: HashSet<&str> = firsts.iter().map(|f| f.nullifier.as_str()).collect();
     let earlier: HashMap<String, String> = sampled
         .iter()
         .filter(|n| !read_now.contains(n.as_str()))
         .map(|n| (n.clone(), format!("{}/votes/{n}", ctx.node)))
         .collect();
-    reread::vote_details(ctx, id, live, firsts, earlier).await?;
-    reread::election(ctx, id, live, &first_read).await
+    reread::vote_details(ctx, id, receiving, firsts, earlier).await?;
+    reread::election(ctx, id, receiving, &first_read).await
 }
 
 /// One listing of an election's votes.
