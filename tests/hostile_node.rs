@@ -267,6 +267,35 @@ async fn equivocating_vote_detail_fails_v_bundle_04_at_the_vote() {
     assert_ne!(d.first_sha256, d.second_sha256);
 }
 
+// 2a. A resumed fetch compares its re-read with the answer an earlier run stored.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn equivocation_across_a_resumed_fetch_is_caught() {
+    let world = world("weighted-encrypted");
+    let id = only_election(&world);
+    let liar = sampled_vote(&world, &id);
+    // Run 1 stores the honest detail, then its re-read fails: the audit stops (exit 2).
+    let first = audit_hostile(&world, &[format!("/v2/votes/{liar}:503@after=1")], |_| {}).await;
+    assert!(first.error().contains("503"), "{}", first.error());
+    // Run 2, on the same address, serves another weight for that vote.
+    let plan = FaultPlan::parse(&[format!("/v2/votes/{liar}:rewrite=weight/2")]).expect("plan");
+    let liar_node = serve(&world, plan, first.addr).await.expect("rebind");
+    let resumed = audit_at(&world, &liar_node.base_url(), &first.dir, |_| {}).await;
+    liar_node.shutdown().await.expect("shutdown");
+    let resumed = resumed.expect("the resumed audit completes");
+    let check = resumed
+        .result
+        .all_checks()
+        .find(|c| c.id == "V-BUNDLE-04")
+        .expect("V-BUNDLE-04");
+    assert_eq!(check.status, Status::Fail, "{}", check.message);
+    let located: Vec<_> = check
+        .findings
+        .iter()
+        .map(|f| f.location.vote_id.as_deref())
+        .collect();
+    assert_eq!(located, [Some(liar.as_str())]);
+}
+
 // 2b. A list row and the vote detail it points to disagree on a field both carry.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn list_row_and_detail_that_disagree_fail_v_bundle_04_at_the_vote() {
