@@ -35,7 +35,10 @@ pub fn run(data: &[u8]) -> Result<String, String> {
 fn from_json(json: &[u8]) -> Result<String, String> {
     let facts = DumpFacts::parse(json);
     let dump = CensusDump::from_json(json).map_err(|e| e.to_string());
-    assert_eq!(facts.is_ok(), dump.is_ok() && records_decode(dump.as_ref().ok()));
+    assert_eq!(
+        facts.is_ok(),
+        dump.is_ok() && records_decode(dump.as_ref().ok())
+    );
     let dump = dump?;
     let text = dump.to_json().expect("a decoded dump encodes");
     let again = CensusDump::from_json(&text).expect("an encoded dump decodes");

@@ -30,7 +30,11 @@ pub fn run(data: &[u8]) -> Result<bool, String> {
 
     let siblings = unpack_siblings(packed).map_err(|e| e.to_string())?;
     let repacked = pack_siblings(&siblings).expect("unpacked siblings pack again");
-    assert_eq!(unpack_siblings(&repacked).as_ref(), Ok(&siblings), "pack/unpack");
+    assert_eq!(
+        unpack_siblings(&repacked).as_ref(),
+        Ok(&siblings),
+        "pack/unpack"
+    );
     if let Ok(leaf) = kind.leaf(key, value) {
         let folded = fold_siblings(kind, key, leaf, &siblings).map_err(|e| e.to_string())?;
         assert_eq!(check_proof(kind, key, value, &folded, packed), Ok(true));

@@ -25,7 +25,10 @@ pub fn run(data: &[u8]) -> Result<Vec<&'static str>, String> {
         }
     }
     if let Some(r) = round_trip::<ProcessResults>(data, &mut parsed, "ProcessResults") {
-        r.questions.iter().filter_map(|q| q.results.as_ref()).for_each(|m| results(m));
+        r.questions
+            .iter()
+            .filter_map(|q| q.results.as_ref())
+            .for_each(|m| results(m));
     }
     round_trip::<LegacyProcess>(data, &mut parsed, "LegacyProcess");
     round_trip::<ProcessBundle>(data, &mut parsed, "ProcessBundle");

@@ -19,9 +19,17 @@ pub fn run(data: &[u8]) -> Result<(), String> {
     let (stx, tx) = decode_signed_tx(data).map_err(|e| e.to_string())?;
 
     let canonical = encode_tx(&tx, ClientEncoding::GoCanonical);
-    assert_eq!(Tx::decode(canonical.as_slice()).as_ref(), Ok(&tx), "Tx round trip");
+    assert_eq!(
+        Tx::decode(canonical.as_slice()).as_ref(),
+        Ok(&tx),
+        "Tx round trip"
+    );
     let ts_proto = encode_tx(&tx, ClientEncoding::TsProto);
-    assert_eq!(Tx::decode(ts_proto.as_slice()).as_ref(), Ok(&tx), "ts-proto round trip");
+    assert_eq!(
+        Tx::decode(ts_proto.as_slice()).as_ref(),
+        Ok(&tx),
+        "ts-proto round trip"
+    );
     let again = SignedTx::decode(stx.encode_to_vec().as_slice());
     assert_eq!(again.as_ref(), Ok(&stx), "SignedTx round trip");
 

@@ -44,7 +44,8 @@ pub fn run(data: &[u8]) -> Result<BallotVerdict, String> {
         .map_err(|e| format!("re-encoded package does not decode: {e}"));
     assert_eq!(again.as_ref(), Ok(&vp), "decode(encode(p)) != p");
 
-    if verdict == BallotVerdict::Valid && params.shape().rows * params.shape().cols <= MAX_TALLY_CELLS
+    if verdict == BallotVerdict::Valid
+        && params.shape().rows * params.shape().cols <= MAX_TALLY_CELLS
     {
         let mut tally = Tally::new(params).map_err(|e| e.to_string())?;
         tally.add_valid(&vp.votes, &weight);
