@@ -4,13 +4,15 @@
 //! Input: `[hash u8][len(key) u8][key][len(value) u8][value][root 32][packed siblings…]`
 //! (hash: 0 = Blake2b, 1 = SHA-256, other = Poseidon).
 //!
-//! Invariants: unpacked siblings pack and unpack to themselves; folding the leaf over them gives
+//! Invariants: unpacked siblings pack and unpack to themselves up to their last non-empty one
+//! (Go's `UnpackSiblings` keeps empty siblings a bitmap marks before the stored ones run out,
+//! `PackSiblings` cannot say where such a tail ends); folding the leaf over them gives
 //! a root `check_proof` accepts; a proof checks against that root and no other.
 
 use vocaudit::protocol::arbo::proof::{
     check_non_existence, check_proof, fold_siblings, pack_siblings, unpack_siblings,
 };
-use vocaudit::protocol::arbo::HashKind;
+use vocaudit::protocol::arbo::{HashKind, EMPTY_NODE};
 
 /// Checks one proof; `Ok` is whether it verifies against the given root, `Err` the error text.
 pub fn run(data: &[u8]) -> Result<bool, String> {
