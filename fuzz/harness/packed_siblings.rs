@@ -32,11 +32,12 @@ pub fn run(data: &[u8]) -> Result<bool, String> {
 
     let siblings = unpack_siblings(packed).map_err(|e| e.to_string())?;
     let repacked = pack_siblings(&siblings).expect("unpacked siblings pack again");
-    assert_eq!(
-        unpack_siblings(&repacked).as_ref(),
-        Ok(&siblings),
-        "pack/unpack"
-    );
+    let kept = siblings
+        .iter()
+        .rposition(|s| *s != EMPTY_NODE)
+        .map_or(0, |i| i + 1);
+    let head = siblings.get(..kept).map(<[_]>::to_vec);
+    assert_eq!(unpack_siblings(&repacked).ok(), head, "pack/unpack");
     if let Ok(leaf) = kind.leaf(key, value) {
         let folded = fold_siblings(kind, key, leaf, &siblings).map_err(|e| e.to_string())?;
         assert_eq!(check_proof(kind, key, value, &folded, packed), Ok(true));
