@@ -149,6 +149,23 @@ fn packed_siblings_trailing_empty_siblings() {
     );
 }
 
+/// A 91-digit integer inside free JSON (a question title) is read as an f64. serde_json's default
+/// fast float parser may miss the nearest f64 by one ulp, so the title vocaudit printed differed
+/// from the one published and a re-parse gave another model. Fixed by enabling serde_json's
+/// `float_roundtrip` (correctly rounded parsing); Rust's own `f64` parser is the oracle.
+#[test]
+fn saas_json_float_title_round_trip() {
+    let data = regression("saas_json", "float-title-round-trip");
+    let parsed = saas_json::run(&data).expect("parses as a SaaS model");
+    assert!(parsed.contains(&"Process"), "{parsed:?}");
+    let literal = format!("1{}", "2".repeat(90));
+    let value: serde_json::Value = serde_json::from_str(&literal).expect("a JSON number");
+    assert_eq!(value.as_f64(), literal.parse::<f64>().ok());
+    let printed = value.to_string();
+    let again: serde_json::Value = serde_json::from_str(&printed).expect("a JSON number");
+    assert_eq!(again, value);
+}
+
 /// Rebuilds fuzz/seeds/ from tests/vectors and small simulated worlds (deterministic: fixed
 /// seeds, fixed timestamps). Ignored: it writes into the source tree.
 #[test]
