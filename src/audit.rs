@@ -94,11 +94,26 @@ pub async fn audit(
         requests = fetched.requests,
         "phase fetch done"
     );
+    release_freed_memory();
     let out = out_dir.to_path_buf();
     let options = options.clone();
     tokio::task::spawn_blocking(move || verify_bundle(&bundle_dir, &out, &options))
         .await
         .map_err(|e| AuditError::Task(format!("verification task failed: {e}")))?
+}
+
+/// Hands the memory the fetch freed back to the operating system before verification starts.
+/// glibc keeps freed memory in the arena of the thread that freed it (here the fetch's async
+/// workers), and verification allocates from other threads' arenas, so without this the peak of
+/// an `audit` is the fetch's peak plus the verifier's (measured at a million votes: 1.43 GB,
+/// against 0.94 GB and 0.88 GB for the two phases run alone).
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only returns free pages of glibc's own heaps to the kernel; it takes
+    // no pointer and touches no live allocation.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 /// The demo's fixed inputs: same seed and clock, same report.
