@@ -51,7 +51,7 @@ impl ElectionCheck for SameAnswer {
             if d.route != "vote-row" {
                 differing_rereads += 1;
             }
-            let (level, why) = judge(d);
+            let (level, why) = judge(d, ctx.election.election_mode.dynamic_census);
             let location = Location {
                 vote_id: d.vote_id.clone(),
                 ..Location::election(&d.election_id)
@@ -94,7 +94,7 @@ fn what_was_compared(d: &Disagreement) -> &'static str {
 }
 
 /// Whether the difference is one a live election explains (a note) or equivocation (a failure).
-fn judge(d: &Disagreement) -> (Level, &'static str) {
+fn judge(d: &Disagreement, dynamic_census: bool) -> (Level, &'static str) {
     let field = |name: &str| d.changes.iter().find(|c| c.field == name);
     let grew = |c: Option<&FieldChange>| {
         c.and_then(|c| Some(c.second.parse::<u64>().ok()? > c.first.parse::<u64>().ok()?))
@@ -114,7 +114,7 @@ fn judge(d: &Disagreement) -> (Level, &'static str) {
             Level::Note,
             "the vote was overwritten after it was listed (live election)",
         ),
-        "election" => judge_election(d, grew(field("voteCount"))),
+        "election" => judge_election(d, grew(field("voteCount")), dynamic_census),
         _ => (
             Level::Fail,
             "the node answered the same question differently",
@@ -122,10 +122,18 @@ fn judge(d: &Disagreement) -> (Level, &'static str) {
     }
 }
 
-fn judge_election(d: &Disagreement, count_grew: bool) -> (Level, &'static str) {
+/// A dynamic census (`electionMode.dynamicCensus`) may get a new root while the election runs
+/// (`SET_PROCESS_CENSUS`), so its `census` changing is what such an election does, not
+/// equivocation.
+fn judge_election(
+    d: &Disagreement,
+    count_grew: bool,
+    dynamic_census: bool,
+) -> (Level, &'static str) {
     let status_changed = d.changes.iter().any(|c| c.field == "status");
     for c in &d.changes {
         match c.field.as_str() {
+            "census" if dynamic_census && d.live => {}
             f if FIXED.contains(&f) => {
                 return (
                     Level::Fail,
@@ -155,7 +163,8 @@ fn judge_election(d: &Disagreement, count_grew: bool) -> (Level, &'static str) {
     }
     (
         Level::Note,
-        "changes an election in progress makes (status, end date, vote count, results)",
+        "changes an election in progress makes (status, end date, vote count, results, a \
+         dynamic census's root)",
     )
 }
 
@@ -219,6 +228,25 @@ mod tests {
     #[case(d("election", false, &[("result", "[[\"1\"]]", "[[\"2\"]]")]), Level::Fail)]
     #[case(d("election", false, &[("(status)", "200", "404")]), Level::Fail)]
     fn judged(#[case] disagreement: Disagreement, #[case] level: Level) {
-        assert_eq!(judge(&disagreement).0, level, "{disagreement:?}");
+        assert_eq!(judge(&disagreement, false).0, level, "{disagreement:?}");
+    }
+
+    /// A dynamic census may move its root while the election runs; a fixed one may not, and a
+    /// dynamic one may not once the election is over.
+    #[rstest]
+    #[case(true, true, Level::Note)]
+    #[case(false, true, Level::Fail)]
+    #[case(true, false, Level::Fail)]
+    fn census_root_changes(#[case] dynamic: bool, #[case] live: bool, #[case] level: Level) {
+        let changed = d(
+            "election",
+            live,
+            &[(
+                "census",
+                "{\"censusRoot\":\"aa\"}",
+                "{\"censusRoot\":\"bb\"}",
+            )],
+        );
+        assert_eq!(judge(&changed, dynamic).0, level);
     }
 }
