@@ -6,7 +6,7 @@
 //! (segment number only), and each batch of listed votes loads just the segments it needs.
 //! Fetching keeps those streams in nearly the same order, so a batch touches few segments.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 use std::path::Path;
 use std::sync::Arc;
 
@@ -125,13 +125,14 @@ fn load_election(
         json_file::<VoteCount>(bundle, &format!("{dir}/votes-count.json"))?.map(|c| c.count);
     let census_dump = census_dump(bundle, &election)?;
     let listing = read_listing(bundle, id)?;
-    let votes = BundleVotes::new(bundle.clone(), id, listing.rows, blocks)?;
+    let list_total = listing.total;
+    let votes = BundleVotes::new(bundle.clone(), id, listing, blocks)?;
     Ok(ElectionEvidence {
         election,
         keys,
         scrutiny,
         votes_count,
-        list_total: listing.total,
+        list_total,
         census_dump,
         gaps,
         rereads: Rereads::default(),
@@ -181,13 +182,18 @@ fn census_dump(
     })
 }
 
-/// The vote list as the last listing round saw it.
+/// The vote list as the last listing round saw it: which stream, and its pages' URLs in page
+/// order. The rows themselves are read page by page while votes are streamed
+/// ([`BundleVotes`]), so the loader never holds a million list rows at once.
 struct Listing {
-    rows: Vec<VoteRow>,
+    stream: Option<String>,
+    page_urls: Vec<String>,
     total: Option<u64>,
 }
 
-/// Reads the final listing round (`list-ID`, or the highest `list-ID-rN`), pages in page order.
+/// Finds the final listing round (`list-ID`, or the highest `list-ID-rN`) and checks that each
+/// of its pages parses, keeping only each page's URL (a later answer for a page replaces an
+/// earlier one) and the largest `pagination.totalItems`.
 fn read_listing(bundle: &Bundle, id: &str) -> Result<Listing, LoadError> {
     let base = format!("list-{id}");
     let stream = bundle
@@ -206,30 +212,33 @@ fn read_listing(bundle: &Bundle, id: &str) -> Result<Listing, LoadError> {
         .max();
     let Some((_, stream)) = stream else {
         return Ok(Listing {
-            rows: Vec::new(),
+            stream: None,
+            page_urls: Vec::new(),
             total: None,
         });
     };
-    let mut pages: BTreeMap<u64, VoteList> = BTreeMap::new();
+    let mut pages: BTreeMap<u64, String> = BTreeMap::new();
+    let mut total: Option<u64> = None;
     for record in bundle.records(&stream) {
         let record = record?;
         if record.status != 200 {
             continue;
         }
-        let page = page_number(&record.url);
         let list: VoteList =
             serde_json::from_slice(&record.body).map_err(|e| LoadError::Malformed {
                 path: record.url.clone(),
                 reason: e.to_string(),
             })?;
-        pages.insert(page, list);
+        if let Some(p) = list.pagination {
+            total = total.max(Some(p.total_items));
+        }
+        pages.insert(page_number(&record.url), record.url);
     }
-    let total = pages
-        .values()
-        .filter_map(|p| p.pagination.as_ref().map(|p| p.total_items))
-        .max();
-    let rows = pages.into_values().flat_map(|p| p.votes).collect();
-    Ok(Listing { rows, total })
+    Ok(Listing {
+        stream: Some(stream),
+        page_urls: pages.into_values().collect(),
+        total,
+    })
 }
 
 /// The page number of a list URL (`…page=P…` or `…/votes/page/P`).
@@ -479,7 +488,11 @@ fn decode_segment(
 /// Streams an election's listed votes joined with their details and transactions.
 struct BundleVotes {
     bundle: Arc<Bundle>,
-    rows: std::vec::IntoIter<VoteRow>,
+    /// The list pages by URL, and the URLs still to read, in page order.
+    pages: KeyedStream,
+    page_urls: std::vec::IntoIter<String>,
+    /// Rows of pages read but not yet handed out.
+    pending: VecDeque<VoteRow>,
     details: KeyedStream,
     txs: KeyedStream,
     blocks: Arc<HashMap<u64, String>>,
@@ -500,6 +513,11 @@ struct TxKeyInfo {
     hash: String,
 }
 
+/// A list page's key: its URL.
+fn page_key(r: &crate::bundle::Record) -> Option<String> {
+    Some(r.url.clone())
+}
+
 /// A detail record's key: the detail URL ends in the nullifier.
 fn detail_key(r: &crate::bundle::Record) -> Option<String> {
     r.url.rsplit('/').next().map(|s| s.to_ascii_lowercase())
@@ -515,21 +533,44 @@ impl BundleVotes {
     fn new(
         bundle: Arc<Bundle>,
         id: &str,
-        rows: Vec<VoteRow>,
+        listing: Listing,
         blocks: Arc<HashMap<u64, String>>,
     ) -> Result<Self, LoadError> {
         let segments = |stream: String| -> Vec<SegmentEntry> {
             bundle.segments(&stream).into_iter().cloned().collect()
         };
+        let list_segments = listing.stream.map(segments).unwrap_or_default();
+        let pages = KeyedStream::new(&bundle, list_segments, page_key)?;
         let details = KeyedStream::new(&bundle, segments(format!("votes-{id}")), detail_key)?;
         let txs = KeyedStream::new(&bundle, segments(format!("txs-{id}")), tx_key)?;
         Ok(BundleVotes {
             bundle,
-            rows: rows.into_iter(),
+            pages,
+            page_urls: listing.page_urls.into_iter(),
+            pending: VecDeque::new(),
             details,
             txs,
             blocks,
         })
+    }
+
+    /// Reads list pages, in page order, until a batch of rows is pending or no page is left.
+    fn fill(&mut self) -> Result<(), VoteSourceError> {
+        while self.pending.len() < BATCH {
+            let Some(url) = self.page_urls.next() else {
+                break;
+            };
+            self.pages.load(&self.bundle, std::slice::from_ref(&url))?;
+            let Some((_, body)) = self.pages.get(&url) else {
+                return Err(VoteSourceError(format!(
+                    "list page {url} is no longer in the bundle"
+                )));
+            };
+            let list: VoteList = serde_json::from_slice(body)
+                .map_err(|e| VoteSourceError(format!("list page {url}: {e}")))?;
+            self.pending.extend(list.votes);
+        }
+        Ok(())
     }
 
     /// Joins a batch of rows with their details and transactions, parsing each vote's JSON in
@@ -599,10 +640,14 @@ fn parse_tx(body: &[u8]) -> Result<TransactionResponse, serde_json::Error> {
 
 impl VoteSource for BundleVotes {
     fn next_batch(&mut self) -> Option<Result<Vec<VoteEvidence>, VoteSourceError>> {
-        let rows: Vec<VoteRow> = self.rows.by_ref().take(BATCH).collect();
-        if rows.is_empty() {
+        if let Err(e) = self.fill() {
+            return Some(Err(e));
+        }
+        let n = self.pending.len().min(BATCH);
+        if n == 0 {
             return None;
         }
+        let rows: Vec<VoteRow> = self.pending.drain(..n).collect();
         Some(self.batch(rows))
     }
 }
