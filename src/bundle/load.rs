@@ -19,7 +19,7 @@ use crate::api::node::{
     VoteRow,
 };
 use crate::api::saas::{Process, ProcessResults};
-use crate::bundle::{Bundle, BundleError, SegmentEntry};
+use crate::bundle::{Bundle, BundleError, Records, SegmentEntry};
 use crate::verify::evidence::{
     AuditInput, BundleEvidence, ElectionEvidence, Gap, GapKind, GapSubject, Rereads, SaasEvidence,
     VoteEvidence, VoteSource, VoteSourceError,
@@ -182,18 +182,19 @@ fn census_dump(
     })
 }
 
-/// The vote list as the last listing round saw it: which stream, and its pages' URLs in page
-/// order. The rows themselves are read page by page while votes are streamed
-/// ([`BundleVotes`]), so the loader never holds a million list rows at once.
+/// The vote list as the last listing round saw it: which stream, and where each page's answer
+/// sits in it. The rows themselves are read again, page by page, while votes are streamed
+/// ([`ListReader`]), so the loader never holds a million list rows at once.
 struct Listing {
     stream: Option<String>,
-    page_urls: Vec<String>,
+    /// The ordinal (in stream order) of each page's answer → the page's position in page order.
+    order: HashMap<u64, usize>,
     total: Option<u64>,
 }
 
 /// Finds the final listing round (`list-ID`, or the highest `list-ID-rN`) and checks that each
-/// of its pages parses, keeping only each page's URL (a later answer for a page replaces an
-/// earlier one) and the largest `pagination.totalItems`.
+/// of its pages parses, keeping only where each page's answer is (a later answer for a page
+/// replaces an earlier one) and the largest `pagination.totalItems`.
 fn read_listing(bundle: &Bundle, id: &str) -> Result<Listing, LoadError> {
     let base = format!("list-{id}");
     let stream = bundle
@@ -213,13 +214,13 @@ fn read_listing(bundle: &Bundle, id: &str) -> Result<Listing, LoadError> {
     let Some((_, stream)) = stream else {
         return Ok(Listing {
             stream: None,
-            page_urls: Vec::new(),
+            order: HashMap::new(),
             total: None,
         });
     };
-    let mut pages: BTreeMap<u64, String> = BTreeMap::new();
+    let mut pages: BTreeMap<u64, u64> = BTreeMap::new();
     let mut total: Option<u64> = None;
-    for record in bundle.records(&stream) {
+    for (ordinal, record) in (0u64..).zip(bundle.records(&stream)) {
         let record = record?;
         if record.status != 200 {
             continue;
@@ -232,13 +233,82 @@ fn read_listing(bundle: &Bundle, id: &str) -> Result<Listing, LoadError> {
         if let Some(p) = list.pagination {
             total = total.max(Some(p.total_items));
         }
-        pages.insert(page_number(&record.url), record.url);
+        pages.insert(page_number(&record.url), ordinal);
     }
+    let order = pages
+        .into_values()
+        .enumerate()
+        .map(|(position, ordinal)| (ordinal, position))
+        .collect();
     Ok(Listing {
         stream: Some(stream),
-        page_urls: pages.into_values().collect(),
+        order,
         total,
     })
+}
+
+/// Reads a listing's rows in page order from its stream, one record at a time. Pages are stored
+/// in the order their answers arrived, which is close to page order (the fetcher asks a window
+/// of pages at once), so the few pages that arrive early wait in `early`.
+struct ListReader {
+    segments: VecDeque<SegmentEntry>,
+    current: Option<Records>,
+    /// Ordinal of the next record read.
+    ordinal: u64,
+    order: HashMap<u64, usize>,
+    /// Position (in page order) of the next page to hand out.
+    next: usize,
+    early: BTreeMap<usize, Vec<VoteRow>>,
+}
+
+impl ListReader {
+    fn new(bundle: &Bundle, listing: Listing) -> ListReader {
+        let segments = match &listing.stream {
+            Some(stream) => bundle.segments(stream).into_iter().cloned().collect(),
+            None => VecDeque::new(),
+        };
+        ListReader {
+            segments,
+            current: None,
+            ordinal: 0,
+            order: listing.order,
+            next: 0,
+            early: BTreeMap::new(),
+        }
+    }
+
+    /// The rows of the next page in page order, `None` after the last page.
+    fn next_page(&mut self, bundle: &Bundle) -> Result<Option<Vec<VoteRow>>, VoteSourceError> {
+        let source = |e: BundleError| VoteSourceError(e.to_string());
+        while self.next < self.order.len() {
+            if let Some(rows) = self.early.remove(&self.next) {
+                self.next += 1;
+                return Ok(Some(rows));
+            }
+            let record = match self.current.as_mut().and_then(Iterator::next) {
+                Some(record) => record.map_err(source)?,
+                None => {
+                    let Some(seg) = self.segments.pop_front() else {
+                        return Err(VoteSourceError(format!(
+                            "list page {} of {} is no longer in the bundle",
+                            self.next + 1,
+                            self.order.len()
+                        )));
+                    };
+                    self.current = Some(bundle.segment_records(&seg).map_err(source)?);
+                    continue;
+                }
+            };
+            let ordinal = self.ordinal;
+            self.ordinal += 1;
+            if let Some(&position) = self.order.get(&ordinal) {
+                let list: VoteList = serde_json::from_slice(&record.body)
+                    .map_err(|e| VoteSourceError(format!("list page {}: {e}", record.url)))?;
+                self.early.insert(position, list.votes);
+            }
+        }
+        Ok(None)
+    }
 }
 
 /// The page number of a list URL (`…page=P…` or `…/votes/page/P`).
@@ -488,9 +558,7 @@ fn decode_segment(
 /// Streams an election's listed votes joined with their details and transactions.
 struct BundleVotes {
     bundle: Arc<Bundle>,
-    /// The list pages by URL, and the URLs still to read, in page order.
-    pages: KeyedStream,
-    page_urls: std::vec::IntoIter<String>,
+    list: ListReader,
     /// Rows of pages read but not yet handed out.
     pending: VecDeque<VoteRow>,
     details: KeyedStream,
@@ -511,11 +579,6 @@ struct TxKey {
 struct TxKeyInfo {
     #[serde(alias = "transactionHash")]
     hash: String,
-}
-
-/// A list page's key: its URL.
-fn page_key(r: &crate::bundle::Record) -> Option<String> {
-    Some(r.url.clone())
 }
 
 /// A detail record's key: the detail URL ends in the nullifier.
@@ -539,14 +602,12 @@ impl BundleVotes {
         let segments = |stream: String| -> Vec<SegmentEntry> {
             bundle.segments(&stream).into_iter().cloned().collect()
         };
-        let list_segments = listing.stream.map(segments).unwrap_or_default();
-        let pages = KeyedStream::new(&bundle, list_segments, page_key)?;
+        let list = ListReader::new(&bundle, listing);
         let details = KeyedStream::new(&bundle, segments(format!("votes-{id}")), detail_key)?;
         let txs = KeyedStream::new(&bundle, segments(format!("txs-{id}")), tx_key)?;
         Ok(BundleVotes {
             bundle,
-            pages,
-            page_urls: listing.page_urls.into_iter(),
+            list,
             pending: VecDeque::new(),
             details,
             txs,
@@ -557,18 +618,10 @@ impl BundleVotes {
     /// Reads list pages, in page order, until a batch of rows is pending or no page is left.
     fn fill(&mut self) -> Result<(), VoteSourceError> {
         while self.pending.len() < BATCH {
-            let Some(url) = self.page_urls.next() else {
-                break;
-            };
-            self.pages.load(&self.bundle, std::slice::from_ref(&url))?;
-            let Some((_, body)) = self.pages.get(&url) else {
-                return Err(VoteSourceError(format!(
-                    "list page {url} is no longer in the bundle"
-                )));
-            };
-            let list: VoteList = serde_json::from_slice(body)
-                .map_err(|e| VoteSourceError(format!("list page {url}: {e}")))?;
-            self.pending.extend(list.votes);
+            match self.list.next_page(&self.bundle)? {
+                Some(rows) => self.pending.extend(rows),
+                None => break,
+            }
         }
         Ok(())
     }
@@ -690,6 +743,59 @@ mod tests {
         );
         assert_eq!(hex_after("election abc: x", "election "), None);
         assert_eq!(hex_after("nothing", "election "), None);
+    }
+
+    /// Pages stored in the order their answers arrived, across segments and with a failed
+    /// answer among them, are handed out in page order, each once.
+    #[test]
+    fn list_pages_are_read_back_in_page_order() {
+        use crate::bundle::{BundleMeta, BundleWriter, Capture, WriterOptions};
+
+        let dir = tempfile::tempdir().expect("tempdir");
+        let id = "cd".repeat(32);
+        let opts = WriterOptions {
+            seal_records: 2,
+            seal_bytes: u64::MAX,
+        };
+        let mut w = BundleWriter::create_or_resume_with(dir.path(), BundleMeta::default(), opts)
+            .expect("writer");
+        let at = chrono::Utc::now();
+        let stream = format!("list-{id}");
+        let row = |page: u64, i: u64| VoteRow {
+            tx_hash: String::new(),
+            vote_id: format!("{:064x}", page * 10 + i),
+            voter_id: None,
+            election_id: None,
+            block_height: page,
+            transaction_index: i as u32,
+            block_time: None,
+        };
+        for (page, status) in [(3, 200), (0, 200), (7, 500), (4, 200), (1, 200), (2, 200)] {
+            let list = VoteList {
+                votes: (0..3).map(|i| row(page, i)).collect(),
+                pagination: None,
+            };
+            let body = serde_json::to_vec(&list).expect("json");
+            let url = format!("http://x/v2/votes?electionId={id}&page={page}&limit=3");
+            let capture = Capture {
+                url: &url,
+                fetched_at: at,
+                status,
+                body: &body,
+            };
+            w.append_record(&stream, capture).expect("append");
+        }
+        w.finish().expect("finish");
+        let bundle = Bundle::open(dir.path()).expect("open");
+
+        let listing = read_listing(&bundle, &id).expect("listing");
+        let mut reader = ListReader::new(&bundle, listing);
+        let mut heights = Vec::new();
+        while let Some(rows) = reader.next_page(&bundle).expect("page") {
+            heights.extend(rows.iter().map(|r| (r.block_height, r.transaction_index)));
+        }
+        let expected: Vec<(u64, u32)> = (0..5).flat_map(|p| (0..3).map(move |i| (p, i))).collect();
+        assert_eq!(heights, expected);
     }
 
     #[test]
