@@ -41,8 +41,20 @@ pub struct BundleWriter {
     manifest: Manifest,
     opts: WriterOptions,
     open: BTreeMap<String, OpenSegment>,
-    /// sha256 of every URL stored (singletons, sealed and open segments): what [`Self::has`] asks.
-    stored: HashSet<Hash32>,
+    /// [`url_key`] of every URL stored (singletons, sealed and open segments): what
+    /// [`Self::has`] asks.
+    stored: HashSet<UrlKey>,
+}
+
+/// A stored URL's key: the first 16 bytes of its sha256. A million-vote fetch stores two
+/// million URLs; 16 bytes instead of 32 saves ~100 MB of the fetch's peak, and two of a
+/// billion URLs sharing a key has a chance below 2^-67.
+type UrlKey = [u8; 16];
+
+fn url_key(url: &str) -> UrlKey {
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&sha256(&[url.as_bytes()])[..16]);
+    key
 }
 
 #[derive(Debug)]
@@ -112,7 +124,7 @@ impl BundleWriter {
 
     /// Whether a response from `url` is already stored (in any file or stream).
     pub fn has(&self, url: &str) -> bool {
-        self.stored.contains(&sha256(&[url.as_bytes()]))
+        self.stored.contains(&url_key(url))
     }
 
     /// Number of distinct URLs stored.
@@ -137,7 +149,7 @@ impl BundleWriter {
             Some(existing) => *existing = entry,
             None => self.manifest.files.push(entry),
         }
-        self.stored.insert(sha256(&[capture.url.as_bytes()]));
+        self.stored.insert(url_key(capture.url));
         self.save()?;
         Ok(())
     }
@@ -150,7 +162,7 @@ impl BundleWriter {
         capture: Capture<'_>,
     ) -> Result<bool, BundleError> {
         layout::check_stream_name(stream)?;
-        let key = sha256(&[capture.url.as_bytes()]);
+        let key = url_key(capture.url);
         if self.stored.contains(&key) {
             return Ok(false);
         }
@@ -387,12 +399,12 @@ impl BundleWriter {
         }
 
         for f in &self.manifest.files {
-            self.stored.insert(sha256(&[f.url.as_bytes()]));
+            self.stored.insert(url_key(&f.url));
         }
         for seg in &self.manifest.segments {
             let path = layout::resolve(&dir, &seg.path);
             for rec in Records::open(path, Some(seg.records))? {
-                self.stored.insert(sha256(&[rec?.url.as_bytes()]));
+                self.stored.insert(url_key(&rec?.url));
             }
         }
         Ok(salvage)

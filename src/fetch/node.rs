@@ -323,6 +323,10 @@ async fn list_once(ctx: &Ctx, id: &str, round: usize) -> Result<Listing, FetchEr
     // will tell.
     pages.extend(fetch_pages(ctx, stream, 1..=last, ctx.buffer, url, PastEnd::Skip).await?);
     let mut listing = Listing::default();
+    // Sized once: growing by doubling would hold the old and new row buffers together.
+    let rows: usize = pages.iter().map(|(_, list, _)| list.votes.len()).sum();
+    listing.rows.reserve_exact(rows);
+    listing.row_page.reserve_exact(rows);
     for (_, list, sha) in pages {
         if let Some(p) = list.pagination {
             listing.totals.insert(p.total_items);
