@@ -644,15 +644,22 @@ async fn votes_chunk(
                             .then(|| FirstRead::of(nullifier.clone(), outcome.response()));
                         let info = match &outcome {
                             Outcome::Ok(resp) => {
-                                if let Err(e) = serde_json::from_slice::<VoteDetail>(&resp.body) {
-                                    let status = resp.status;
-                                    let why = format!(
-                                        "election {id}: GET {url}: HTTP {status}, not a vote detail: {e}"
-                                    );
-                                    ctx.store.gap("vote-detail-missing", why).await?;
-                                }
-                                match serde_json::from_slice::<DetailFields>(&resp.body) {
-                                    Ok(fields) => {
+                                // One strict parse; only a detail the verifier will reject is
+                                // read again leniently, for the transaction it still names.
+                                let fields = match serde_json::from_slice::<VoteDetail>(&resp.body)
+                                {
+                                    Ok(detail) => Some(DetailFields::from(detail)),
+                                    Err(e) => {
+                                        let status = resp.status;
+                                        let why = format!(
+                                            "election {id}: GET {url}: HTTP {status}, not a vote detail: {e}"
+                                        );
+                                        ctx.store.gap("vote-detail-missing", why).await?;
+                                        serde_json::from_slice::<DetailFields>(&resp.body).ok()
+                                    }
+                                };
+                                match fields {
+                                    Some(fields) => {
                                         let live = compare.live;
                                         reread::row_against_detail(
                                             ctx, id, live, r, page, resp, &fields,
@@ -660,7 +667,7 @@ async fn votes_chunk(
                                         .await?;
                                         Some((nullifier, fields))
                                     }
-                                    Err(_) => None,
+                                    None => None,
                                 }
                             }
                             other => {

@@ -251,6 +251,18 @@ pub(crate) struct DetailFields {
     pub date: String,
 }
 
+impl From<crate::api::node::VoteDetail> for DetailFields {
+    fn from(d: crate::api::node::VoteDetail) -> Self {
+        DetailFields {
+            tx_hash: d.tx_hash,
+            block_height: d.block_height,
+            transaction_index: d.transaction_index,
+            voter_id: d.voter_id,
+            date: d.date,
+        }
+    }
+}
+
 /// Records where a vote's list row and its detail disagree on what both carry. A field one
 /// side omits (`txHash` of a transaction not indexed yet, `voterID` of an anonymous vote) is
 /// not compared.
