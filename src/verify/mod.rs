@@ -57,7 +57,7 @@ mod keys;
 mod nullifier;
 mod process_id;
 mod signature;
-mod tally;
+pub(crate) mod tally;
 mod tx_hash;
 mod weight;
 mod window;

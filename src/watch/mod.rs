@@ -50,7 +50,6 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use futures::{stream, StreamExt};
-use num_bigint::BigUint;
 use reqwest::Url;
 use serde::Serialize;
 
@@ -61,11 +60,12 @@ use crate::audit::{self, AuditError, AuditOptions};
 use crate::fetch::http::{HttpClient, HttpConfig, HttpError, Outcome, Secret};
 use crate::fetch::{self, FetchConfig, FetchError, Target};
 use crate::protocol::tally::Tally;
-use crate::verify::check::Level;
+use crate::verify::check::{Level, Remarks};
 use crate::verify::context::{normal_hex, ElectionContext};
 use crate::verify::derive::{self, DerivedVote, Step};
 use crate::verify::evidence::VoteEvidence;
 use crate::verify::result::{Finding, Location, Status, Verdict};
+use crate::verify::tally::compare_cells;
 use state::{KeptBallot, KeptVote, StateError, WatchState};
 
 /// Rows per vote-list page (the node's maximum is 100).
@@ -801,7 +801,8 @@ fn kept_ballot(vote: &DerivedVote) -> KeptBallot {
 
 /// The findings of a live result that differs from the running tally: one per differing cell
 /// (expected the tally's value, actual the node's), or one for the election when the shapes
-/// differ. Cells compare as numbers, so `"007"` equals `"7"`.
+/// differ. Cells compare as numbers, so `"007"` equals `"7"`, through the verifier's own
+/// [`compare_cells`] (a cell longer than its digit cap differs without being converted).
 fn result_differences(election_id: &str, computed: &Matrix, published: &Matrix) -> Vec<Finding> {
     let shape = |m: &Matrix| m.iter().map(Vec::len).collect::<Vec<_>>();
     if shape(computed) != shape(published) {
@@ -814,28 +815,16 @@ fn result_differences(election_id: &str, computed: &Matrix, published: &Matrix) 
             actual: serde_json::to_string(published).ok(),
         }];
     }
-    let number = |cell: &str| cell.parse::<BigUint>().ok();
-    computed
-        .iter()
-        .zip(published)
-        .enumerate()
-        .flat_map(|(q, (ours, theirs))| {
-            ours.iter()
-                .zip(theirs)
-                .enumerate()
-                .filter(|(_, (a, b))| number(a).is_none() || number(a) != number(b))
-                .map(move |(v, (a, b))| Finding {
-                    location: Location {
-                        cell: Some([q, v]),
-                        ..Location::election(election_id)
-                    },
-                    message: "the node's live result differs from the tally of the votes it lists"
-                        .into(),
-                    expected: Some(a.clone()),
-                    actual: Some(b.clone()),
-                })
-        })
-        .collect()
+    let mut cells = Remarks::default();
+    compare_cells(
+        computed,
+        published,
+        &Location::election(election_id),
+        "the node's live result differs from the tally of the votes it lists",
+        Level::Fail,
+        &mut cells,
+    );
+    cells.findings().to_vec()
 }
 
 fn refused(outcome: Outcome) -> PollError {
