@@ -12,8 +12,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::verify::result::{AuditResult, ElectionAudit};
 
-use super::view::{choice_title, file_stem, parse_decimal, question_title};
+use super::view::{choice_title, file_stem, question_title};
 use super::ReportError;
+use crate::protocol::tally::parse_decimal;
 
 /// DejaVu Sans (Bitstream Vera licence, assets/DejaVuSans-LICENSE.txt).
 static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
@@ -104,15 +105,16 @@ fn question_charts(election: &ElectionAudit) -> Result<Vec<BarChart>, ReportErro
          -> Result<Option<f64>, ReportError> {
             match row.and_then(|r| r.get(v)) {
                 None => Ok(None),
-                Some(text) if lenient && published && parse_decimal(text).is_none() => Ok(None),
-                Some(text) => parse_decimal(text)
-                    .map(|n| Some(n.to_f64().unwrap_or(f64::MAX)))
-                    .ok_or_else(|| ReportError::TallyCell {
+                Some(text) => match parse_decimal(text) {
+                    Ok(n) => Ok(Some(n.to_f64().unwrap_or(f64::MAX))),
+                    Err(_) if lenient && published => Ok(None),
+                    Err(_) => Err(ReportError::TallyCell {
                         election_id: election.election_id.clone(),
                         question: q,
                         value: v,
                         text: text.clone(),
                     }),
+                },
             }
         };
         let mut chart = BarChart {
@@ -139,7 +141,7 @@ fn question_charts(election: &ElectionAudit) -> Result<Vec<BarChart>, ReportErro
             let differs = c_row.is_some()
                 && p_row.is_some()
                 && match (c_row.and_then(|r| r.get(v)), p_row.and_then(|r| r.get(v))) {
-                    (Some(a), Some(b)) => parse_decimal(a) != parse_decimal(b),
+                    (Some(a), Some(b)) => parse_decimal(a).ok() != parse_decimal(b).ok(),
                     _ => true,
                 };
             chart.labels.push(choice_title(election, q, v));

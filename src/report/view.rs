@@ -2,9 +2,9 @@
 //! their titles, check counts, and located findings. They only rearrange what the
 //! [`AuditResult`] holds; the one comparison made (computed vs published cell) is for highlighting.
 
-use num_bigint::BigUint;
 use serde::{Deserialize, Serialize};
 
+use crate::protocol::tally::parse_decimal;
 use crate::verify::result::{AuditResult, CheckResult, ElectionAudit, Finding, Status};
 
 /// One results cell `[question][value]` with its display titles.
@@ -53,21 +53,12 @@ pub(crate) fn result_rows(election: &ElectionAudit) -> Vec<ResultRow> {
 fn same_number(a: Option<&str>, b: Option<&str>) -> bool {
     match (a, b) {
         (Some(a), Some(b)) => match (parse_decimal(a), parse_decimal(b)) {
-            (Some(x), Some(y)) => x == y,
+            (Ok(x), Ok(y)) => x == y,
             _ => a == b,
         },
         (None, None) => true,
         _ => false,
     }
-}
-
-/// A tally cell as a number; `None` unless it is a plain decimal integer of at most
-/// `MAX_DECIMAL_DIGITS` digits.
-pub(crate) fn parse_decimal(text: &str) -> Option<BigUint> {
-    if text.len() > crate::protocol::tally::MAX_DECIMAL_DIGITS {
-        return None;
-    }
-    BigUint::parse_bytes(text.as_bytes(), 10)
 }
 
 pub(crate) fn question_title(election: &ElectionAudit, q: usize) -> String {
