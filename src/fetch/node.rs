@@ -189,14 +189,14 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<(), FetchError> {
             None
         }
     };
-    completeness(ctx, id, &listing, &election, count).await?;
-    let distinct: HashSet<&str> = listing.rows.iter().map(|r| r.vote_id.as_str()).collect();
+    let distinct = listing.distinct();
+    completeness(ctx, id, &listing, &distinct, &election, count).await?;
     let sampled = reread::sample(
-        distinct.iter().copied(),
-        reread::sample_size(ctx.reread, distinct.len()),
+        distinct.rows.iter().map(|(r, _)| r.vote_id.as_str()),
+        reread::sample_size(ctx.reread, distinct.rows.len()),
     );
+    let firsts = votes(ctx, id, &distinct.rows, receiving, &sampled).await?;
     drop(distinct);
-    let firsts = votes(ctx, id, &listing, receiving, &sampled).await?;
     let read_now: HashSet<&str> = firsts.iter().map(|f| f.nullifier.as_str()).collect();
     let earlier: HashMap<String, String> = sampled
         .iter()
@@ -205,6 +205,15 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<(), FetchError> {
         .collect();
     reread::vote_details(ctx, id, receiving, firsts, earlier).await?;
     reread::election(ctx, id, receiving, &first_read).await
+}
+
+/// A listing's rows, one per nullifier, computed once for the completeness checks, the re-read
+/// sample and the crawl.
+#[derive(Default)]
+struct Distinct<'a> {
+    rows: Vec<(&'a VoteRow, Option<&'a Hash32>)>,
+    /// Nullifiers listed again after their first row.
+    repeated: Vec<String>,
 }
 
 /// One listing of an election's votes.
@@ -235,6 +244,22 @@ impl Listing {
             .iter()
             .zip(&self.row_page)
             .map(move |(r, &p)| (r, pages.get(p as usize)))
+    }
+
+    /// Each nullifier's first row with its page, in list order, and every later row of a
+    /// nullifier already listed (nullifiers compare case-insensitively).
+    fn distinct(&self) -> Distinct<'_> {
+        let mut seen = HashSet::new();
+        let mut out = Distinct::default();
+        for (row, page) in self.rows_with_pages() {
+            let nullifier = row.vote_id.to_ascii_lowercase();
+            if seen.insert(nullifier.clone()) {
+                out.rows.push((row, page));
+            } else {
+                out.repeated.push(nullifier);
+            }
+        }
+        out
     }
 
     /// What two listings must agree on: every row's nullifier and height, in order.
@@ -420,19 +445,13 @@ async fn completeness(
     ctx: &Ctx,
     id: &str,
     listing: &Listing,
+    unique: &Distinct<'_>,
     election: &Election,
     count: Option<u64>,
 ) -> Result<(), FetchError> {
     let rows = listing.rows.len() as u64;
-    let mut seen = HashSet::new();
-    let mut dups = Vec::new();
-    for r in &listing.rows {
-        let n = r.vote_id.to_ascii_lowercase();
-        if !seen.insert(n.clone()) {
-            dups.push(n);
-        }
-    }
-    let distinct = seen.len() as u64;
+    let dups = &unique.repeated;
+    let distinct = unique.rows.len() as u64;
     let store = &ctx.store;
     if listing.totals.len() > 1 || listing.totals.iter().any(|&t| t != rows) {
         let totals: Vec<String> = listing.totals.iter().map(u64::to_string).collect();
@@ -506,7 +525,7 @@ enum Job<'a> {
 /// Each chunk boundary drains at most `ctx.buffer` requests, well under 1% of a chunk.
 const VOTE_CHUNK: usize = 8192;
 
-/// Every distinct listed vote's detail and transaction (concurrently), then the transactions
+/// Each `distinct` listed vote's detail and transaction (concurrently), then the transactions
 /// only the detail names and the blocks of votes without a date. Already-stored URLs are
 /// skipped, so a resumed run fetches only what is missing. Each detail read is compared with
 /// its list row (`live`: the election was receiving votes); the first reads of the `sampled`
@@ -514,17 +533,11 @@ const VOTE_CHUNK: usize = 8192;
 async fn votes(
     ctx: &Ctx,
     id: &str,
-    listing: &Listing,
+    distinct: &[(&VoteRow, Option<&Hash32>)],
     live: bool,
     sampled: &HashSet<String>,
 ) -> Result<Vec<FirstRead>, FetchError> {
     let node = &ctx.node;
-    let mut seen = HashSet::new();
-    let distinct: Vec<(&VoteRow, Option<&Hash32>)> = listing
-        .rows_with_pages()
-        .filter(|(r, _)| seen.insert(r.vote_id.to_ascii_lowercase()))
-        .collect();
-    drop(seen);
     let block_url = |h: u64| format!("{node}/chain/blocks/{h}");
 
     let task = ctx.progress.task("votes+txs", Some(distinct.len() as u64));
