@@ -1101,8 +1101,9 @@ fn add_saas_process(
                 published: true,
                 census: ProcessCensus {
                     weighted: false,
-                    size: Some(census_size),
-                    total_weight: None,
+                    // saas-backend's CensusSpec: int64 numbers; a CSP census weighs 1 a voter.
+                    size: Some(census_size.into()),
+                    total_weight: Some(census_size.into()),
                 },
                 title: json!({"default": saas.title}),
                 start_date: start,
