@@ -50,6 +50,16 @@ fn any(elections: Vec<String>, process_id: &str) -> Result<Vec<String>, FetchErr
     Ok(elections)
 }
 
+/// `body` as a [`Process`], or what made it unreadable with the JSON path of the field, e.g.
+/// `census.totalWeight: invalid type: string "x", expected an integer, …`.
+fn read_process(body: &[u8]) -> Result<Process, String> {
+    let mut json = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut json).map_err(|e| match e.path().to_string() {
+        path if path == "." => e.inner().to_string(),
+        path => format!("{path}: {}", e.inner()),
+    })
+}
+
 /// A GET to the SaaS API, with the bearer token when there is one, counted in `requests`.
 async fn get(
     http: &HttpClient,
@@ -78,9 +88,10 @@ pub(crate) async fn read(
 ) -> Result<Records, FetchError> {
     let mut named: Vec<String> = Vec::new();
     let process_url = format!("{base}/processes/{process_id}");
+    let mut unreadable: Option<String> = None;
     let (process, results) = match get(http, token, requests, &process_url).await? {
-        Outcome::Ok(r) => match serde_json::from_slice::<Process>(&r.body).ok() {
-            Some(p) => {
+        Outcome::Ok(r) => match read_process(&r.body) {
+            Ok(p) => {
                 named.extend(p.questions.into_iter().map(|q| q.upstream_id));
                 let outcome = get(http, token, requests, &format!("{process_url}/results")).await?;
                 if let Outcome::Ok(r) = &outcome {
@@ -91,7 +102,10 @@ pub(crate) async fn read(
                 (Some(r), Some(outcome))
             }
             // Kept as served; a body that is not a process names no election.
-            None => (Some(r), None),
+            Err(why) => {
+                unreadable = Some(format!("{process_url} answered 200 but {why}"));
+                (Some(r), None)
+            }
         },
         Outcome::NotFound(_) => (None, None),
         other => return Err(refused(&other, "SaaS process refused".into())),
@@ -107,6 +121,9 @@ pub(crate) async fn read(
         _ => None,
     };
     if results.is_none() && legacy.is_none() {
+        if let Some(why) = unreadable {
+            return Err(FetchError::Target(why));
+        }
         return Err(FetchError::Target(format!(
             "SaaS process {process_id} not found at {process_url} nor {legacy_url}"
         )));
@@ -213,4 +230,28 @@ pub(crate) async fn crawl(
             .await?;
     }
     any(elections, process_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_process;
+
+    /// A 200 whose body is not a process says which field, at which JSON path, was the matter.
+    #[rstest::rstest]
+    #[case::field(r#"{"census":{"totalWeight":"thirty"}}"#, "census.totalWeight: ")]
+    #[case::nested(
+        r#"{"questions":[{"choices":[{"value":"x"}]}]}"#,
+        "questions[0].choices[0].value: "
+    )]
+    #[case::not_json("<html>", "expected value")]
+    fn unreadable_process_names_the_path(#[case] body: &str, #[case] says: &str) {
+        let why = read_process(body.as_bytes()).unwrap_err();
+        assert!(why.starts_with(says) || why.contains(says), "{why}");
+    }
+
+    #[test]
+    fn go_numbers_are_a_process() {
+        let p = read_process(br#"{"census":{"size":30,"totalWeight":30}}"#).unwrap();
+        assert_eq!(p.census.size.and_then(|s| s.as_u64()), Some(30));
+    }
 }
