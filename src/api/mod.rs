@@ -10,6 +10,18 @@
 pub mod node;
 pub mod saas;
 
+/// Reads a served body as the model `T`, or says what made it unreadable and where: the JSON
+/// path of the field and serde's reason (`census.totalWeight: expected a decimal integer, …`).
+/// The fetcher and the bundle loader read every model through this, so an error names the field
+/// wherever the body is read.
+pub fn from_json_slice<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T, String> {
+    let mut json = serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(&mut json).map_err(|e| match e.path().to_string() {
+        path if path == "." => e.inner().to_string(),
+        path => format!("{path}: {}", e.inner()),
+    })
+}
+
 /// A multilingual text as the metadata carries it (`{"default": "…", "en": "…"}`) or a plain
 /// string; [`text`] picks the best single string for display.
 pub fn text(value: &serde_json::Value) -> Option<String> {

@@ -152,11 +152,11 @@ fn json_file<T: for<'de> Deserialize<'de>>(
         return Ok(None);
     }
     let bytes = bundle.read_file(path)?;
-    serde_json::from_slice(&bytes)
+    crate::api::from_json_slice(&bytes)
         .map(Some)
-        .map_err(|e| LoadError::Malformed {
+        .map_err(|reason| LoadError::Malformed {
             path: format!("{path} (from {})", entry.url),
-            reason: e.to_string(),
+            reason,
         })
 }
 

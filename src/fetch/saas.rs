@@ -5,6 +5,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use crate::api::from_json_slice;
 use crate::api::saas::{LegacyProcess, Process, ProcessBundle, ProcessResults};
 
 use super::http::{HttpClient, HttpError, Outcome, Response, Secret};
@@ -50,16 +51,6 @@ fn any(elections: Vec<String>, process_id: &str) -> Result<Vec<String>, FetchErr
     Ok(elections)
 }
 
-/// `body` as a [`Process`], or what made it unreadable with the JSON path of the field, e.g.
-/// `census.totalWeight: invalid type: string "x", expected an integer, …`.
-fn read_process(body: &[u8]) -> Result<Process, String> {
-    let mut json = serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(&mut json).map_err(|e| match e.path().to_string() {
-        path if path == "." => e.inner().to_string(),
-        path => format!("{path}: {}", e.inner()),
-    })
-}
-
 /// A GET to the SaaS API, with the bearer token when there is one, counted in `requests`.
 async fn get(
     http: &HttpClient,
@@ -90,7 +81,7 @@ pub(crate) async fn read(
     let process_url = format!("{base}/processes/{process_id}");
     let mut unreadable: Option<String> = None;
     let (process, results) = match get(http, token, requests, &process_url).await? {
-        Outcome::Ok(r) => match read_process(&r.body) {
+        Outcome::Ok(r) => match from_json_slice::<Process>(&r.body) {
             Ok(p) => {
                 named.extend(p.questions.into_iter().map(|q| q.upstream_id));
                 let outcome = get(http, token, requests, &format!("{process_url}/results")).await?;
@@ -121,12 +112,10 @@ pub(crate) async fn read(
         _ => None,
     };
     if results.is_none() && legacy.is_none() {
-        if let Some(why) = unreadable {
-            return Err(FetchError::Target(why));
-        }
-        return Err(FetchError::Target(format!(
-            "SaaS process {process_id} not found at {process_url} nor {legacy_url}"
-        )));
+        // A 200 that is not a process is not "not found": say what it was.
+        return Err(FetchError::Target(unreadable.unwrap_or_else(|| {
+            format!("SaaS process {process_id} not found at {process_url} nor {legacy_url}")
+        })));
     }
     let bundle = match bundle_id {
         Some(bid) => {
@@ -234,7 +223,8 @@ pub(crate) async fn crawl(
 
 #[cfg(test)]
 mod tests {
-    use super::read_process;
+    use crate::api::from_json_slice;
+    use crate::api::saas::Process;
 
     /// A 200 whose body is not a process says which field, at which JSON path, was the matter.
     #[rstest::rstest]
@@ -245,13 +235,13 @@ mod tests {
     )]
     #[case::not_json("<html>", "expected value")]
     fn unreadable_process_names_the_path(#[case] body: &str, #[case] says: &str) {
-        let why = read_process(body.as_bytes()).unwrap_err();
+        let why = from_json_slice::<Process>(body.as_bytes()).unwrap_err();
         assert!(why.starts_with(says) || why.contains(says), "{why}");
     }
 
     #[test]
     fn go_numbers_are_a_process() {
-        let p = read_process(br#"{"census":{"size":30,"totalWeight":30}}"#).unwrap();
+        let p = from_json_slice::<Process>(br#"{"census":{"size":30,"totalWeight":30}}"#).unwrap();
         assert_eq!(p.census.size.and_then(|s| s.as_u64()), Some(30));
     }
 }
