@@ -2,14 +2,23 @@
 //! runs the demo again and fails when the committed reports are stale.
 //!
 //! Only the evidence bundle (it records fetch times) and the loopback node's port differ between
-//! runs, so report.json and report.html are compared after substituting those values; charts
-//! must be byte-identical. Refresh with `VOCAUDIT_BLESS=1 cargo test --test demo_reports`
+//! runs, so report.json, report.html and the exports (results.csv, votes.csv, results.nist.json)
+//! are compared after substituting those values; charts must be byte-identical. Refresh with `VOCAUDIT_BLESS=1 cargo test --test demo_reports`
 //! (or `cargo run -- demo --out reports/demo`; bundles are git-ignored).
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+
+/// The text files of each part, compared after substituting the volatile values.
+const FILES: [&str; 5] = [
+    "report.json",
+    "report.html",
+    "results.csv",
+    "votes.csv",
+    "results.nist.json",
+];
 
 fn committed_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/demo")
@@ -62,7 +71,7 @@ fn chart_names(dir: &Path) -> Vec<String> {
 fn bless(fresh: &Path, committed: &Path) {
     let _ = fs::remove_dir_all(committed);
     fs::create_dir_all(committed.join("charts")).unwrap();
-    for file in ["report.json", "report.html"] {
+    for file in FILES {
         fs::copy(fresh.join(file), committed.join(file)).unwrap();
     }
     for name in chart_names(fresh) {
@@ -108,7 +117,7 @@ async fn committed_demo_reports_are_current() {
         let fresh_json = fs::read(fresh.join("report.json")).unwrap();
         let committed_json = fs::read(committed.join("report.json"))
             .unwrap_or_else(|_| panic!("{}", stale("report.json")));
-        for file in ["report.json", "report.html"] {
+        for file in FILES {
             let fresh_text = fs::read_to_string(fresh.join(file)).unwrap();
             let committed_text = fs::read_to_string(committed.join(file))
                 .unwrap_or_else(|_| panic!("{}", stale(file)));

@@ -1,5 +1,6 @@
 //! The reporter: renders one [`AuditResult`] to the terminal, report.json, a self-contained
-//! report.html, PNG/SVG charts and a minisign-signed summary. Nothing is recomputed here: every
+//! report.html, PNG/SVG charts, results.csv and votes.csv, results.nist.json (NIST SP 1500-100)
+//! and a minisign-signed summary. Nothing is recomputed here: every
 //! figure, status and location comes from the result as `verify` produced it (DESIGN.md "report").
 //!
 //! Rendering a verification (any [`AuditResult`], here one of a simulated election):
@@ -32,7 +33,9 @@
 pub mod charts;
 pub mod html;
 pub mod json;
+pub mod nist;
 pub mod summary;
+pub mod tables;
 pub mod terminal;
 mod view;
 
@@ -45,7 +48,9 @@ use crate::verify::result::AuditResult;
 pub use charts::{render_charts, ChartFile};
 pub use html::render_html;
 pub use json::{to_json_pretty, write_json};
+pub use nist::results_nist_json;
 pub use summary::{keygen, sign, verify_summary, KeyFiles, Summary, VerifiedSummary};
+pub use tables::{results_csv, votes_csv};
 pub use terminal::render_terminal;
 
 /// Everything that can go wrong while rendering, signing or checking a signature.
@@ -90,6 +95,8 @@ pub enum ReportError {
     },
     #[error("refusing to overwrite the existing secret key {0}")]
     KeyExists(PathBuf),
+    #[error("writing CSV: {0}")]
+    Csv(String),
 }
 
 /// What [`render_all`] writes besides report.json, report.html and the charts.
@@ -105,6 +112,11 @@ pub struct RenderOptions {
 pub struct Rendered {
     pub report_json: PathBuf,
     pub report_html: PathBuf,
+    pub results_csv: PathBuf,
+    /// `votes.csv`, when the result carries its elections' vote ledgers (a verification does; a
+    /// result read back from report.json does not).
+    pub votes_csv: Option<PathBuf>,
+    pub results_nist: PathBuf,
     /// One PNG and one SVG per question chart and per participation chart, in election order.
     pub charts: Vec<PathBuf>,
     /// `summary.json` and its `summary.json.minisig`, when signing was asked for.
@@ -112,7 +124,8 @@ pub struct Rendered {
 }
 
 /// Writes every report format for `result` into `out_dir`:
-/// `report.json`, `report.html`, `charts/<electionId>-q<N>.{png,svg}`,
+/// `report.json`, `report.html`, `results.csv`, `votes.csv` (when the result carries the vote
+/// ledgers), `results.nist.json`, `charts/<electionId>-q<N>.{png,svg}`,
 /// `charts/<electionId>-participation.{png,svg}` and, with `options.sign_with`,
 /// `summary.json` + `summary.json.minisig`.
 pub fn render_all(
@@ -123,6 +136,18 @@ pub fn render_all(
     create_dir(out_dir)?;
     let report_json = out_dir.join("report.json");
     write_json(result, &report_json)?;
+    let results_csv_path = out_dir.join("results.csv");
+    write_atomic(&results_csv_path, &results_csv(result)?)?;
+    let votes_csv_path = match votes_csv(result)? {
+        Some(bytes) => {
+            let path = out_dir.join("votes.csv");
+            write_atomic(&path, &bytes)?;
+            Some(path)
+        }
+        None => None,
+    };
+    let results_nist = out_dir.join("results.nist.json");
+    write_atomic(&results_nist, results_nist_json(result)?.as_bytes())?;
 
     let chart_dir = out_dir.join("charts");
     create_dir(&chart_dir)?;
@@ -153,6 +178,9 @@ pub fn render_all(
     Ok(Rendered {
         report_json,
         report_html,
+        results_csv: results_csv_path,
+        votes_csv: votes_csv_path,
+        results_nist,
         charts,
         summary,
     })

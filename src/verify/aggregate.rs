@@ -8,6 +8,7 @@ use crate::protocol::tally::Tally;
 use crate::verify::check::{Level, Remarks};
 use crate::verify::context::ElectionContext;
 use crate::verify::derive::{CensusGrant, DerivedVote, ProofKind, Step};
+use crate::verify::result::VoteOutcome;
 
 /// A nullifier as a fixed-size key: length and bytes (zk nullifiers may be 31 bytes).
 type NullifierKey = (u8, [u8; 32]);
@@ -83,9 +84,9 @@ impl Aggregate {
             .map_err(Clone::clone)
     }
 
-    /// Records one vote; returns false when its vote id was already seen (the vote must then
-    /// not be counted twice).
-    pub fn record(&mut self, vote: &DerivedVote) -> bool {
+    /// Records one vote and says what the tally made of it; a vote id already seen is a
+    /// [`VoteOutcome::Duplicate`] and is not counted twice.
+    pub fn record(&mut self, vote: &DerivedVote) -> VoteOutcome {
         self.listed += 1;
         let first = match &vote.vote_id {
             Step::Done(id) => {
@@ -105,7 +106,7 @@ impl Aggregate {
                 Some("listed once".into()),
                 Some("listed again".into()),
             );
-            return false;
+            return VoteOutcome::Duplicate;
         }
         self.distinct += 1;
         if let Step::Done(t) = vote.time {
@@ -126,16 +127,28 @@ impl Aggregate {
                     // `counted` is Ok only for a ballot derive validated under these params.
                     t.add_valid(&b.values, weight);
                 }
+                VoteOutcome::Counted
             }
-            (Step::Done(b), _) if b.out_of_safe_range => self.manual_review += 1,
-            (Step::Done(_), _) => self.skipped += 1,
+            (Step::Done(b), _) if b.out_of_safe_range => {
+                self.manual_review += 1;
+                VoteOutcome::ManualReview
+            }
+            (Step::Done(b), weight) => {
+                self.skipped += 1;
+                let why = match (&b.counted, weight) {
+                    (Err(why), _) => why.as_str(),
+                    (Ok(()), weight) => weight.why_not().unwrap_or_default(),
+                };
+                VoteOutcome::Skipped(why.into())
+            }
             (other, _) => {
                 self.undetermined += 1;
+                let why = other.why_not().unwrap_or_default();
                 if self.first_undetermined.is_none() {
-                    self.first_undetermined = other.why_not().map(str::to_string);
+                    self.first_undetermined = Some(why.to_string());
                 }
+                VoteOutcome::Undetermined(why.into())
             }
         }
-        true
     }
 }

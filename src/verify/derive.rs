@@ -108,6 +108,9 @@ pub struct DerivedVote {
     pub voter: Step<Address>,
     /// Block time of the (last) envelope, unix seconds.
     pub time: Step<i64>,
+    /// Block height of the (last) envelope; `None` when neither the detail nor the list row
+    /// gives one (the node's JSON omits it as 0).
+    pub block_height: Option<u64>,
     pub overwrite_count: Option<u32>,
     /// Problems the loader met reading this vote.
     pub evidence_errors: Vec<String>,
@@ -290,6 +293,11 @@ pub fn derive(ctx: &ElectionContext, ev: VoteEvidence) -> DerivedVote {
         vote_id,
         voter,
         time,
+        block_height: detail
+            .as_ref()
+            .map(|d| d.block_height)
+            .or(row.as_ref().map(|r| r.block_height))
+            .filter(|h| *h > 0),
         overwrite_count: detail.as_ref().map(|d| d.overwrite_count),
         evidence_errors: errors,
         stored_weight,

@@ -70,7 +70,8 @@ use crate::verify::check::{ElectionCheck, Remarks};
 use crate::verify::context::ElectionContext;
 use crate::verify::evidence::{AuditInput, ElectionEvidence, GapKind, SaasEvidence};
 use crate::verify::result::{
-    AuditResult, ElectionAudit, Question, TallyPair, Verdict, VoteCounts, REPORT_SCHEMA,
+    AuditResult, ElectionAudit, HexId, Question, TallyPair, Verdict, VoteCounts, VoteOutcome,
+    VoteRecord, REPORT_SCHEMA,
 };
 
 /// How to run an audit.
@@ -179,6 +180,7 @@ fn verify_election(ev: ElectionEvidence, saas: Option<&SaasEvidence>) -> (Electi
     let checks = election_checks();
     let mut agg = Aggregate::new(&ctx);
     let mut remarks: Vec<Remarks> = vec![Remarks::default(); checks.len()];
+    let mut ballots = Vec::new();
     while let Some(batch) = votes.next_batch() {
         let batch = match batch {
             Ok(b) => b,
@@ -212,7 +214,8 @@ fn verify_election(ev: ElectionEvidence, saas: Option<&SaasEvidence>) -> (Electi
             .map(|(x, y)| x.merge(y))
             .collect();
         for vote in &derived {
-            agg.record(vote);
+            let outcome = agg.record(vote);
+            ballots.push(vote_record(vote, outcome));
         }
     }
     let results: Vec<_> = checks
@@ -229,6 +232,10 @@ fn verify_election(ev: ElectionEvidence, saas: Option<&SaasEvidence>) -> (Electi
         election_id: ctx.id_hex.clone(),
         title: election_title(&ctx.election),
         status: ctx.election.status.clone(),
+        organization_id: ctx.election.organization_id.clone(),
+        start_date: ctx.election.start_date.clone(),
+        end_date: ctx.election.end_date.clone(),
+        final_results: ctx.election.final_results,
         census_origin: ctx.election.census.census_origin.clone(),
         encrypted: ctx.encrypted(),
         questions: questions(&ctx.election),
@@ -244,8 +251,23 @@ fn verify_election(ev: ElectionEvidence, saas: Option<&SaasEvidence>) -> (Electi
         },
         participation: participation::buckets(&agg.times),
         checks: results,
+        ballots: Some(ballots),
     };
     (audit, complete)
+}
+
+/// The ledger row of one vote (votes.csv): what derive found and what the tally did with it.
+fn vote_record(vote: &derive::DerivedVote, outcome: VoteOutcome) -> VoteRecord {
+    VoteRecord {
+        vote_id: HexId::new(vote.location.vote_id.as_deref().unwrap_or_default()),
+        nullifier: vote.nullifier.done().copied(),
+        tx_hash: vote.location.tx_hash.as_deref().map(HexId::new),
+        block: vote.block_height,
+        time: vote.time.done().copied(),
+        weight: vote.stored_weight.done().map(|w| w.to_string().into()),
+        overwrites: vote.overwrite_count,
+        outcome,
+    }
 }
 
 fn metadata(e: &api::node::Election) -> Option<api::node::ElectionMetadata> {

@@ -186,6 +186,19 @@ pub struct ElectionAudit {
     pub title: Option<String>,
     /// Status reported by the node (`READY`, `ENDED`, `RESULTS`, …).
     pub status: String,
+    /// The organisation that created the election (its address, hex), as the node reports it.
+    #[serde(default)]
+    pub organization_id: String,
+    /// `startDate` as the node reports it (RFC 3339).
+    #[serde(default)]
+    pub start_date: String,
+    /// `endDate` as the node reports it (RFC 3339): the scheduled end, or later when the
+    /// election was ended early or the results block moved it.
+    #[serde(default)]
+    pub end_date: String,
+    /// The node's `finalResults`: the published results will not change any more.
+    #[serde(default)]
+    pub final_results: bool,
     /// Census origin, e.g. `OFF_CHAIN_CA` or `OFF_CHAIN_TREE_WEIGHTED`.
     #[serde(default)]
     pub census_origin: String,
@@ -198,6 +211,82 @@ pub struct ElectionAudit {
     #[serde(default)]
     pub participation: Vec<ParticipationBucket>,
     pub checks: Vec<CheckResult>,
+    /// Every listed vote in list order, as the tally saw it: the ledger behind votes.csv. Kept
+    /// out of report.json (a million votes would make it hundreds of megabytes), so a result
+    /// read back from report.json has `None` and re-rendering it writes no votes.csv.
+    #[serde(skip)]
+    pub ballots: Option<Vec<VoteRecord>>,
+}
+
+/// One listed vote: its identifiers, when it landed, its weight and what the tally made of it.
+/// Held for every vote of an audit, so identifiers are kept as bytes (~200 bytes a vote, against
+/// ~400 as hex text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VoteRecord {
+    /// Vote id as listed (for signed votes the nullifier the node stored).
+    pub vote_id: HexId,
+    /// keccak256(voterID ‖ electionId) recomputed by vocaudit; `None` when it could not be
+    /// (no voterID, anonymous vote).
+    pub nullifier: Option<[u8; 32]>,
+    pub tx_hash: Option<HexId>,
+    /// Block height of the (last) envelope.
+    pub block: Option<u64>,
+    /// Block time of the (last) envelope, unix seconds.
+    pub time: Option<i64>,
+    /// The weight the node stored, decimal.
+    pub weight: Option<Box<str>>,
+    /// How many times the voter replaced an earlier envelope.
+    pub overwrites: Option<u32>,
+    pub outcome: VoteOutcome,
+}
+
+/// A lowercase hex identifier of at most 32 bytes, held as its bytes; any other text (a
+/// hostile node's) as given. Displays as the text it came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HexId {
+    Bytes { len: u8, bytes: [u8; 32] },
+    Text(Box<str>),
+}
+
+impl HexId {
+    pub fn new(text: &str) -> HexId {
+        let lowercase = !text.bytes().any(|b| b.is_ascii_uppercase());
+        match hex::decode(text) {
+            Ok(b) if b.len() <= 32 && lowercase => {
+                let mut bytes = [0u8; 32];
+                bytes[..b.len()].copy_from_slice(&b);
+                HexId::Bytes {
+                    len: b.len() as u8,
+                    bytes,
+                }
+            }
+            _ => HexId::Text(text.into()),
+        }
+    }
+}
+
+impl std::fmt::Display for HexId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HexId::Bytes { len, bytes } => f.write_str(&hex::encode(&bytes[..usize::from(*len)])),
+            HexId::Text(t) => f.write_str(t),
+        }
+    }
+}
+
+/// What the recomputed tally did with one listed vote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VoteOutcome {
+    /// Added to the tally.
+    Counted,
+    /// Skipped as the node skips it; the node's reason.
+    Skipped(Box<str>),
+    /// Values outside the node's safe range: not counted, left for manual review.
+    ManualReview,
+    /// Its ballot could not be determined (the tally is not recomputed then); why.
+    Undetermined(Box<str>),
+    /// The vote id was listed before: counted once only.
+    Duplicate,
 }
 
 /// Where the evidence came from.
@@ -318,5 +407,22 @@ mod tests {
         assert_eq!(v["findings"][0]["location"]["cell"][1], 2);
         assert!(v["findings"][0]["location"].get("voteId").is_none());
         assert_eq!(Category::CrossSource.as_str(), "cross-source");
+    }
+
+    #[test]
+    fn hex_ids_display_as_the_text_they_came_from() {
+        let id = "00ff".repeat(16);
+        for text in [
+            id.as_str(),
+            &id[..62],        // a 31-byte zk nullifier
+            "",               // none listed
+            "0FF",            // odd length
+            "00FF",           // uppercase: kept as given
+            "zz",             // not hex
+            &"ab".repeat(33), // longer than 32 bytes
+        ] {
+            assert_eq!(HexId::new(text).to_string(), text);
+        }
+        assert!(matches!(HexId::new(&id), HexId::Bytes { len: 32, .. }));
     }
 }

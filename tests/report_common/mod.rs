@@ -33,6 +33,10 @@ fn election(id: &str, title: &str) -> ElectionAudit {
         election_id: id.into(),
         title: Some(title.into()),
         status: "RESULTS".into(),
+        organization_id: "0x5e1c2b7d9a3f4e6c8b0a1d2f3e4c5b6a7d8e9f01".into(),
+        start_date: "2025-03-01T08:00:00Z".into(),
+        end_date: "2025-03-01T14:00:00Z".into(),
+        final_results: true,
         census_origin: "OFF_CHAIN_TREE_WEIGHTED".into(),
         encrypted: true,
         questions: vec![
@@ -118,6 +122,7 @@ fn election(id: &str, title: &str) -> ElectionAudit {
                 "no SaaS source given",
             ),
         ],
+        ballots: None,
     }
 }
 
