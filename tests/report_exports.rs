@@ -13,7 +13,9 @@ use rstest::rstest;
 use serde_json::{json, Value};
 use vocaudit::report::{render_all, results_csv, results_nist_json, votes_csv, RenderOptions};
 use vocaudit::sim::{self, FaultPlan};
-use vocaudit::verify::result::{AuditResult, HexId, Verdict, VoteOutcome, VoteRecord};
+use vocaudit::verify::result::{
+    AuditResult, EligibleSource, HexId, Verdict, VoteOutcome, VoteRecord,
+};
 use vocaudit::{audit, fetch};
 
 fn records(bytes: &[u8]) -> (Vec<String>, Vec<Vec<String>>) {
@@ -59,7 +61,8 @@ fn results_csv_has_a_row_per_cell_with_match_and_share() {
             "computed",
             "published",
             "match",
-            "percent_of_question"
+            "percent_of_counted",
+            "percent_of_eligible"
         ]
     );
     // Two elections × (3 + 2) choices.
@@ -82,15 +85,16 @@ fn results_csv_has_a_row_per_cell_with_match_and_share() {
             "75",
             "95",
             "no",
-            "37.50"
+            "37.50",
+            "18.75"
         ]
     );
-    assert_eq!(row(E1, "1", "1")[7..], ["yes", "60.00"]);
-    assert_eq!(row(E1, "1", "3")[7..], ["yes", "2.50"]);
-    // [60, 140]: 30 % and 70 %, with an apostrophe kept as it is.
+    assert_eq!(row(E1, "1", "1")[7..], ["yes", "60.00", "30.00"]);
+    assert_eq!(row(E1, "1", "3")[7..], ["yes", "2.50", "1.25"]);
+    // [60, 140]: 30 % and 70 % of the counted power, 15 % and 35 % of the census's power.
     assert_eq!(
         row(E2, "2", "2")[4..],
-        ["Bob O'Neil", "140", "140", "yes", "70.00"]
+        ["Bob O'Neil", "140", "140", "yes", "70.00", "35.00"]
     );
     assert_eq!(
         rows.iter().filter(|r| r[7] == "no").count(),
@@ -115,15 +119,16 @@ fn results_csv_marks_one_sided_cells_and_empty_questions() {
     let mut result = passing();
     result.elections[0].tally.published = None;
     result.elections[1].tally.computed = Some(vec![vec!["0".into(), "0".into()]]);
+    result.elections[1].shares = Default::default();
     let (_, rows) = records(&results_csv(&result).unwrap());
     let e1: Vec<_> = rows.iter().filter(|r| r[0] == E1).collect();
     assert!(e1.iter().all(|r| r[6].is_empty() && r[7].is_empty()));
-    // Nothing voted: no share to give rather than a division by zero.
+    // No shares in the result: none in the export either (the reporter never computes one).
     let zero = rows
         .iter()
         .find(|r| r[0] == E2 && r[1] == "1" && r[3] == "1")
         .unwrap();
-    assert_eq!(zero[5..], ["0", "120", "no", ""]);
+    assert_eq!(zero[5..], ["0", "120", "no", "", ""]);
 }
 
 fn vote(n: u8, outcome: VoteOutcome) -> VoteRecord {
@@ -338,6 +343,7 @@ async fn audit_scenario(name: &str, dir: &Path) -> AuditResult {
         dir.join("bundle"),
     );
     config.quiet = true;
+    config.ipfs_gateways = vec![server.base_url().parse().unwrap()];
     audit::audit(config, dir, &Default::default())
         .await
         .unwrap()
@@ -395,10 +401,33 @@ async fn an_audit_writes_exports_that_agree_with_its_tally(#[case] scenario: &st
             "{scenario}: a question's total is the counted weight"
         );
     }
+    // Turnout: the skips' reasons add up to the skips, and a weighted census's used power is
+    // the counted votes' weight.
+    let t = &e.turnout;
+    assert_eq!(
+        t.skipped_reasons.iter().map(|r| r.ballots).sum::<u64>(),
+        e.votes.skipped
+    );
+    assert!(
+        t.eligible.is_some_and(|n| n >= e.votes.listed),
+        "{scenario}: {t:?}"
+    );
+    if t.weighted {
+        assert_eq!(t.power_used, Some(counted_weight.to_string()));
+        let all: BigUint = t.eligible_power.as_ref().unwrap().parse().unwrap();
+        assert!(all >= counted_weight);
+        let expected = f64::from(u32::try_from(&counted_weight).unwrap()) * 100.0
+            / f64::from(u32::try_from(&all).unwrap());
+        let stated: f64 = t.power_percent.as_ref().unwrap().parse().unwrap();
+        assert!((stated - expected).abs() <= 0.005, "{stated} vs {expected}");
+    }
     match scenario {
-        "invalid-ballots" => assert!(e.votes.skipped > 0),
+        "invalid-ballots" => assert!(e.votes.skipped > 0 && t.weighted),
         "overwrites" => assert!(votes.iter().any(|r| r[9] != "0")),
-        _ => assert!(votes.iter().any(|r| r[6] != "1"), "weights other than 1"),
+        _ => {
+            assert!(votes.iter().any(|r| r[6] != "1"), "weights other than 1");
+            assert_eq!(t.eligible_source, Some(EligibleSource::CensusDump));
+        }
     }
 
     let (_, cells) = records(&std::fs::read(dir.path().join("results.csv")).unwrap());
@@ -412,6 +441,20 @@ async fn an_audit_writes_exports_that_agree_with_its_tally(#[case] scenario: &st
         .sum();
     assert_eq!(cells.len(), width);
     assert!(cells.iter().all(|r| r[7] == "yes"));
+    // Single-choice questions: each question's shares of the counted ballots add up to 100 %
+    // give or take the rounding of each cell (half a hundredth).
+    for q in 1..=e.tally.computed.as_ref().unwrap().len() {
+        let shares: Vec<f64> = cells
+            .iter()
+            .filter(|r| r[1] == q.to_string())
+            .map(|r| r[8].parse().unwrap())
+            .collect();
+        let sum: f64 = shares.iter().sum();
+        assert!(
+            (sum - 100.0).abs() <= 0.005 * shares.len() as f64 + 1e-9,
+            "{scenario} q{q}: {sum}"
+        );
+    }
 
     let doc: Value =
         serde_json::from_slice(&std::fs::read(dir.path().join("results.nist.json")).unwrap())

@@ -180,3 +180,35 @@ fn chromium_renders_the_page_offline() {
         std::fs::copy(&shot, keep).unwrap();
     }
 }
+
+#[test]
+fn the_page_states_who_could_vote_and_whether_results_are_final() {
+    let page = html(&passing());
+    for needle in [
+        "<th>Eligible voters</th><td class=\"num\">250</td><td class=\"note\">leaves of the census dump</td>",
+        "<th>Participation</th><td class=\"num\">80.00 %</td>",
+        "<th>Eligible voting power</th><td class=\"num\">400</td>",
+        "<th>Weighted participation</th><td class=\"num\">50.00 %</td>",
+        "<th>Computed (voting power)</th><th>% of counted</th><th>% of eligible</th>",
+        "<td class=\"num\">37.50 %</td>",
+        "<td class=\"num\">18.75 %</td>",
+        "weighted list of voters",
+        "secret until the end",
+        "5e1c2b7d9a3f4e6c8b0a1d2f3e4c5b6a7d8e9f01",
+        "General assembly 2025",
+        "times are UTC",
+    ] {
+        assert!(page.contains(needle), "missing {needle}");
+    }
+    assert!(!page.contains("Results not final"));
+
+    let mut result = passing();
+    result.elections[0].final_results = false;
+    result.elections[0].turnout.weighted = false;
+    let page = html(&result);
+    assert_eq!(
+        page.matches("<strong>Results not final.</strong>").count(),
+        1
+    );
+    assert!(page.contains("<th>Computed (votes)</th>"));
+}

@@ -177,8 +177,20 @@ fn the_schema_rejects_what_the_contract_forbids() {
         ("negative count", |v| {
             v["elections"][0]["votes"]["listed"] = json!(-1)
         }),
+        ("unknown visibility", |v| {
+            v["elections"][0]["resultsVisibility"] = json!("sometimes")
+        }),
+        ("numeric percentage", |v| {
+            v["elections"][0]["shares"]["ofCounted"][0][0] = json!(60.0)
+        }),
+        ("turnout without weighted", |v| {
+            v["elections"][0]["turnout"]
+                .as_object_mut()
+                .unwrap()
+                .remove("weighted");
+        }),
         ("wrong schema id", |v| {
-            v["schema"] = json!("vocaudit.report/2")
+            v["schema"] = json!("vocaudit.report/1")
         }),
     ];
     for (what, mutate) in mutations {
@@ -246,7 +258,7 @@ fn report_json_round_trips_with_keys_in_struct_order() {
         top.windows(2).all(|w| w[0] < w[1]),
         "top-level keys out of order: {top:?}"
     );
-    assert!(text.starts_with("{\n  \"schema\": \"vocaudit.report/1\""));
+    assert!(text.starts_with("{\n  \"schema\": \"vocaudit.report/2\""));
     // The tampered run says so in the machine contract, with its location.
     let v: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["verdict"], "fail");

@@ -85,3 +85,32 @@ fn strip_ansi(s: &str) -> String {
     }
     out
 }
+
+#[test]
+fn turnout_shares_and_a_results_not_final_warning() {
+    let mut result = passing();
+    let text = render_terminal(&result, false);
+    assert!(
+        text.contains(
+            "turnout: 80.00 % of 250 eligible voters · voting power 200 of 400 (50.00 %)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("computed (power)") && text.contains("37.50 %"),
+        "{text}"
+    );
+    assert!(!text.contains("results not final"));
+    let e = &mut result.elections[1];
+    e.final_results = false;
+    e.turnout = Default::default();
+    e.votes.skipped = 3;
+    e.turnout.skipped_reasons = vec![vocaudit::verify::result::ReasonCount {
+        reason: "max value overflow 4 (position 0)".into(),
+        ballots: 3,
+    }];
+    let text = render_terminal(&result, false);
+    assert_eq!(text.matches("results not final").count(), 1, "{text}");
+    assert!(text.contains("turnout: eligible voters unknown"));
+    assert!(text.contains("skipped 3: max value overflow 4 (position 0)"));
+}

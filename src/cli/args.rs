@@ -176,7 +176,11 @@ pub fn show(run: &AuditRun, format: Format) -> u8 {
             println!("report: {}", run.rendered.report_html.display());
             println!("json:   {}", run.rendered.report_json.display());
             let r = &run.rendered;
-            let exports = [Some(&r.results_csv), r.votes_csv.as_ref(), Some(&r.results_nist)];
+            let exports = [
+                Some(&r.results_csv),
+                r.votes_csv.as_ref(),
+                Some(&r.results_nist),
+            ];
             for path in exports.into_iter().flatten() {
                 println!("export: {}", path.display());
             }

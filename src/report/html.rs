@@ -5,7 +5,10 @@
 use minijinja::{AutoEscape, Environment};
 use serde::Serialize;
 
-use crate::verify::result::{AuditResult, CheckResult, ElectionAudit, Status, Verdict};
+use crate::verify::result::{
+    AuditResult, Authentication, CheckResult, ElectionAudit, EligibleSource, PowerSource, Status,
+    Verdict,
+};
 
 use super::charts::{ChartFile, ChartKind};
 use super::view::{finding_rows, result_rows, CheckCounts, FindingRow, ResultRow};
@@ -29,6 +32,11 @@ struct Page<'a> {
 #[derive(Serialize)]
 struct ElectionView<'a> {
     election: &'a ElectionAudit,
+    /// What the results count: "votes", or "voting power" for a weighted census.
+    unit: &'static str,
+    auth_words: &'static str,
+    eligible_source_words: &'static str,
+    power_source_words: &'static str,
     rows: Vec<ResultRow>,
     any_differs: bool,
     counts: CheckCounts,
@@ -77,7 +85,38 @@ pub fn render_html(result: &AuditResult, charts: &[ChartFile]) -> Result<String,
                 ChartKind::Question(q) => q,
                 ChartKind::Participation => usize::MAX,
             });
+            let turnout = &election.turnout;
             ElectionView {
+                unit: if turnout.weighted {
+                    "voting power"
+                } else {
+                    "votes"
+                },
+                auth_words: match election.authentication {
+                    Authentication::Csp => {
+                        "CSP credentials (a credential service signs each voter's right)"
+                    }
+                    Authentication::List => "list of voters",
+                    Authentication::WeightedList => {
+                        "weighted list of voters (voting power per voter)"
+                    }
+                    Authentication::Token => "token holders",
+                    Authentication::Anonymous => "anonymous (zero-knowledge proofs)",
+                    Authentication::Other => "other",
+                },
+                eligible_source_words: match turnout.eligible_source {
+                    Some(EligibleSource::CensusDump) => "leaves of the census dump",
+                    Some(EligibleSource::SaasCensusSize) => "the SaaS census size",
+                    Some(EligibleSource::MaxCensusSize) => {
+                        "the election's maximum census size (an upper bound)"
+                    }
+                    None => "no source gives it",
+                },
+                power_source_words: match turnout.eligible_power_source {
+                    Some(PowerSource::CensusDump) => "sum of the census dump's weights",
+                    Some(PowerSource::SaasTotalWeight) => "the SaaS census total weight",
+                    None => "no source gives it",
+                },
                 any_differs: rows.iter().any(|r| r.differs),
                 rows,
                 counts: CheckCounts::of(&election.checks),

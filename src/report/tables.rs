@@ -8,10 +8,10 @@ use chrono::DateTime;
 
 use crate::verify::result::{AuditResult, VoteOutcome};
 
-use super::view::{result_rows, share_of_question, ResultRow};
+use super::view::{result_rows, ResultRow};
 use super::ReportError;
 
-const RESULTS_HEADER: [&str; 9] = [
+const RESULTS_HEADER: [&str; 10] = [
     "election_id",
     "question",
     "question_title",
@@ -20,7 +20,8 @@ const RESULTS_HEADER: [&str; 9] = [
     "computed",
     "published",
     "match",
-    "percent_of_question",
+    "percent_of_counted",
+    "percent_of_eligible",
 ];
 
 const VOTES_HEADER: [&str; 10] = [
@@ -37,9 +38,8 @@ const VOTES_HEADER: [&str; 10] = [
 ];
 
 /// results.csv: questions and choices numbered from 1 as the report shows them; `match` is
-/// `yes`, `no`, or empty when only one side exists; `percent_of_question` is the choice's share
-/// of the question's computed total (the published one when nothing was computed), exact to two
-/// decimals (see [`share_of_question`]).
+/// `yes`, `no`, or empty when only one side exists; the percentages are the result's
+/// [`crate::verify::result::Shares`] of the computed cell (empty where report.json has none).
 pub fn results_csv(result: &AuditResult) -> Result<Vec<u8>, ReportError> {
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(RESULTS_HEADER).map_err(csv_error)?;
@@ -51,7 +51,6 @@ pub fn results_csv(result: &AuditResult) -> Result<Vec<u8>, ReportError> {
                 (Some(_), Some(_)) => "yes",
                 _ => "",
             };
-            let share = share_of_question(&rows, row).unwrap_or_default();
             out.write_record([
                 election.election_id.as_str(),
                 &(row.question + 1).to_string(),
@@ -61,7 +60,8 @@ pub fn results_csv(result: &AuditResult) -> Result<Vec<u8>, ReportError> {
                 cell(row, |r| &r.computed),
                 cell(row, |r| &r.published),
                 matches,
-                &share,
+                row.of_counted.as_deref().unwrap_or_default(),
+                row.of_eligible.as_deref().unwrap_or_default(),
             ])
             .map_err(csv_error)?;
         }

@@ -153,18 +153,49 @@ fn render_election(
         "  votes: {} listed, {} counted, {} skipped{}",
         election.votes.listed, election.votes.counted, election.votes.skipped, published
     );
+    for reason in &election.turnout.skipped_reasons {
+        let _ = writeln!(out, "    skipped {}: {}", reason.ballots, reason.reason);
+    }
+    let t = &election.turnout;
+    let mut turnout = match (t.eligible, &t.percent) {
+        (Some(eligible), Some(p)) => format!("  turnout: {p} % of {eligible} eligible voters"),
+        (Some(eligible), None) => format!("  turnout: {eligible} eligible voters"),
+        _ => "  turnout: eligible voters unknown".to_string(),
+    };
+    if let (Some(used), Some(all), Some(p)) = (&t.power_used, &t.eligible_power, &t.power_percent) {
+        let _ = write!(turnout, " · voting power {used} of {all} ({p} %)");
+    }
+    let _ = writeln!(out, "{turnout}");
+    if !election.final_results {
+        let _ = writeln!(
+            out,
+            "  {}",
+            paint(
+                "results not final: they may still change",
+                &(Color::FG_YELLOW | Color::BOLD)
+            )
+        );
+    }
 
     let rows = result_rows(election);
     if rows.is_empty() {
         let _ = writeln!(out, "  results: none computed or published");
     } else {
         let mut builder = Builder::default();
-        builder.push_record(["question", "choice", "computed", "published", ""]);
+        let unit = if election.turnout.weighted {
+            "computed (power)"
+        } else {
+            "computed"
+        };
+        builder.push_record(["question", "choice", unit, "% counted", "published", ""]);
         for row in &rows {
             builder.push_record([
                 format!("{}. {}", row.question + 1, row.question_title),
                 row.choice_title.clone(),
                 row.computed.clone().unwrap_or_else(|| "—".into()),
+                row.of_counted
+                    .as_ref()
+                    .map_or_else(|| "—".into(), |p| format!("{p} %")),
                 row.published.clone().unwrap_or_else(|| "—".into()),
                 if row.differs { "≠" } else { "" }.to_string(),
             ]);

@@ -2,8 +2,6 @@
 //! their titles, check counts, and located findings. They only rearrange what the
 //! [`AuditResult`] holds; the one comparison made (computed vs published cell) is for highlighting.
 
-use num_bigint::BigUint;
-use num_traits::Zero;
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::tally::parse_decimal;
@@ -20,6 +18,10 @@ pub(crate) struct ResultRow {
     pub published: Option<String>,
     /// Both matrices exist and this cell differs between them (or exists in only one).
     pub differs: bool,
+    /// The computed cell as a percentage of the counted ballots and of the eligible voters
+    /// (report.json's `shares`).
+    pub of_counted: Option<String>,
+    pub of_eligible: Option<String>,
 }
 
 /// The election's results cells, question by question, covering every cell of either matrix.
@@ -36,6 +38,8 @@ pub(crate) fn result_rows(election: &ElectionAudit) -> Vec<ResultRow> {
             let c = c_row.get(v).cloned();
             let p = p_row.get(v).cloned();
             let differs = both && !same_number(c.as_deref(), p.as_deref());
+            let share =
+                |m: &Option<Vec<Vec<String>>>| m.as_ref().and_then(|m| m.get(q)?.get(v).cloned());
             rows.push(ResultRow {
                 question: q,
                 value: v,
@@ -44,6 +48,8 @@ pub(crate) fn result_rows(election: &ElectionAudit) -> Vec<ResultRow> {
                 computed: c,
                 published: p,
                 differs,
+                of_counted: share(&election.shares.of_counted),
+                of_eligible: share(&election.shares.of_eligible),
             });
         }
     }
@@ -61,43 +67,6 @@ fn same_number(a: Option<&str>, b: Option<&str>) -> bool {
         (None, None) => true,
         _ => false,
     }
-}
-
-/// `part` as a percentage of `whole`, exact to two decimals, the last one rounded half up
-/// (`1/3` → `33.33`, `1/8` → `12.50`, `2/3` → `66.67`); `None` when `whole` is zero. Computed on
-/// big integers, so voting-power totals beyond 2^53 keep every digit.
-pub(crate) fn percent(part: &BigUint, whole: &BigUint) -> Option<String> {
-    if whole.is_zero() {
-        return None;
-    }
-    // hundredths of a percent, rounded half up: floor((part·10⁴·2 + whole) / (2·whole))
-    let two = BigUint::from(2u8);
-    let hundredths = (part * 10_000u32 * &two + whole) / (whole * &two);
-    let digits = hundredths.to_string();
-    let (int, frac) = if digits.len() > 2 {
-        digits.split_at(digits.len() - 2)
-    } else {
-        ("0", digits.as_str())
-    };
-    Some(format!("{int}.{frac:0>2}"))
-}
-
-/// `row`'s share of its question's total: of the computed column when the question has computed
-/// values, else of the published one. `None` when the total is zero or a cell is not a number.
-pub(crate) fn share_of_question(rows: &[ResultRow], row: &ResultRow) -> Option<String> {
-    let question: Vec<&ResultRow> = rows.iter().filter(|r| r.question == row.question).collect();
-    let side = if question.iter().any(|r| r.computed.is_some()) {
-        |r: &ResultRow| r.computed.clone()
-    } else {
-        |r: &ResultRow| r.published.clone()
-    };
-    let mut total = BigUint::zero();
-    for r in &question {
-        if let Some(text) = side(r) {
-            total += parse_decimal(&text).ok()?;
-        }
-    }
-    percent(&parse_decimal(&side(row)?).ok()?, &total)
 }
 
 pub(crate) fn question_title(election: &ElectionAudit, q: usize) -> String {
@@ -208,42 +177,5 @@ pub(crate) fn file_stem(election_id: &str) -> String {
         "election".to_string()
     } else {
         stem
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rstest::rstest;
-
-    #[rstest]
-    #[case(1, 3, Some("33.33"))]
-    #[case(2, 3, Some("66.67"))]
-    #[case(1, 8, Some("12.50"))]
-    #[case(1, 40_000, Some("0.00"))] // 0.0025 %: a quarter of a hundredth rounds down
-    #[case(1, 20_000, Some("0.01"))] // 0.005 %: exactly half a hundredth rounds up
-    #[case(0, 7, Some("0.00"))]
-    #[case(7, 7, Some("100.00"))]
-    #[case(5, 0, None)]
-    fn percent_is_exact_and_rounds_half_up(
-        #[case] part: u64,
-        #[case] whole: u64,
-        #[case] expected: Option<&str>,
-    ) {
-        assert_eq!(
-            percent(&part.into(), &whole.into()).as_deref(),
-            expected,
-            "{part}/{whole}"
-        );
-    }
-
-    #[test]
-    fn percent_keeps_every_digit_of_big_weights() {
-        // 2^70 of 3·2^70 is a third, whatever a double would make of it.
-        let part = BigUint::from(1u8) << 70u32;
-        let whole = &part * 3u8;
-        assert_eq!(percent(&part, &whole).as_deref(), Some("33.33"));
-        let whole = &part + 1u8; // a hair under 100 %
-        assert_eq!(percent(&part, &whole).as_deref(), Some("100.00"));
     }
 }

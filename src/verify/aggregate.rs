@@ -4,6 +4,8 @@
 
 use std::collections::HashSet;
 
+use num_bigint::BigUint;
+
 use crate::protocol::tally::Tally;
 use crate::verify::check::{Level, Remarks};
 use crate::verify::context::ElectionContext;
@@ -29,6 +31,8 @@ pub struct Aggregate {
     pub source_error: Option<String>,
     /// Ballots added to the tally.
     pub counted: u64,
+    /// The stored weights of those ballots, summed (the voting power used).
+    pub counted_weight: BigUint,
     /// Ballots the protocol skips (invalid content, undecryptable).
     pub skipped: u64,
     /// Ballots outside the node's safe range: the published tally may hold them in a way we
@@ -56,6 +60,7 @@ impl Aggregate {
             times: Vec::new(),
             source_error: None,
             counted: 0,
+            counted_weight: BigUint::default(),
             skipped: 0,
             manual_review: 0,
             tally: Tally::new(ctx.tally_params()).map_err(|e| e.to_string()),
@@ -123,6 +128,7 @@ impl Aggregate {
         match (&vote.ballot, &vote.stored_weight) {
             (Step::Done(b), Step::Done(weight)) if b.counted.is_ok() => {
                 self.counted += 1;
+                self.counted_weight += weight;
                 if let Ok(t) = &mut self.tally {
                     // `counted` is Ok only for a ballot derive validated under these params.
                     t.add_valid(&b.values, weight);

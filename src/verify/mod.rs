@@ -46,6 +46,7 @@ pub mod context;
 pub mod derive;
 mod participation;
 pub mod result;
+pub mod turnout;
 
 mod ballot;
 mod bundle;
@@ -67,10 +68,10 @@ use crate::api;
 use crate::bundle::evidence::{AuditInput, ElectionEvidence, GapKind, SaasEvidence};
 use crate::verify::aggregate::Aggregate;
 use crate::verify::check::{ElectionCheck, Remarks};
-use crate::verify::context::ElectionContext;
+use crate::verify::context::{CensusKind, ElectionContext};
 use crate::verify::result::{
-    AuditResult, ElectionAudit, HexId, Question, TallyPair, Verdict, VoteCounts, VoteOutcome,
-    VoteRecord, REPORT_SCHEMA,
+    AuditResult, Authentication, ElectionAudit, HexId, Question, ResultsVisibility, TallyPair,
+    Verdict, VoteCounts, VoteOutcome, VoteRecord, REPORT_SCHEMA,
 };
 
 /// How to run an audit.
@@ -153,6 +154,20 @@ pub fn verify(input: AuditInput, options: &VerifyOptions) -> AuditResult {
         incomplete |= !complete;
         audits.push(audit);
     }
+    let process = saas.as_ref().and_then(|s| s.process.as_ref());
+    let title = match (process, audits.as_slice()) {
+        (Some(p), _) => api::text(&p.title),
+        (None, [only]) => only.title.clone(),
+        _ => None,
+    };
+    let organization = match process {
+        Some(p) if !p.org_address.is_empty() => Some(p.org_address.clone()),
+        _ => {
+            let mut ids = audits.iter().map(|a| a.organization_id.as_str());
+            let first = ids.next().filter(|o| !o.is_empty());
+            first.filter(|o| ids.all(|i| i == *o)).map(str::to_string)
+        }
+    };
     let mut result = AuditResult {
         schema: REPORT_SCHEMA.to_string(),
         tool: Default::default(),
@@ -161,6 +176,8 @@ pub fn verify(input: AuditInput, options: &VerifyOptions) -> AuditResult {
             .clone()
             .unwrap_or_else(|| chrono::Utc::now().to_rfc3339()),
         verdict: Verdict::Pass,
+        title,
+        organization,
         source,
         bundle: bundle.map(|b| b.info),
         checks,
@@ -227,6 +244,9 @@ fn verify_election(ev: ElectionEvidence, saas: Option<&SaasEvidence>) -> (Electi
             .gaps
             .iter()
             .any(|g| g.kind == GapKind::Unreachable && g.subject.blocks_recomputation());
+    let turnout = turnout::turnout(&ctx, saas, &agg, &ballots);
+    let computed = agg.computed_tally().ok();
+    let shares = turnout::shares(computed.as_deref(), &turnout, agg.counted);
     let audit = ElectionAudit {
         election_id: ctx.id_hex.clone(),
         title: election_title(&ctx.election),
@@ -235,6 +255,15 @@ fn verify_election(ev: ElectionEvidence, saas: Option<&SaasEvidence>) -> (Electi
         start_date: ctx.election.start_date.clone(),
         end_date: ctx.election.end_date.clone(),
         final_results: ctx.election.final_results,
+        manually_ended: ctx.election.manually_ended,
+        results_visibility: if ctx.election.vote_mode.encrypted_votes {
+            ResultsVisibility::SecretUntilEnd
+        } else {
+            ResultsVisibility::Live
+        },
+        authentication: authentication(&ctx),
+        census_root: ctx.election.census.census_root.clone(),
+        census_uri: ctx.election.census.census_url.clone(),
         census_origin: ctx.election.census.census_origin.clone(),
         encrypted: ctx.encrypted(),
         questions: questions(&ctx.election),
@@ -244,15 +273,34 @@ fn verify_election(ev: ElectionEvidence, saas: Option<&SaasEvidence>) -> (Electi
             skipped: agg.skipped,
             published: Some(ctx.election.vote_count),
         },
+        turnout,
         tally: TallyPair {
-            computed: agg.computed_tally().ok(),
+            computed,
             published: ctx.election.result.clone(),
         },
+        shares,
         participation: participation::buckets(&agg.times),
         checks: results,
         ballots: Some(ballots),
     };
     (audit, complete)
+}
+
+/// How the election's voters prove their right to vote, in the report's words.
+fn authentication(ctx: &ElectionContext) -> Authentication {
+    let origin = ctx.election.census.census_origin.as_str();
+    if ctx.election.vote_mode.anonymous {
+        return Authentication::Anonymous;
+    }
+    match ctx.census_kind() {
+        CensusKind::Csp => Authentication::Csp,
+        CensusKind::Arbo if origin.ends_with("_WEIGHTED") => Authentication::WeightedList,
+        CensusKind::Arbo => Authentication::List,
+        CensusKind::Other(_) if origin.starts_with("ERC") || origin == "MINI_ME" => {
+            Authentication::Token
+        }
+        CensusKind::Other(_) => Authentication::Other,
+    }
 }
 
 /// The ledger row of one vote (votes.csv): what derive found and what the tally did with it.

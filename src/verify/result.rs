@@ -10,7 +10,7 @@ pub use crate::bundle::evidence::Location;
 use crate::bundle::evidence::{BundleInfo, Source};
 
 /// Schema identifier written into every report.json.
-pub const REPORT_SCHEMA: &str = "vocaudit.report/1";
+pub const REPORT_SCHEMA: &str = "vocaudit.report/2";
 
 /// Overall verdict. Maps onto the process exit status (see [`AuditResult::exit_code`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -142,6 +142,109 @@ pub struct VoteCounts {
     pub published: Option<u64>,
 }
 
+/// When an election's results can be seen.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ResultsVisibility {
+    /// Plaintext votes: the running results are public while the vote goes on.
+    #[default]
+    Live,
+    /// Encrypted votes: nothing can be counted until the keys are revealed after the end.
+    SecretUntilEnd,
+}
+
+/// How voters prove their right to vote, from the census origin and vote mode.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Authentication {
+    /// A credential service provider signs each voter's right (`OFF_CHAIN_CA`).
+    Csp,
+    /// A list of voters, one vote each (`OFF_CHAIN_TREE`).
+    List,
+    /// A list of voters with a voting power each (`OFF_CHAIN_TREE_WEIGHTED`).
+    WeightedList,
+    /// Token holders (`ERC20`, `MINI_ME`, …).
+    Token,
+    /// Anonymous votes (zk proofs of census membership).
+    Anonymous,
+    /// Any other origin.
+    #[default]
+    Other,
+}
+
+/// Where the number of eligible voters comes from, best first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum EligibleSource {
+    /// The leaves of the census dump at `censusURL`.
+    CensusDump,
+    /// The SaaS process's `census.size`.
+    SaasCensusSize,
+    /// The election's `maxCensusSize` (an upper bound the organisation declared).
+    MaxCensusSize,
+}
+
+/// Where the total eligible voting power comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PowerSource {
+    /// The sum of the census dump's leaf weights.
+    CensusDump,
+    /// The SaaS process's `census.totalWeight`.
+    SaasTotalWeight,
+}
+
+/// How many skipped ballots gave one reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReasonCount {
+    pub reason: String,
+    pub ballots: u64,
+}
+
+/// Who could vote and who did. Percentages are decimal strings with two decimals, computed
+/// exactly on big integers and rounded half up; absent when the whole is unknown or zero.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Turnout {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligible: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligible_source: Option<EligibleSource>,
+    /// Ballots cast (distinct vote ids listed) as a percentage of the eligible voters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<String>,
+    /// The reasons of the skipped ballots, most frequent first.
+    #[serde(default)]
+    pub skipped_reasons: Vec<ReasonCount>,
+    /// The results count voting power, not ballots (a weighted census, or any counted ballot
+    /// weighing other than 1).
+    #[serde(default)]
+    pub weighted: bool,
+    /// Total voting power of the census, decimal (weighted elections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligible_power: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub eligible_power_source: Option<PowerSource>,
+    /// Voting power of the counted ballots, decimal (weighted elections).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub power_used: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub power_percent: Option<String>,
+}
+
+/// Each computed cell `[question][value]` as a percentage (two decimals, exact, half up) of the
+/// counted ballots (their voting power when weighted) and of the eligible voters (the census's
+/// voting power when weighted); a matrix is absent when its whole is unknown or zero.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Shares {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of_counted: Option<Vec<Vec<String>>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of_eligible: Option<Vec<Vec<String>>>,
+}
+
 /// Number of votes whose (last) envelope landed in one time bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -173,6 +276,21 @@ pub struct ElectionAudit {
     /// The node's `finalResults`: the published results will not change any more.
     #[serde(default)]
     pub final_results: bool,
+    /// The node's `manuallyEnded`: the organisation ended the election before `endDate`.
+    #[serde(default)]
+    pub manually_ended: bool,
+    /// When the results can be seen: as votes arrive, or only after the end (encrypted votes).
+    #[serde(default)]
+    pub results_visibility: ResultsVisibility,
+    /// How voters prove their right to vote.
+    #[serde(default)]
+    pub authentication: Authentication,
+    /// `census.censusRoot` as published (an arbo root, or a CSP's public key).
+    #[serde(default)]
+    pub census_root: String,
+    /// `census.censusURL` as published (where the census dump lives).
+    #[serde(default)]
+    pub census_uri: String,
     /// Census origin, e.g. `OFF_CHAIN_CA` or `OFF_CHAIN_TREE_WEIGHTED`.
     #[serde(default)]
     pub census_origin: String,
@@ -181,7 +299,12 @@ pub struct ElectionAudit {
     #[serde(default)]
     pub questions: Vec<Question>,
     pub votes: VoteCounts,
+    #[serde(default)]
+    pub turnout: Turnout,
     pub tally: TallyPair,
+    /// The computed tally's cells as percentages (see [`Shares`]).
+    #[serde(default)]
+    pub shares: Shares,
     #[serde(default)]
     pub participation: Vec<ParticipationBucket>,
     pub checks: Vec<CheckResult>,
@@ -288,6 +411,13 @@ pub struct AuditResult {
     /// When the verification ran (RFC 3339).
     pub generated_at: String,
     pub verdict: Verdict,
+    /// The SaaS process's title, or the election's when the audit is of one election.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// The organisation's address (hex): the SaaS process's `orgAddress`, else the elections'
+    /// `organizationId` when they all agree.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization: Option<String>,
     pub source: Source,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle: Option<BundleInfo>,

@@ -38,6 +38,11 @@ fn election(id: &str, title: &str) -> ElectionAudit {
         start_date: "2025-03-01T08:00:00Z".into(),
         end_date: "2025-03-01T14:00:00Z".into(),
         final_results: true,
+        manually_ended: false,
+        results_visibility: ResultsVisibility::SecretUntilEnd,
+        authentication: Authentication::WeightedList,
+        census_root: "1f2e3d4c5b6a79880f1e2d3c4b5a69780f1e2d3c4b5a69780f1e2d3c4b5a6978".into(),
+        census_uri: "ipfs://bafybeigdyrzt5sfp7udm7hu76uh7y26nf3efuylqabf3oclgtqy55fbzdi".into(),
         census_origin: "OFF_CHAIN_TREE_WEIGHTED".into(),
         encrypted: true,
         questions: vec![
@@ -56,9 +61,24 @@ fn election(id: &str, title: &str) -> ElectionAudit {
             skipped: 0,
             published: Some(200),
         },
+        turnout: Turnout {
+            eligible: Some(250),
+            eligible_source: Some(EligibleSource::CensusDump),
+            percent: Some("80.00".into()),
+            skipped_reasons: vec![],
+            weighted: true,
+            eligible_power: Some("400".into()),
+            eligible_power_source: Some(PowerSource::CensusDump),
+            power_used: Some("200".into()),
+            power_percent: Some("50.00".into()),
+        },
         tally: TallyPair {
             computed: Some(results.clone()),
             published: Some(results),
+        },
+        shares: Shares {
+            of_counted: Some(matrix(&[&["60.00", "37.50", "2.50"], &["30.00", "70.00"]])),
+            of_eligible: Some(matrix(&[&["30.00", "18.75", "1.25"], &["15.00", "35.00"]])),
         },
         participation: (0..6)
             .map(|h| ParticipationBucket {
@@ -133,6 +153,8 @@ fn audit(verdict: Verdict, elections: Vec<ElectionAudit>) -> AuditResult {
         tool: ToolInfo::default(),
         generated_at: "2025-03-02T10:00:00Z".into(),
         verdict,
+        title: Some("General assembly 2025".into()),
+        organization: Some("5e1c2b7d9a3f4e6c8b0a1d2f3e4c5b6a7d8e9f01".into()),
         source: Source {
             node: Some("https://api-dev.vocdoni.net/v2".into()),
             saas: None,
