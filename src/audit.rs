@@ -8,7 +8,7 @@ use thiserror::Error;
 
 use crate::bundle::load::{self, LoadError};
 use crate::fetch::{self, FetchConfig, FetchError, Target};
-use crate::report::{self, RenderOptions, Rendered, ReportError};
+use crate::report::{self, Lang, RenderOptions, Rendered, ReportError};
 use crate::sim::{self, FaultPlan};
 use crate::verify::result::AuditResult;
 use crate::verify::{self, VerifyOptions};
@@ -35,6 +35,8 @@ pub struct AuditOptions {
     pub sign_with: Option<PathBuf>,
     /// Pin `generatedAt` (tests, the demo); the current time otherwise.
     pub generated_at: Option<String>,
+    /// The language of report.html, the charts and report.pdf.
+    pub lang: Lang,
 }
 
 /// A finished audit: the result and the files written.
@@ -70,6 +72,7 @@ pub fn verify_bundle(
         out_dir,
         &RenderOptions {
             sign_with: options.sign_with.clone(),
+            lang: options.lang,
         },
     )?;
     tracing::info!(
@@ -133,8 +136,8 @@ pub struct DemoPart {
 
 /// Runs the whole job on the embedded sample: starts the loopback node with the `demo`
 /// scenario, audits its SaaS process (two questions on a CSP census) and its weighted-census
-/// encrypted election, each into its own folder under `out_dir`.
-pub async fn demo(out_dir: &Path, quiet: bool) -> Result<Vec<DemoPart>, AuditError> {
+/// encrypted election, each into its own folder under `out_dir`, written in `lang`.
+pub async fn demo(out_dir: &Path, quiet: bool, lang: Lang) -> Result<Vec<DemoPart>, AuditError> {
     let world = sim::scenario::scenario("demo", DEMO_VOTES, DEMO_SEED)
         .map_err(|e| AuditError::Sim(e.to_string()))?;
     let server = sim::serve_local(&world, FaultPlan::none())
@@ -164,6 +167,7 @@ pub async fn demo(out_dir: &Path, quiet: bool) -> Result<Vec<DemoPart>, AuditErr
     let options = AuditOptions {
         sign_with: None,
         generated_at: Some(DEMO_CLOCK.to_string()),
+        lang,
     };
     let targets = [
         (

@@ -59,6 +59,7 @@ async fn audit_world(world: &World, ids: &[String]) -> Vec<AuditRun> {
         let options = AuditOptions {
             sign_with: None,
             generated_at: Some("2026-06-01T12:00:00Z".into()),
+            ..Default::default()
         };
         runs.push(audit(config, dir.path(), &options).await.expect("audit"));
     }

@@ -10,6 +10,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
+use vocaudit::report::{Lang, Messages};
 
 /// The text files of each part, compared after substituting the volatile values.
 const FILES: [&str; 5] = [
@@ -47,11 +48,13 @@ fn normalized(fresh: &str, fresh_json: &[u8], committed_json: &[u8]) -> String {
         .iter()
         .zip(volatile_values(committed_json))
     {
-        // report.html escapes `/` in URLs.
+        // report.html escapes `/` in URLs and writes times as dates.
         let escaped = |s: &str| s.replace('/', "&#x2f;");
+        let date = |s: &str| Messages::new(Lang::En).datetime(s);
         text = text
             .replace(new.as_str(), &old)
-            .replace(&escaped(new), &escaped(&old));
+            .replace(&escaped(new), &escaped(&old))
+            .replace(&date(new), &date(&old));
     }
     text
 }
@@ -86,7 +89,7 @@ fn bless(fresh: &Path, committed: &Path) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn committed_demo_reports_are_current() {
     let tmp = tempfile::tempdir().unwrap();
-    let parts = vocaudit::audit::demo(tmp.path(), true)
+    let parts = vocaudit::audit::demo(tmp.path(), true, vocaudit::report::Lang::En)
         .await
         .expect("the demo runs");
     assert_eq!(

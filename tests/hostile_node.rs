@@ -140,6 +140,7 @@ async fn audit_at(
     let options = AuditOptions {
         sign_with: None,
         generated_at: Some("2026-06-01T12:00:00Z".into()),
+        ..Default::default()
     };
     audit(config, dir.path(), &options).await
 }

@@ -5,7 +5,13 @@ mod report_common;
 
 use report_common::*;
 use vocaudit::report::charts::ChartKind;
-use vocaudit::report::{render_all, render_charts, RenderOptions};
+use vocaudit::report::{render_all, Lang, Messages, RenderOptions};
+
+fn render_charts(
+    result: &vocaudit::verify::result::AuditResult,
+) -> Result<Vec<vocaudit::report::ChartFile>, vocaudit::report::ReportError> {
+    vocaudit::report::render_charts(result, &Messages::new(Lang::En))
+}
 
 const RED_BAR: &str = "#C62828";
 

@@ -8,11 +8,12 @@ use std::path::Path;
 use std::process::Command;
 
 use report_common::*;
-use vocaudit::report::{render_all, render_charts, render_html, RenderOptions};
+use vocaudit::report::{render_all, render_charts, render_html, Lang, Messages, RenderOptions};
 use vocaudit::verify::result::AuditResult;
 
 fn html(result: &AuditResult) -> String {
-    render_html(result, &render_charts(result).unwrap()).unwrap()
+    let m = Messages::new(Lang::En);
+    render_html(result, &render_charts(result, &m).unwrap(), &m).unwrap()
 }
 
 /// The values of every src/href attribute of every real tag (text is escaped, so `<` only opens tags).
@@ -51,7 +52,7 @@ fn passing_page_has_a_green_banner_and_everything_the_auditor_needs() {
         MANIFEST,
         "https:&#x2f;&#x2f;api-dev.vocdoni.net&#x2f;v2",
         "vocdoni&#x2f;DEV&#x2f;33",
-        "2025-03-02T10:00:00Z",
+        "2 March 2025, 10:00:00 UTC",
         env!("CARGO_PKG_VERSION"),
         "V-WINDOW-01",
         "badge-warn",
@@ -186,12 +187,12 @@ fn the_page_states_who_could_vote_and_whether_results_are_final() {
     let page = html(&passing());
     for needle in [
         "<th>Eligible voters</th><td class=\"num\">250</td><td class=\"note\">leaves of the census dump</td>",
-        "<th>Participation</th><td class=\"num\">80.00 %</td>",
+        "<th>Participation</th><td class=\"num\">80.00%</td>",
         "<th>Eligible voting power</th><td class=\"num\">400</td>",
-        "<th>Weighted participation</th><td class=\"num\">50.00 %</td>",
+        "<th>Weighted participation</th><td class=\"num\">50.00%</td>",
         "<th>Computed (voting power)</th><th>% of counted</th><th>% of eligible</th>",
-        "<td class=\"num\">37.50 %</td>",
-        "<td class=\"num\">18.75 %</td>",
+        "<td class=\"num\">37.50%</td>",
+        "<td class=\"num\">18.75%</td>",
         "weighted list of voters",
         "secret until the end",
         "5e1c2b7d9a3f4e6c8b0a1d2f3e4c5b6a7d8e9f01",

@@ -66,6 +66,7 @@ fn keygen_sign_verify_and_tamper() {
         &out,
         &RenderOptions {
             sign_with: Some(keys.secret_key.clone()),
+            ..Default::default()
         },
     )
     .unwrap();

@@ -4,7 +4,11 @@
 mod report_common;
 
 use report_common::*;
-use vocaudit::report::render_terminal;
+use vocaudit::report::{Lang, Messages};
+
+fn render_terminal(result: &vocaudit::verify::result::AuditResult, color: bool) -> String {
+    vocaudit::report::render_terminal(result, color, &Messages::new(Lang::En))
+}
 
 #[test]
 fn passing_audit_lists_both_elections_with_results_and_counts() {
@@ -17,7 +21,7 @@ fn passing_audit_lists_both_elections_with_results_and_counts() {
     assert!(text.contains("Alice Martín") && text.contains("Abstain"));
     assert!(text.contains("1. Approve the 2025 budget?"));
     assert!(
-        text.contains("checks: 8 passed, 0 failed, 1 warned, 1 skipped"),
+        text.contains("checks: 8 passed · 0 failed · 1 warned · 1 skipped"),
         "{text}"
     );
     assert!(!text.contains("Failing findings"));
@@ -52,7 +56,7 @@ fn tampered_audit_shows_every_failing_location() {
         "{row}"
     );
     assert!(
-        text.contains("checks: 2 passed, 6 failed, 1 warned, 1 skipped"),
+        text.contains("checks: 2 passed · 6 failed · 1 warned · 1 skipped"),
         "{text}"
     );
 }
@@ -91,13 +95,11 @@ fn turnout_shares_and_a_results_not_final_warning() {
     let mut result = passing();
     let text = render_terminal(&result, false);
     assert!(
-        text.contains(
-            "turnout: 80.00 % of 250 eligible voters · voting power 200 of 400 (50.00 %)"
-        ),
+        text.contains("turnout: 80.00% of 250 eligible voters · voting power 200 of 400 (50.00%)"),
         "{text}"
     );
     assert!(
-        text.contains("computed (power)") && text.contains("37.50 %"),
+        text.contains("computed (power)") && text.contains("37.50%"),
         "{text}"
     );
     assert!(!text.contains("results not final"));

@@ -104,6 +104,7 @@ fn quick(config: WatchConfig, server: &SimServer, until_results: bool) -> WatchC
         audit: AuditOptions {
             sign_with: None,
             generated_at: Some("2026-06-01T12:00:00Z".into()),
+            ..Default::default()
         },
         ..config
     }

@@ -11,7 +11,7 @@ use reqwest::Url;
 use vocaudit::audit::{AuditOptions, AuditRun};
 use vocaudit::fetch::http::{HttpConfig, Secret};
 use vocaudit::fetch::{FetchConfig, Target};
-use vocaudit::report;
+use vocaudit::report::{self, Lang, Messages};
 
 /// Which election, and where it is published.
 #[derive(Args)]
@@ -144,6 +144,10 @@ pub struct OutputArgs {
     /// Sign summary.json with this minisign secret key (from `vocaudit keygen`).
     #[arg(long)]
     pub sign_key: Option<PathBuf>,
+    /// Language of the terminal output, report.html, the charts and report.pdf: en, es, ca or
+    /// it (report.json and the exports are language-neutral).
+    #[arg(long, default_value_t = Lang::En)]
+    pub lang: Lang,
 }
 
 impl OutputArgs {
@@ -151,6 +155,7 @@ impl OutputArgs {
         AuditOptions {
             sign_with: self.sign_key.clone(),
             generated_at: None,
+            lang: self.lang,
         }
     }
 }
@@ -164,7 +169,7 @@ pub enum Format {
 }
 
 /// Prints the result as asked and returns its exit status.
-pub fn show(run: &AuditRun, format: Format) -> u8 {
+pub fn show(run: &AuditRun, format: Format, lang: Lang) -> u8 {
     match format {
         Format::Json => match report::to_json_pretty(&run.result) {
             Ok(json) => println!("{json}"),
@@ -172,7 +177,10 @@ pub fn show(run: &AuditRun, format: Format) -> u8 {
         },
         Format::Text => {
             let color = std::io::stdout().is_terminal();
-            print!("{}", report::render_terminal(&run.result, color));
+            print!(
+                "{}",
+                report::render_terminal(&run.result, color, &Messages::new(lang))
+            );
             println!("report: {}", run.rendered.report_html.display());
             println!("json:   {}", run.rendered.report_json.display());
             let r = &run.rendered;

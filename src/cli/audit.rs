@@ -30,6 +30,6 @@ impl Audit {
                 &self.output.audit_options(),
             ))
             .map_err(|e| e.to_string())?;
-        Ok(show(&run, self.output.format))
+        Ok(show(&run, self.output.format, self.output.lang))
     }
 }

@@ -6,6 +6,7 @@ use clap::Args;
 use tokio::runtime::Runtime;
 
 use vocaudit::audit;
+use vocaudit::report::Lang;
 
 use super::args::{show, Format};
 
@@ -17,17 +18,20 @@ pub struct Demo {
     /// No progress output.
     #[arg(long)]
     quiet: bool,
+    /// Language of the terminal output, report.html, the charts and report.pdf: en, es, ca or it.
+    #[arg(long, default_value_t = Lang::En)]
+    lang: Lang,
 }
 
 impl Demo {
     pub fn run(self, runtime: &Runtime) -> Result<u8, String> {
         let parts = runtime
-            .block_on(audit::demo(&self.out, self.quiet))
+            .block_on(audit::demo(&self.out, self.quiet, self.lang))
             .map_err(|e| e.to_string())?;
         let mut code = 0;
         for part in &parts {
             println!("== {} ({})", part.name, self.out.join(part.name).display());
-            code = code.max(show(&part.run, Format::Text));
+            code = code.max(show(&part.run, Format::Text, self.lang));
         }
         Ok(code)
     }

@@ -34,10 +34,15 @@ impl Report {
             &self.out,
             &report::RenderOptions {
                 sign_with: self.output.sign_key.clone(),
+                lang: self.output.lang,
             },
         )
         .map_err(|e| e.to_string())?;
-        Ok(show(&AuditRun { result, rendered }, self.output.format))
+        Ok(show(
+            &AuditRun { result, rendered },
+            self.output.format,
+            self.output.lang,
+        ))
     }
 }
 

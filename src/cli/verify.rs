@@ -23,6 +23,6 @@ impl Verify {
     pub fn run(self) -> Result<u8, String> {
         let run = audit::verify_bundle(&self.bundle, &self.out, &self.output.audit_options())
             .map_err(|e| e.to_string())?;
-        Ok(show(&run, self.output.format))
+        Ok(show(&run, self.output.format, self.output.lang))
     }
 }

@@ -12,6 +12,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::verify::result::{AuditResult, ElectionAudit};
 
+use super::i18n::Messages;
 use super::view::{choice_title, file_stem, question_title};
 use super::ReportError;
 use crate::protocol::tally::parse_decimal;
@@ -41,6 +42,8 @@ pub struct ChartFile {
     /// File name without extension: `<electionId>-q<N>` (N 1-based) or `<electionId>-participation`.
     pub stem: String,
     pub title: String,
+    /// What the chart shows in words (every bar with its figure), for report.html's alt text.
+    pub alt: String,
     pub svg: String,
     pub png: Vec<u8>,
 }
@@ -48,7 +51,8 @@ pub struct ChartFile {
 /// The data of one bar chart, already in display form.
 struct BarChart {
     title: String,
-    y_desc: &'static str,
+    alt: String,
+    y_desc: String,
     labels: Vec<String>,
     /// Bar height and whether the bar differs from its published value.
     bars: Vec<(f64, bool)>,
@@ -60,12 +64,13 @@ struct BarChart {
 
 /// Every chart of the audit, in election order: one per question, then participation when the
 /// election has buckets.
-pub fn render_charts(result: &AuditResult) -> Result<Vec<ChartFile>, ReportError> {
+pub fn render_charts(result: &AuditResult, m: &Messages) -> Result<Vec<ChartFile>, ReportError> {
     let mut charts = Vec::new();
     for election in &result.elections {
         let stem = file_stem(&election.election_id);
-        for (q, chart) in question_charts(election)?.into_iter().enumerate() {
+        for (q, chart) in question_charts(election, m)?.into_iter().enumerate() {
             charts.push(draw_both(
+                m,
                 election,
                 ChartKind::Question(q),
                 format!("{stem}-q{}", q + 1),
@@ -73,8 +78,9 @@ pub fn render_charts(result: &AuditResult) -> Result<Vec<ChartFile>, ReportError
             )?);
         }
         if !election.participation.is_empty() {
-            let chart = participation_chart(election);
+            let chart = participation_chart(election, m);
             charts.push(draw_both(
+                m,
                 election,
                 ChartKind::Participation,
                 format!("{stem}-participation"),
@@ -85,7 +91,7 @@ pub fn render_charts(result: &AuditResult) -> Result<Vec<ChartFile>, ReportError
     Ok(charts)
 }
 
-fn question_charts(election: &ElectionAudit) -> Result<Vec<BarChart>, ReportError> {
+fn question_charts(election: &ElectionAudit, m: &Messages) -> Result<Vec<BarChart>, ReportError> {
     let computed = election.tally.computed.as_deref();
     let published = election.tally.published.as_deref();
     let questions = computed
@@ -117,13 +123,28 @@ fn question_charts(election: &ElectionAudit) -> Result<Vec<BarChart>, ReportErro
                 },
             }
         };
+        let unit = m.get(if election.turnout.weighted {
+            "unit-power"
+        } else {
+            "unit-votes"
+        });
         let mut chart = BarChart {
-            title: format!("Q{}: {}", q + 1, question_title(election, q)),
-            y_desc: if c_row.is_some() {
-                "votes (computed)"
-            } else {
-                "votes (published)"
-            },
+            title: m.format(
+                "chart-question-title",
+                &[
+                    ("n", (q + 1).into()),
+                    ("title", question_title(election, q, m).into()),
+                ],
+            ),
+            y_desc: m.format(
+                if c_row.is_some() {
+                    "chart-axis-computed"
+                } else {
+                    "chart-axis-published"
+                },
+                &[("unit", unit.into())],
+            ),
+            alt: String::new(),
             labels: Vec::with_capacity(values),
             bars: Vec::with_capacity(values),
             markers: Vec::with_capacity(values),
@@ -144,24 +165,55 @@ fn question_charts(election: &ElectionAudit) -> Result<Vec<BarChart>, ReportErro
                     (Some(a), Some(b)) => parse_decimal(a).ok() != parse_decimal(b).ok(),
                     _ => true,
                 };
-            chart.labels.push(choice_title(election, q, v));
+            chart.labels.push(choice_title(election, q, v, m));
             chart.bars.push((bar.unwrap_or(0.0), differs));
             chart.markers.push(marker);
             let shown = bar_source
                 .and_then(|r| r.get(v))
                 .map_or("—", String::as_str);
+            let shown = m.number(shown);
             chart.bar_text.push(match p_row.and_then(|r| r.get(v)) {
-                Some(published) if differs => format!("{shown} (published {published})"),
-                None if differs => format!("{shown} (not published)"),
-                _ => shown.to_string(),
+                Some(published) if differs => m.format(
+                    "chart-bar-published",
+                    &[
+                        ("value", shown.into()),
+                        ("published", m.number(published).into()),
+                    ],
+                ),
+                None if differs => m.format("chart-bar-not-published", &[("value", shown.into())]),
+                _ => shown,
             });
         }
+        let bars: Vec<String> = chart
+            .labels
+            .iter()
+            .zip(&chart.bar_text)
+            .enumerate()
+            .map(|(v, (label, text))| {
+                let share = election
+                    .shares
+                    .of_counted
+                    .as_ref()
+                    .and_then(|s| s.get(q)?.get(v))
+                    .map(|p| format!(", {}", m.percent(p)))
+                    .unwrap_or_default();
+                format!("{label} {text}{share}")
+            })
+            .collect();
+        chart.alt = m.format(
+            "chart-alt-question",
+            &[
+                ("n", (q + 1).into()),
+                ("title", question_title(election, q, m).into()),
+                ("bars", bars.join("; ").into()),
+            ],
+        );
         charts.push(chart);
     }
     Ok(charts)
 }
 
-fn participation_chart(election: &ElectionAudit) -> BarChart {
+fn participation_chart(election: &ElectionAudit, m: &Messages) -> BarChart {
     let buckets = &election.participation;
     let starts: Vec<Option<chrono::DateTime<chrono::Utc>>> = buckets
         .iter()
@@ -187,12 +239,32 @@ fn participation_chart(election: &ElectionAudit) -> BarChart {
         "%m-%d %H:%M"
     };
     let title = match (days.len(), days.iter().next()) {
-        (1, Some(day)) => format!("Participation over time (UTC, {day})"),
-        _ => "Participation over time (UTC)".to_string(),
+        (1, Some(day)) => m.format(
+            "chart-participation-title-day",
+            &[("day", day.to_string().into())],
+        ),
+        _ => m.get("chart-participation-title"),
     };
+    let alt = m.format(
+        "chart-alt-participation",
+        &[
+            ("count", buckets.len().into()),
+            (
+                "from",
+                m.datetime(buckets.first().map_or("", |b| b.start.as_str()))
+                    .into(),
+            ),
+            (
+                "to",
+                m.datetime(buckets.last().map_or("", |b| b.start.as_str()))
+                    .into(),
+            ),
+        ],
+    );
     BarChart {
         title,
-        y_desc: "votes",
+        alt,
+        y_desc: m.get("chart-axis-votes"),
         labels: buckets
             .iter()
             .zip(&starts)
@@ -200,11 +272,12 @@ fn participation_chart(election: &ElectionAudit) -> BarChart {
             .collect(),
         bars: buckets.iter().map(|b| (b.votes as f64, false)).collect(),
         markers: vec![None; buckets.len()],
-        bar_text: buckets.iter().map(|b| b.votes.to_string()).collect(),
+        bar_text: buckets.iter().map(|b| m.count(b.votes)).collect(),
     }
 }
 
 fn draw_both(
+    m: &Messages,
     election: &ElectionAudit,
     kind: ChartKind,
     stem: String,
@@ -218,18 +291,23 @@ fn draw_both(
         chart: stem.clone(),
         message,
     };
+    let legend = Legend {
+        computed: m.get("chart-legend-computed"),
+        differs: m.get("chart-legend-differs"),
+        published: m.get("chart-legend-published"),
+    };
 
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(&root, &chart).map_err(|e| fail(e.to_string()))?;
+        draw(&root, &chart, &legend).map_err(|e| fail(e.to_string()))?;
         root.present().map_err(|e| fail(e.to_string()))?;
     }
 
     let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(&root, &chart).map_err(|e| fail(e.to_string()))?;
+        draw(&root, &chart, &legend).map_err(|e| fail(e.to_string()))?;
         root.present().map_err(|e| fail(e.to_string()))?;
     }
     let png = encode_png(&rgb).map_err(|e| fail(e.to_string()))?;
@@ -239,6 +317,7 @@ fn draw_both(
         kind,
         stem,
         title: chart.title,
+        alt: chart.alt,
         svg,
         png,
     })
@@ -277,9 +356,17 @@ fn shorten(text: &str, max: usize) -> String {
     }
 }
 
+/// The legend's words.
+struct Legend {
+    computed: String,
+    differs: String,
+    published: String,
+}
+
 fn draw<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     chart: &BarChart,
+    legend: &Legend,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     root.fill(&WHITE)?;
     let n = chart.bars.len().max(1);
@@ -307,7 +394,7 @@ fn draw<DB: DrawingBackend>(
         .disable_x_mesh()
         .x_labels(0)
         .y_max_light_lines(1)
-        .y_desc(chart.y_desc)
+        .y_desc(chart.y_desc.as_str())
         .y_labels(if y_integers {
             y_max.ceil() as usize + 1
         } else {
@@ -354,7 +441,7 @@ fn draw<DB: DrawingBackend>(
             .filter(|(_, b)| !b.1)
             .map(|b| bar(b, BAR)),
     )?
-    .label("computed")
+    .label(legend.computed.as_str())
     .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], BAR.filled()));
 
     if chart.bars.iter().any(|b| b.1) {
@@ -366,7 +453,7 @@ fn draw<DB: DrawingBackend>(
                 .filter(|(_, b)| b.1)
                 .map(|b| bar(b, BAR_DIFFERS)),
         )?
-        .label("differs from published")
+        .label(legend.differs.as_str())
         .legend(|(x, y)| Rectangle::new([(x, y - 5), (x + 14, y + 5)], BAR_DIFFERS.filled()));
     }
 
@@ -393,7 +480,7 @@ fn draw<DB: DrawingBackend>(
                 )
             })
         }))?
-        .label("published")
+        .label(legend.published.as_str())
         .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], BLACK.stroke_width(3)));
         ctx.configure_series_labels()
             .position(SeriesLabelPosition::UpperRight)

@@ -1,26 +1,37 @@
 //! report.html: one self-contained page (inline CSS, charts as inline SVG, no request of any
-//! kind) with the verdict banner, each election's definition, results, charts and checks, the
-//! located findings and the evidence. The minijinja template is embedded and escapes every value.
+//! kind) with the verdict banner, the header, each election's definition, participation,
+//! results, charts and checks, the located findings and the evidence, in the language of the
+//! [`Messages`] given. The minijinja template is embedded and escapes every value; its words are
+//! Fluent messages (`t("id", arg=…)`), its numbers and dates go through `num`, `count`, `pct` and
+//! `date`.
 
-use minijinja::{AutoEscape, Environment};
+use std::sync::Arc;
+
+use minijinja::value::{Kwargs, Value};
+use minijinja::{AutoEscape, Environment, Error, ErrorKind};
 use serde::Serialize;
 
 use crate::verify::result::{
-    AuditResult, Authentication, CheckResult, ElectionAudit, EligibleSource, PowerSource, Status,
-    Verdict,
+    AuditResult, CheckResult, ElectionAudit, EligibleSource, PowerSource, Status, Verdict,
 };
 
 use super::charts::{ChartFile, ChartKind};
-use super::view::{finding_rows, result_rows, CheckCounts, FindingRow, ResultRow};
+use super::i18n::{Arg, Messages};
+use super::view::{
+    choice_title, election_title, finding_rows, question_title, result_rows, CheckCounts,
+    FindingRow, ResultRow,
+};
 use super::ReportError;
 
 const TEMPLATE: &str = include_str!("report.html.jinja");
 
 #[derive(Serialize)]
 struct Page<'a> {
+    lang: &'static str,
     verdict: Verdict,
+    verdict_word: String,
     headline: String,
-    explanation: &'static str,
+    explanation: String,
     counts: CheckCounts,
     result: &'a AuditResult,
     process_checks: &'a [CheckResult],
@@ -32,11 +43,13 @@ struct Page<'a> {
 #[derive(Serialize)]
 struct ElectionView<'a> {
     election: &'a ElectionAudit,
-    /// What the results count: "votes", or "voting power" for a weighted census.
+    /// The title in the page's language (the metadata's default when it has none).
+    title: Option<String>,
+    questions: Vec<QuestionView>,
+    /// Message ids: what the results count, where the eligible figures come from.
     unit: &'static str,
-    auth_words: &'static str,
-    eligible_source_words: &'static str,
-    power_source_words: &'static str,
+    eligible_source: &'static str,
+    power_source: &'static str,
     rows: Vec<ResultRow>,
     any_differs: bool,
     counts: CheckCounts,
@@ -44,39 +57,51 @@ struct ElectionView<'a> {
 }
 
 #[derive(Serialize)]
+struct QuestionView {
+    title: String,
+    choices: Vec<String>,
+}
+
+#[derive(Serialize)]
 struct ChartView<'a> {
     title: &'a str,
+    /// What the chart shows, in words, for screen readers (`aria-label`).
+    alt: &'a str,
     /// plotters' SVG output (it escapes the text it draws); inserted unescaped.
     svg: &'a str,
 }
 
-/// Renders the page. `charts` are those of [`super::render_charts`] for the same result; each is
-/// placed under its election (question charts first, then participation).
-pub fn render_html(result: &AuditResult, charts: &[ChartFile]) -> Result<String, ReportError> {
+/// Renders the page in `m`'s language. `charts` are those of [`super::render_charts`] for the
+/// same result and language; each is placed under its election (question charts first, then
+/// participation).
+pub fn render_html(
+    result: &AuditResult,
+    charts: &[ChartFile],
+    m: &Messages,
+) -> Result<String, ReportError> {
     let counts = CheckCounts::of(result.all_checks());
-    let (headline, explanation) = match result.verdict {
+    let (verdict_word, headline, explanation) = match result.verdict {
         Verdict::Pass => (
-            "PASS".to_string(),
-            "Every check passed: the published results match what was recomputed from the evidence.",
+            m.get("verdict-pass"),
+            m.get("verdict-pass"),
+            m.get("explain-pass"),
         ),
         Verdict::Fail => (
-            format!(
-                "FAIL — {} check{} failed",
-                counts.fail,
-                if counts.fail == 1 { "" } else { "s" }
-            ),
-            "At least one discrepancy was found between the published data and what the protocol allows. See the findings below.",
+            m.get("verdict-fail"),
+            m.format("headline-fail", &[("count", counts.fail.into())]),
+            m.get("explain-fail"),
         ),
         Verdict::Incomplete => (
-            "INCOMPLETE".to_string(),
-            "The audit could not be completed: some evidence could not be obtained or was refused. The results below are partial.",
+            m.get("verdict-incomplete"),
+            m.get("verdict-incomplete"),
+            m.get("explain-incomplete"),
         ),
     };
     let elections = result
         .elections
         .iter()
         .map(|election| {
-            let rows = result_rows(election);
+            let rows = result_rows(election, m);
             let mut own: Vec<&ChartFile> = charts
                 .iter()
                 .filter(|c| c.election_id == election.election_id)
@@ -87,35 +112,30 @@ pub fn render_html(result: &AuditResult, charts: &[ChartFile]) -> Result<String,
             });
             let turnout = &election.turnout;
             ElectionView {
+                title: election_title(election, m),
+                questions: (0..election.questions.len())
+                    .map(|q| QuestionView {
+                        title: question_title(election, q, m),
+                        choices: (0..election.questions[q].choices.len())
+                            .map(|v| choice_title(election, q, v, m))
+                            .collect(),
+                    })
+                    .collect(),
                 unit: if turnout.weighted {
-                    "voting power"
+                    "unit-power"
                 } else {
-                    "votes"
+                    "unit-votes"
                 },
-                auth_words: match election.authentication {
-                    Authentication::Csp => {
-                        "CSP credentials (a credential service signs each voter's right)"
-                    }
-                    Authentication::List => "list of voters",
-                    Authentication::WeightedList => {
-                        "weighted list of voters (voting power per voter)"
-                    }
-                    Authentication::Token => "token holders",
-                    Authentication::Anonymous => "anonymous (zero-knowledge proofs)",
-                    Authentication::Other => "other",
+                eligible_source: match turnout.eligible_source {
+                    Some(EligibleSource::CensusDump) => "source-census-dump",
+                    Some(EligibleSource::SaasCensusSize) => "source-saas-size",
+                    Some(EligibleSource::MaxCensusSize) => "source-max-census",
+                    None => "source-none",
                 },
-                eligible_source_words: match turnout.eligible_source {
-                    Some(EligibleSource::CensusDump) => "leaves of the census dump",
-                    Some(EligibleSource::SaasCensusSize) => "the SaaS census size",
-                    Some(EligibleSource::MaxCensusSize) => {
-                        "the election's maximum census size (an upper bound)"
-                    }
-                    None => "no source gives it",
-                },
-                power_source_words: match turnout.eligible_power_source {
-                    Some(PowerSource::CensusDump) => "sum of the census dump's weights",
-                    Some(PowerSource::SaasTotalWeight) => "the SaaS census total weight",
-                    None => "no source gives it",
+                power_source: match turnout.eligible_power_source {
+                    Some(PowerSource::CensusDump) => "power-source-census-dump",
+                    Some(PowerSource::SaasTotalWeight) => "power-source-saas",
+                    None => "source-none",
                 },
                 any_differs: rows.iter().any(|r| r.differs),
                 rows,
@@ -124,6 +144,7 @@ pub fn render_html(result: &AuditResult, charts: &[ChartFile]) -> Result<String,
                     .into_iter()
                     .map(|c| ChartView {
                         title: &c.title,
+                        alt: &c.alt,
                         svg: &c.svg,
                     })
                     .collect(),
@@ -132,7 +153,9 @@ pub fn render_html(result: &AuditResult, charts: &[ChartFile]) -> Result<String,
         })
         .collect();
     let page = Page {
+        lang: m.lang().code(),
         verdict: result.verdict,
+        verdict_word,
         headline,
         explanation,
         counts,
@@ -145,6 +168,43 @@ pub fn render_html(result: &AuditResult, charts: &[ChartFile]) -> Result<String,
 
     let mut env = Environment::new();
     env.set_auto_escape_callback(|_| AutoEscape::Html);
+    add_functions(&mut env, Arc::new(Messages::new(m.lang())));
     env.add_template("report.html", TEMPLATE)?;
     Ok(env.get_template("report.html")?.render(&page)?)
+}
+
+/// The template's language functions: `t(id, name=value, …)` (a count selects plural forms,
+/// any other value is shown as text), `num` (a decimal string), `count` (an integer), `pct` (a
+/// percentage from report.json) and `date` (an RFC 3339 time, shown in UTC).
+fn add_functions(env: &mut Environment<'_>, m: Arc<Messages>) {
+    let messages = m.clone();
+    env.add_function(
+        "t",
+        move |id: &str, kwargs: Kwargs| -> Result<String, Error> {
+            let mut args: Vec<(String, Arg)> = Vec::new();
+            for name in kwargs.args() {
+                let value: Value = kwargs.get(name)?;
+                let arg = match u64::try_from(value.clone()) {
+                    Ok(n) if value.is_number() => Arg::Count(n),
+                    _ => Arg::Text(value.to_string()),
+                };
+                args.push((name.to_string(), arg));
+            }
+            kwargs.assert_all_used()?;
+            let args: Vec<(&str, Arg)> =
+                args.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            Ok(messages.format(id, &args))
+        },
+    );
+    let messages = m.clone();
+    env.add_function("num", move |text: &str| messages.number(text));
+    let messages = m.clone();
+    env.add_function("pct", move |text: &str| messages.percent(text));
+    let messages = m.clone();
+    env.add_function("date", move |text: &str| messages.datetime(text));
+    env.add_function("count", move |value: Value| -> Result<String, Error> {
+        let n = u64::try_from(value)
+            .map_err(|_| Error::new(ErrorKind::InvalidOperation, "count() takes an integer"))?;
+        Ok(m.count(n))
+    });
 }

@@ -26,12 +26,14 @@
 //! let json: serde_json::Value =
 //!     serde_json::from_slice(&std::fs::read(&files.report_json).unwrap()).unwrap();
 //! assert_eq!(json["verdict"], "pass");
-//! print!("{}", report::render_terminal(&result, false)); // what `vocaudit audit` prints
+//! // What `vocaudit audit --lang ca` prints.
+//! print!("{}", report::render_terminal(&result, false, &report::Messages::new(report::Lang::Ca)));
 //! # });
 //! ```
 
 pub mod charts;
 pub mod html;
+pub mod i18n;
 pub mod json;
 pub mod nist;
 pub mod summary;
@@ -47,6 +49,7 @@ use crate::verify::result::AuditResult;
 
 pub use charts::{render_charts, ChartFile};
 pub use html::render_html;
+pub use i18n::{Lang, Messages};
 pub use json::{to_json_pretty, write_json};
 pub use nist::results_nist_json;
 pub use summary::{keygen, sign, verify_summary, KeyFiles, Summary, VerifiedSummary};
@@ -102,6 +105,9 @@ pub enum ReportError {
 /// What [`render_all`] writes besides report.json, report.html and the charts.
 #[derive(Debug, Clone, Default)]
 pub struct RenderOptions {
+    /// The language of report.html, the charts (and report.pdf); report.json and the exports
+    /// are language-neutral.
+    pub lang: Lang,
     /// Write `summary.json` and sign it into `summary.json.minisig` with this minisign secret key
     /// (unencrypted, as written by [`keygen`]).
     pub sign_with: Option<PathBuf>,
@@ -151,7 +157,8 @@ pub fn render_all(
 
     let chart_dir = out_dir.join("charts");
     create_dir(&chart_dir)?;
-    let chart_files = render_charts(result)?;
+    let messages = Messages::new(options.lang);
+    let chart_files = render_charts(result, &messages)?;
     let mut charts = Vec::with_capacity(chart_files.len() * 2);
     for chart in &chart_files {
         let svg_path = chart_dir.join(format!("{}.svg", chart.stem));
@@ -163,7 +170,10 @@ pub fn render_all(
     }
 
     let report_html = out_dir.join("report.html");
-    write_atomic(&report_html, render_html(result, &chart_files)?.as_bytes())?;
+    write_atomic(
+        &report_html,
+        render_html(result, &chart_files, &messages)?.as_bytes(),
+    )?;
 
     let summary = match &options.sign_with {
         Some(secret_key) => {

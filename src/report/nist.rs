@@ -17,6 +17,7 @@ use serde_json::value::RawValue;
 
 use crate::verify::result::{AuditResult, ElectionAudit, Verdict};
 
+use super::i18n::{Lang, Messages};
 use super::view::{choice_title, question_title};
 use super::ReportError;
 
@@ -312,6 +313,9 @@ pub fn results_nist_json(result: &AuditResult) -> Result<String, ReportError> {
 }
 
 fn election(e: &ElectionAudit, n: usize, generated_day: &str) -> Result<Election, ReportError> {
+    // The export is language-neutral: titles in the metadata's default language, English
+    // placeholders where it has none.
+    let m = Messages::new(Lang::En);
     let scope = unit_id(&e.organization_id);
     let power = counts_voting_power(e);
     let contest = e
@@ -328,7 +332,7 @@ fn election(e: &ElectionAudit, n: usize, generated_day: &str) -> Result<Election
                     Ok(Selection {
                         id: format!("e{n}-q{}-c{}", q + 1, v + 1),
                         kind: "ElectionResults.BallotMeasureSelection",
-                        selection: text(choice_title(e, q, v)),
+                        selection: text(choice_title(e, q, v, &m)),
                         sequence_order: v + 1,
                         vote_counts: vec![VoteCounts {
                             kind: "ElectionResults.VoteCounts",
@@ -345,7 +349,7 @@ fn election(e: &ElectionAudit, n: usize, generated_day: &str) -> Result<Election
                 kind: "ElectionResults.BallotMeasureContest",
                 contest_selection,
                 election_district_id: scope.clone(),
-                name: question_title(e, q),
+                name: question_title(e, q, &m),
                 sequence_order: q + 1,
             })
         })

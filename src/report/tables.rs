@@ -8,6 +8,7 @@ use chrono::DateTime;
 
 use crate::verify::result::{AuditResult, VoteOutcome};
 
+use super::i18n::{Lang, Messages};
 use super::view::{result_rows, ResultRow};
 use super::ReportError;
 
@@ -41,10 +42,12 @@ const VOTES_HEADER: [&str; 10] = [
 /// `yes`, `no`, or empty when only one side exists; the percentages are the result's
 /// [`crate::verify::result::Shares`] of the computed cell (empty where report.json has none).
 pub fn results_csv(result: &AuditResult) -> Result<Vec<u8>, ReportError> {
+    // Language-neutral: titles in the metadata's default language, English placeholders.
+    let m = Messages::new(Lang::En);
     let mut out = csv::Writer::from_writer(Vec::new());
     out.write_record(RESULTS_HEADER).map_err(csv_error)?;
     for election in &result.elections {
-        let rows = result_rows(election);
+        let rows = result_rows(election, &m);
         for row in &rows {
             let matches = match (&row.computed, &row.published) {
                 (Some(_), Some(_)) if row.differs => "no",

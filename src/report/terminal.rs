@@ -10,11 +10,13 @@ use tabled::settings::{Color, Style, Width};
 
 use crate::verify::result::{AuditResult, ElectionAudit, Status, Verdict};
 
-use super::view::{finding_rows, result_rows, CheckCounts};
+use super::i18n::Messages;
+use super::view::{election_title, finding_rows, result_rows, CheckCounts};
 
-/// Renders `result` as text for a terminal; `color` adds ANSI colours (the CLI passes whether
-/// stdout is a terminal).
-pub fn render_terminal(result: &AuditResult, color: bool) -> String {
+/// Renders `result` as text for a terminal in `m`'s language; `color` adds ANSI colours (the CLI
+/// passes whether stdout is a terminal). Check ids, categories and the verifier's own messages
+/// stay as report.json has them.
+pub fn render_terminal(result: &AuditResult, color: bool, m: &Messages) -> String {
     let paint = |text: &str, c: &Color| {
         if color {
             format!("{}{}{}", c.get_prefix(), text, c.get_suffix())
@@ -25,40 +27,58 @@ pub fn render_terminal(result: &AuditResult, color: bool) -> String {
     let mut out = String::new();
     let all = CheckCounts::of(result.all_checks());
     let (verdict, verdict_color) = match result.verdict {
-        Verdict::Pass => ("PASS", Color::FG_GREEN | Color::BOLD),
-        Verdict::Fail => ("FAIL", Color::FG_RED | Color::BOLD),
-        Verdict::Incomplete => ("INCOMPLETE", Color::FG_YELLOW | Color::BOLD),
+        Verdict::Pass => ("verdict-pass", Color::FG_GREEN | Color::BOLD),
+        Verdict::Fail => ("verdict-fail", Color::FG_RED | Color::BOLD),
+        Verdict::Incomplete => ("verdict-incomplete", Color::FG_YELLOW | Color::BOLD),
     };
     let _ = writeln!(
         out,
-        "{} {} — verdict: {} ({} passed, {} failed, {} warned, {} skipped)",
+        "{} {} — {}",
         result.tool.name,
         result.tool.version,
-        paint(verdict, &verdict_color),
-        all.pass,
-        all.fail,
-        all.warn,
-        all.skip
+        m.format(
+            "term-verdict",
+            &[
+                ("verdict", paint(&m.get(verdict), &verdict_color).into()),
+                ("counts", counts_text(&all, m).into()),
+            ]
+        )
     );
-    let _ = writeln!(out, "generated {}", result.generated_at);
+    let _ = writeln!(
+        out,
+        "{}",
+        m.format(
+            "term-generated",
+            &[("date", m.datetime(&result.generated_at).into())]
+        )
+    );
     if let Some(bundle) = &result.bundle {
         let _ = writeln!(
             out,
-            "bundle manifest sha256 {} ({} files)",
-            bundle.manifest_sha256, bundle.files
+            "{}",
+            m.format(
+                "term-bundle",
+                &[
+                    ("sha", bundle.manifest_sha256.as_str().into()),
+                    ("files", m.count(bundle.files).into()),
+                ]
+            )
         );
     }
     if !result.checks.is_empty() {
         let c = CheckCounts::of(&result.checks);
         let _ = writeln!(
             out,
-            "evidence checks: {} passed, {} failed, {} warned, {} skipped",
-            c.pass, c.fail, c.warn, c.skip
+            "{}",
+            m.format(
+                "term-evidence-checks",
+                &[("counts", counts_text(&c, m).into())]
+            )
         );
     }
     for election in &result.elections {
         out.push('\n');
-        render_election(&mut out, election, color, &paint);
+        render_election(&mut out, election, color, &paint, m);
     }
 
     let failing = finding_rows(result, Status::Fail);
@@ -67,19 +87,26 @@ pub fn render_terminal(result: &AuditResult, color: bool) -> String {
             out,
             "\n{}",
             paint(
-                &format!("Failing findings ({})", failing.len()),
+                &m.format("term-failing", &[("count", failing.len().into())]),
                 &(Color::FG_RED | Color::BOLD)
             )
         );
         let mut builder = Builder::default();
-        builder.push_record(["check", "location", "message", "expected", "actual"]);
+        builder.push_record([
+            m.get("col-check"),
+            m.get("col-location"),
+            m.get("term-col-message"),
+            m.get("col-expected"),
+            m.get("col-actual"),
+        ]);
         for row in &failing {
             // One line per locating field keeps the 64-hex ids readable without a huge table.
-            let mut location = vec![format!("election {}", row.election_id)];
-            location.extend(row.vote_id.as_ref().map(|v| format!("vote {v}")));
-            location.extend(row.tx_hash.as_ref().map(|t| format!("tx {t}")));
-            location.extend(row.cell.as_ref().map(|c| format!("cell {c}")));
-            location.extend(row.key_index.map(|k| format!("key index {k}")));
+            let at = |key: &str, value: &dyn std::fmt::Display| format!("{} {value}", m.get(key));
+            let mut location = vec![at("loc-election", &row.election_id)];
+            location.extend(row.vote_id.as_ref().map(|v| at("loc-vote", v)));
+            location.extend(row.tx_hash.as_ref().map(|t| at("loc-tx", t)));
+            location.extend(row.cell.as_ref().map(|c| at("loc-cell", c)));
+            location.extend(row.key_index.map(|k| at("loc-key-index", &k)));
             builder.push_record([
                 format!("{} ({})", row.check_id, row.category),
                 location.join("\n"),
@@ -104,11 +131,24 @@ pub fn render_terminal(result: &AuditResult, color: bool) -> String {
     if all.warn > 0 {
         let _ = writeln!(
             out,
-            "\n{} check(s) could not be verified exactly (warn); see report.html for details.",
-            all.warn
+            "\n{}",
+            m.format("term-warned", &[("count", all.warn.into())])
         );
     }
     out
+}
+
+/// "3 passed · 0 failed · 1 warned · 1 skipped" in `m`'s language.
+fn counts_text(c: &CheckCounts, m: &Messages) -> String {
+    m.format(
+        "check-counts",
+        &[
+            ("pass", m.count(c.pass).into()),
+            ("fail", m.count(c.fail).into()),
+            ("warn", m.count(c.warn).into()),
+            ("skip", m.count(c.skip).into()),
+        ],
+    )
 }
 
 fn render_election(
@@ -116,87 +156,137 @@ fn render_election(
     election: &ElectionAudit,
     color: bool,
     paint: &dyn Fn(&str, &Color) -> String,
+    m: &Messages,
 ) {
-    let title = election
-        .title
-        .as_deref()
+    let title = election_title(election, m)
         .map(|t| format!(" — {t}"))
         .unwrap_or_default();
     let _ = writeln!(
         out,
         "{}{}",
-        paint(&format!("Election {}", election.election_id), &Color::BOLD),
+        paint(
+            &m.format(
+                "term-election",
+                &[("id", election.election_id.as_str().into())]
+            ),
+            &Color::BOLD
+        ),
         title
     );
-    let published = election
-        .votes
+    let census = if election.census_origin.is_empty() {
+        m.get("unknown")
+    } else {
+        election.census_origin.clone()
+    };
+    let encrypted = m.get(if election.encrypted {
+        "term-encrypted"
+    } else {
+        "term-not-encrypted"
+    });
+    let _ = writeln!(
+        out,
+        "  {}",
+        m.format(
+            "term-status",
+            &[
+                ("status", election.status.as_str().into()),
+                ("census", census.into()),
+                ("encrypted", encrypted.into()),
+            ]
+        )
+    );
+    let v = &election.votes;
+    let published = v
         .published
-        .map(|n| format!(", published voteCount {n}"))
+        .map(|n| m.format("term-votes-published", &[("count", m.count(n).into())]))
         .unwrap_or_default();
     let _ = writeln!(
         out,
-        "  status {} · census {} · {}",
-        election.status,
-        if election.census_origin.is_empty() {
-            "unknown"
-        } else {
-            &election.census_origin
-        },
-        if election.encrypted {
-            "encrypted"
-        } else {
-            "not encrypted"
-        }
-    );
-    let _ = writeln!(
-        out,
-        "  votes: {} listed, {} counted, {} skipped{}",
-        election.votes.listed, election.votes.counted, election.votes.skipped, published
+        "  {}{published}",
+        m.format(
+            "term-votes",
+            &[
+                ("listed", m.count(v.listed).into()),
+                ("counted", m.count(v.counted).into()),
+                ("skipped", m.count(v.skipped).into()),
+            ]
+        )
     );
     for reason in &election.turnout.skipped_reasons {
-        let _ = writeln!(out, "    skipped {}: {}", reason.ballots, reason.reason);
+        let _ = writeln!(
+            out,
+            "    {}",
+            m.format(
+                "term-skipped-reason",
+                &[
+                    ("count", m.count(reason.ballots).into()),
+                    ("reason", reason.reason.as_str().into()),
+                ]
+            )
+        );
     }
     let t = &election.turnout;
     let mut turnout = match (t.eligible, &t.percent) {
-        (Some(eligible), Some(p)) => format!("  turnout: {p} % of {eligible} eligible voters"),
-        (Some(eligible), None) => format!("  turnout: {eligible} eligible voters"),
-        _ => "  turnout: eligible voters unknown".to_string(),
+        (Some(eligible), Some(p)) => m.format(
+            "term-turnout",
+            &[
+                ("percent", m.percent(p).into()),
+                ("eligible", m.count(eligible).into()),
+            ],
+        ),
+        (Some(eligible), None) => m.format(
+            "term-turnout-count",
+            &[("eligible", m.count(eligible).into())],
+        ),
+        _ => m.get("term-turnout-unknown"),
     };
     if let (Some(used), Some(all), Some(p)) = (&t.power_used, &t.eligible_power, &t.power_percent) {
-        let _ = write!(turnout, " · voting power {used} of {all} ({p} %)");
+        let power = m.format(
+            "term-power",
+            &[
+                ("used", m.number(used).into()),
+                ("eligible", m.number(all).into()),
+                ("percent", m.percent(p).into()),
+            ],
+        );
+        let _ = write!(turnout, " · {power}");
     }
-    let _ = writeln!(out, "{turnout}");
+    let _ = writeln!(out, "  {turnout}");
     if !election.final_results {
         let _ = writeln!(
             out,
             "  {}",
-            paint(
-                "results not final: they may still change",
-                &(Color::FG_YELLOW | Color::BOLD)
-            )
+            paint(&m.get("term-not-final"), &(Color::FG_YELLOW | Color::BOLD))
         );
     }
 
-    let rows = result_rows(election);
+    let rows = result_rows(election, m);
     if rows.is_empty() {
-        let _ = writeln!(out, "  results: none computed or published");
+        let _ = writeln!(out, "  {}", m.get("term-no-results"));
     } else {
         let mut builder = Builder::default();
-        let unit = if election.turnout.weighted {
-            "computed (power)"
-        } else {
-            "computed"
-        };
-        builder.push_record(["question", "choice", unit, "% counted", "published", ""]);
+        builder.push_record([
+            m.get("col-question").to_lowercase(),
+            m.get("col-choice").to_lowercase(),
+            m.get(if t.weighted {
+                "term-col-computed-power"
+            } else {
+                "term-col-computed"
+            }),
+            m.get("term-col-of-counted"),
+            m.get("term-col-published"),
+            String::new(),
+        ]);
+        let number = |n: &Option<String>| n.as_deref().map_or_else(|| "—".into(), |n| m.number(n));
         for row in &rows {
             builder.push_record([
                 format!("{}. {}", row.question + 1, row.question_title),
                 row.choice_title.clone(),
-                row.computed.clone().unwrap_or_else(|| "—".into()),
+                number(&row.computed),
                 row.of_counted
-                    .as_ref()
-                    .map_or_else(|| "—".into(), |p| format!("{p} %")),
-                row.published.clone().unwrap_or_else(|| "—".into()),
+                    .as_deref()
+                    .map_or_else(|| "—".into(), |p| m.percent(p)),
+                number(&row.published),
                 if row.differs { "≠" } else { "" }.to_string(),
             ]);
         }
@@ -214,22 +304,28 @@ fn render_election(
     }
 
     let c = CheckCounts::of(&election.checks);
-    let failed = if c.fail > 0 {
-        paint(
-            &format!("{} failed", c.fail),
-            &(Color::FG_RED | Color::BOLD),
-        )
-    } else {
-        "0 failed".to_string()
-    };
-    let warned = if c.warn > 0 {
-        paint(&format!("{} warned", c.warn), &Color::FG_YELLOW)
-    } else {
-        "0 warned".to_string()
-    };
+    let mut counts = counts_text(&c, m);
+    if color {
+        // Only the non-zero failed and warned figures are coloured.
+        let failed = m.format(
+            "check-counts",
+            &[
+                ("pass", m.count(c.pass).into()),
+                (
+                    "fail",
+                    paint(&m.count(c.fail), &(Color::FG_RED | Color::BOLD)).into(),
+                ),
+                ("warn", paint(&m.count(c.warn), &Color::FG_YELLOW).into()),
+                ("skip", m.count(c.skip).into()),
+            ],
+        );
+        if c.fail > 0 || c.warn > 0 {
+            counts = failed;
+        }
+    }
     let _ = writeln!(
         out,
-        "  checks: {} passed, {}, {}, {} skipped",
-        c.pass, failed, warned, c.skip
+        "  {}",
+        m.format("term-checks", &[("counts", counts.into())])
     );
 }

@@ -5,6 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use crate::protocol::tally::parse_decimal;
+
+use super::i18n::Messages;
 use crate::verify::result::{AuditResult, CheckResult, ElectionAudit, Finding, Status};
 
 /// One results cell `[question][value]` with its display titles.
@@ -25,7 +27,7 @@ pub(crate) struct ResultRow {
 }
 
 /// The election's results cells, question by question, covering every cell of either matrix.
-pub(crate) fn result_rows(election: &ElectionAudit) -> Vec<ResultRow> {
+pub(crate) fn result_rows(election: &ElectionAudit, m: &Messages) -> Vec<ResultRow> {
     let computed = election.tally.computed.as_deref().unwrap_or_default();
     let published = election.tally.published.as_deref().unwrap_or_default();
     let both = election.tally.computed.is_some() && election.tally.published.is_some();
@@ -43,8 +45,8 @@ pub(crate) fn result_rows(election: &ElectionAudit) -> Vec<ResultRow> {
             rows.push(ResultRow {
                 question: q,
                 value: v,
-                question_title: question_title(election, q),
-                choice_title: choice_title(election, q, v),
+                question_title: question_title(election, q, m),
+                choice_title: choice_title(election, q, v, m),
                 computed: c,
                 published: p,
                 differs,
@@ -69,17 +71,43 @@ fn same_number(a: Option<&str>, b: Option<&str>) -> bool {
     }
 }
 
-pub(crate) fn question_title(election: &ElectionAudit, q: usize) -> String {
-    match election.questions.get(q) {
-        Some(question) if !question.title.is_empty() => question.title.clone(),
-        _ => format!("Question {}", q + 1),
+/// The election's title in `m`'s language when the metadata has it, else its default.
+pub(crate) fn election_title(election: &ElectionAudit, m: &Messages) -> Option<String> {
+    election
+        .title_translations
+        .get(m.lang().code())
+        .filter(|t| !t.is_empty())
+        .or(election.title.as_ref())
+        .cloned()
+}
+
+/// Question `q`'s title in `m`'s language when the metadata has it, else its default, else
+/// "Question N".
+pub(crate) fn question_title(election: &ElectionAudit, q: usize, m: &Messages) -> String {
+    let question = election.questions.get(q);
+    let translated = question
+        .and_then(|x| x.translations.get(m.lang().code()))
+        .map(|t| t.title.as_str());
+    match (translated, question.map(|x| x.title.as_str())) {
+        (Some(t), _) | (_, Some(t)) if !t.is_empty() => t.to_string(),
+        _ => m.format("question-fallback", &[("n", (q + 1).into())]),
     }
 }
 
-pub(crate) fn choice_title(election: &ElectionAudit, q: usize, v: usize) -> String {
-    match election.questions.get(q).and_then(|x| x.choices.get(v)) {
-        Some(choice) if !choice.is_empty() => choice.clone(),
-        _ => format!("Value {v}"),
+/// Choice `v` of question `q` in `m`'s language when the metadata has it, else its default,
+/// else "Value v".
+pub(crate) fn choice_title(election: &ElectionAudit, q: usize, v: usize, m: &Messages) -> String {
+    let question = election.questions.get(q);
+    let translated = question
+        .and_then(|x| x.translations.get(m.lang().code()))
+        .and_then(|t| t.choices.get(v))
+        .map(String::as_str);
+    match (
+        translated,
+        question.and_then(|x| x.choices.get(v)).map(String::as_str),
+    ) {
+        (Some(t), _) | (_, Some(t)) if !t.is_empty() => t.to_string(),
+        _ => m.format("choice-fallback", &[("n", v.into())]),
     }
 }
 

@@ -62,6 +62,8 @@ mod tx_hash;
 mod weight;
 mod window;
 
+use std::collections::BTreeMap;
+
 use rayon::prelude::*;
 
 use crate::api;
@@ -70,8 +72,8 @@ use crate::verify::aggregate::Aggregate;
 use crate::verify::check::{ElectionCheck, Remarks};
 use crate::verify::context::{CensusKind, ElectionContext};
 use crate::verify::result::{
-    AuditResult, Authentication, ElectionAudit, HexId, Question, ResultsVisibility, TallyPair,
-    Verdict, VoteCounts, VoteOutcome, VoteRecord, REPORT_SCHEMA,
+    AuditResult, Authentication, ElectionAudit, HexId, Question, QuestionText, ResultsVisibility,
+    TallyPair, Verdict, VoteCounts, VoteOutcome, VoteRecord, REPORT_SCHEMA,
 };
 
 /// How to run an audit.
@@ -250,6 +252,9 @@ fn verify_election(ev: ElectionEvidence, saas: Option<&SaasEvidence>) -> (Electi
     let audit = ElectionAudit {
         election_id: ctx.id_hex.clone(),
         title: election_title(&ctx.election),
+        title_translations: metadata(&ctx.election)
+            .map(|m| translations_of(&m.title).into_iter().collect())
+            .unwrap_or_default(),
         status: ctx.election.status.clone(),
         organization_id: ctx.election.organization_id.clone(),
         start_date: ctx.election.start_date.clone(),
@@ -329,6 +334,18 @@ fn election_title(e: &api::node::Election) -> Option<String> {
         .or_else(|| metadata(e).and_then(|m| api::text(&m.title)))
 }
 
+/// The texts of a multilingual metadata value (`{"default": …, "es": …}`) other than the
+/// default, by language code; none for a plain string.
+fn translations_of(value: &serde_json::Value) -> Vec<(String, String)> {
+    let Some(map) = value.as_object() else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter(|(lang, _)| lang.as_str() != "default")
+        .filter_map(|(lang, text)| Some((lang.to_ascii_lowercase(), text.as_str()?.to_string())))
+        .collect()
+}
+
 /// Question titles and choice titles by results column, from the metadata.
 fn questions(e: &api::node::Election) -> Vec<Question> {
     let Some(m) = metadata(e) else {
@@ -343,15 +360,30 @@ fn questions(e: &api::node::Election) -> Vec<Question> {
                 .map(|c| c.value as usize + 1)
                 .max()
                 .unwrap_or(0);
-            let mut choices = vec![String::new(); width.min(1 << 16)];
+            let width = width.min(1 << 16);
+            let mut choices = vec![String::new(); width];
+            let mut translations: BTreeMap<String, QuestionText> = BTreeMap::new();
+            let blank = || QuestionText {
+                title: String::new(),
+                choices: vec![String::new(); width],
+            };
+            for (lang, title) in translations_of(&q.title) {
+                translations.entry(lang).or_insert_with(blank).title = title;
+            }
             for c in &q.choices {
-                if let Some(slot) = choices.get_mut(c.value as usize) {
-                    *slot = api::text(&c.title).unwrap_or_default();
+                let Some(slot) = choices.get_mut(c.value as usize) else {
+                    continue;
+                };
+                *slot = api::text(&c.title).unwrap_or_default();
+                for (lang, title) in translations_of(&c.title) {
+                    let text = translations.entry(lang).or_insert_with(blank);
+                    text.choices[c.value as usize] = title;
                 }
             }
             Question {
                 title: api::text(&q.title).unwrap_or_default(),
                 choices,
+                translations,
             }
         })
         .collect()

@@ -3,6 +3,8 @@
 //! This is the machine contract of `report.json` (see README "report.json"): field names are
 //! camelCase, tallies are matrices of decimal strings, and every finding carries its location.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// Where a finding is; a place in the evidence, shared with the simulator's tampers.
@@ -123,6 +125,19 @@ pub struct TallyPair {
 pub struct Question {
     pub title: String,
     /// Choice titles by results column (value).
+    #[serde(default)]
+    pub choices: Vec<String>,
+    /// The title and choices in the other languages the metadata gives, by language code
+    /// (`es`, `ca`, …); an empty text means that language lacks it (show the default).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub translations: BTreeMap<String, QuestionText>,
+}
+
+/// A question's title and choice titles in one language.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct QuestionText {
+    pub title: String,
     #[serde(default)]
     pub choices: Vec<String>,
 }
@@ -261,6 +276,9 @@ pub struct ElectionAudit {
     pub election_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    /// The title in the other languages the metadata gives, by language code.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub title_translations: BTreeMap<String, String>,
     /// Status reported by the node (`READY`, `ENDED`, `RESULTS`, …).
     pub status: String,
     /// The organisation that created the election (its address, hex), as the node reports it.

@@ -33,6 +33,7 @@ fn election(id: &str, title: &str) -> ElectionAudit {
     ElectionAudit {
         election_id: id.into(),
         title: Some(title.into()),
+        title_translations: [("ca".to_string(), format!("{title} (CA)"))].into(),
         status: "RESULTS".into(),
         organization_id: "0x5e1c2b7d9a3f4e6c8b0a1d2f3e4c5b6a7d8e9f01".into(),
         start_date: "2025-03-01T08:00:00Z".into(),
@@ -49,10 +50,29 @@ fn election(id: &str, title: &str) -> ElectionAudit {
             Question {
                 title: "Approve the 2025 budget?".into(),
                 choices: vec!["Yes".into(), "No".into(), "Abstain".into()],
+                // Catalan in full; Spanish with the title and the first choice only.
+                translations: [
+                    (
+                        "ca".to_string(),
+                        QuestionText {
+                            title: "Aproveu el pressupost del 2025?".into(),
+                            choices: vec!["Sí".into(), "No".into(), "Abstenció".into()],
+                        },
+                    ),
+                    (
+                        "es".to_string(),
+                        QuestionText {
+                            title: "¿Aprueba el presupuesto de 2025?".into(),
+                            choices: vec!["Sí".into(), String::new(), String::new()],
+                        },
+                    ),
+                ]
+                .into(),
             },
             Question {
                 title: "Board seat".into(),
                 choices: vec!["Alice Martín".into(), "Bob O'Neil".into()],
+                translations: Default::default(),
             },
         ],
         votes: VoteCounts {

@@ -1,0 +1,220 @@
+# Missatges de l'informe de vocaudit: català.
+
+## Veredicte
+
+verdict-pass = CORRECTE
+verdict-fail = DISCREPÀNCIES
+verdict-incomplete = INCOMPLET
+headline-fail = { $count ->
+    [one] DISCREPÀNCIES — 1 comprovació ha fallat
+   *[other] DISCREPÀNCIES — { $count } comprovacions han fallat
+}
+explain-pass = Totes les comprovacions s'han superat: els resultats publicats coincideixen amb el recompte recalculat a partir de les proves.
+explain-fail = S'ha trobat almenys una discrepància entre les dades publicades i el que permet el protocol. Consulteu les incidències més avall.
+explain-incomplete = L'auditoria no s'ha pogut completar: algunes proves no s'han pogut obtenir o s'han rebutjat. Els resultats següents són parcials.
+check-counts = { $pass } superades · { $fail } fallides · { $warn } amb avisos · { $skip } omeses
+election-count = { $count ->
+    [one] 1 votació
+   *[other] { $count } votacions
+}
+meta-line = Verificació independent feta amb { $tool }, generada el { $date }.
+failing-alert = { $count ->
+    [one] 1 incidència de fallada.
+   *[other] { $count } incidències de fallada.
+}
+failing-alert-where = Cadascuna hi figura, amb la seva ubicació, a
+
+## Capçalera
+
+header-organisation = Organització
+header-process = Procés
+header-saas-process = Identificador del procés (SaaS)
+header-elections = { $count ->
+    [one] Votació
+   *[other] Votacions
+}
+header-chain = Identificador de la cadena
+header-node = API del node
+header-saas = API del SaaS
+header-fetched = Dades obtingudes el
+header-manifest = SHA-256 del manifest del paquet de proves
+header-tool = Eina
+
+## Votació
+
+election-heading = Votació { $n }
+not-final-strong = Resultats no definitius.
+not-final-text = El node no marca aquests resultats com a definitius: encara poden canviar.
+def-election-id = Identificador de la votació
+def-status = Estat
+results-final = resultats definitius
+results-not-final = resultats no definitius
+def-start = Inici
+def-end = Final
+ended-early = finalitzada abans d'hora per l'organització
+def-visibility = Visibilitat dels resultats
+visibility-live = en directe (vots sense xifrar)
+visibility-secret = secrets fins al final (vots xifrats)
+def-authentication = Autenticació
+auth-csp = credencials CSP (un servei de credencials signa el dret a vot de cada persona)
+auth-list = cens de votants
+auth-weighted-list = cens ponderat (cada votant té un pes de vot)
+auth-token = titulars de tokens
+auth-anonymous = anònima (proves de coneixement zero)
+auth-other = una altra
+def-census-origin = Origen del cens
+def-census-root = Arrel del cens
+def-census-uri = URI del cens
+def-encrypted = Xifrada
+def-votes = Vots
+votes-line = { $listed } emesos · { $counted } comptats · { $skipped } descartats
+votes-published = voteCount publicat: { $count }
+def-checks = Comprovacions
+yes = sí
+no = no
+unknown = desconegut
+
+## Participació
+
+participation-heading = Participació
+eligible-voters = Persones amb dret a vot
+source-census-dump = fulles del bolcat del cens
+source-saas-size = la mida del cens al SaaS
+source-max-census = la mida màxima del cens de la votació (un límit superior)
+source-none = cap font no ho indica
+ballots-cast = Paperetes emeses
+vote-count-note = voteCount del node: { $count }
+ballots-counted = Paperetes comptades
+ballots-skipped = Paperetes descartades
+participation = Participació
+participation-note = paperetes emeses sobre el total de persones amb dret a vot
+eligible-power = Pes de vot total del cens
+power-source-census-dump = suma dels pesos del bolcat del cens
+power-source-saas = el pes total del cens al SaaS
+power-used = Pes de vot exercit
+power-used-note = per les paperetes comptades
+weighted-participation = Participació ponderada
+
+## Resultats
+
+questions-heading = Preguntes
+results-heading = Resultats
+results-differ = Les files destacades difereixen entre els resultats publicats i el recompte recalculat.
+col-question = Pregunta
+col-choice = Opció
+col-computed = Recalculat ({ $unit })
+unit-votes = vots
+unit-power = pes de vot
+col-of-counted = % del comptat
+col-of-eligible = % del cens
+col-published = Publicat
+col-match = Coincideix
+match-differs = ≠ difereix
+not-applicable = n/d
+no-results = No s'ha calculat ni publicat cap resultat.
+question-fallback = Pregunta { $n }
+choice-fallback = Valor { $n }
+
+## Gràfics
+
+charts-heading = Gràfics
+charts-note = Barres: resultats recalculats amb el seu percentatge sobre les paperetes comptades (en vermell quan difereixen del valor publicat). Línia negra: el valor publicat.
+chart-question-title = P{ $n }: { $title }
+chart-axis-computed = { $unit } (recalculat)
+chart-axis-published = { $unit } (publicat)
+chart-legend-computed = recalculat
+chart-legend-differs = difereix del publicat
+chart-legend-published = publicat
+chart-bar-published = { $value } (publicat: { $published })
+chart-bar-not-published = { $value } (no publicat)
+chart-participation-title = Participació al llarg del temps (UTC)
+chart-participation-title-day = Participació al llarg del temps (UTC, { $day })
+chart-axis-votes = vots
+chart-alt-question = Gràfic de barres de la pregunta { $n }, { $title }: { $bars }.
+chart-alt-participation = Gràfic de barres dels vots emesos per interval de temps, { $count } intervals, del { $from } al { $to } (UTC).
+
+## Comprovacions i incidències
+
+check-catalogue-heading = Catàleg de comprovacions
+evidence-checks-heading = Comprovacions de les proves
+col-check = Comprovació
+col-category = Categoria
+col-title = Títol
+col-status = Estat
+col-outcome = Resultat
+col-findings = Incidències
+col-location = Ubicació
+col-what = Què passa
+col-expected = Esperat
+col-actual = Trobat
+loc-election = votació
+loc-vote = vot
+loc-tx = transacció
+loc-cell = cel·la
+loc-key-index = índex de clau
+status-pass = superada
+status-fail = fallida
+status-warn = avís
+status-skip = omesa
+findings-heading = Incidències
+no-check-failed = Cap comprovació no ha fallat.
+failures-heading = Fallades
+warnings-heading = Avisos (no s'han pogut verificar amb exactitud)
+
+## Proves
+
+evidence-heading = Proves
+bundle-files = Fitxers del paquet
+bundle-none = Paquet de proves
+bundle-none-value = no en consta cap
+report-schema = Esquema de l'informe
+generated-at = Generat el
+percent-note = Els percentatges són exactes amb dos decimals, arrodonint l'últim a la meitat cap amunt. Totes les hores són en UTC.
+self-contained-note = Aquesta pàgina és autònoma i no fa cap petició de xarxa. L'informe llegible per màquina és report.json, a la mateixa carpeta.
+
+## Terminal
+
+term-verdict = veredicte: { $verdict } ({ $counts })
+term-generated = generat el { $date }
+term-bundle = SHA-256 del manifest del paquet: { $sha } ({ $files } fitxers)
+term-evidence-checks = comprovacions de les proves: { $counts }
+term-election = Votació { $id }
+term-status = estat { $status } · cens { $census } · { $encrypted }
+term-encrypted = xifrada
+term-not-encrypted = sense xifrar
+term-votes = vots: { $listed } emesos, { $counted } comptats, { $skipped } descartats
+term-votes-published = , voteCount publicat: { $count }
+term-skipped-reason = { $count } descartats: { $reason }
+term-turnout = participació: { $percent } de { $eligible } persones amb dret a vot
+term-turnout-count = participació: { $eligible } persones amb dret a vot
+term-turnout-unknown = participació: es desconeix el nombre de persones amb dret a vot
+term-power = pes de vot { $used } de { $eligible } ({ $percent })
+term-not-final = resultats no definitius: encara poden canviar
+term-no-results = resultats: no se n'ha calculat ni publicat cap
+term-col-computed = recalculat
+term-col-computed-power = recalculat (pes)
+term-col-of-counted = % comptat
+term-col-published = publicat
+term-checks = comprovacions: { $counts }
+term-failing = Incidències de fallada ({ $count })
+term-col-message = missatge
+term-warned = { $count ->
+    [one] 1 comprovació no s'ha pogut verificar amb exactitud (avís); consulteu report.html per a més detalls.
+   *[other] { $count } comprovacions no s'han pogut verificar amb exactitud (avís); consulteu report.html per a més detalls.
+}
+
+## Dates (sempre en UTC)
+
+date-time = { $day } { $month } de { $year }, { $time } UTC
+month-1 = de gener
+month-2 = de febrer
+month-3 = de març
+month-4 = d'abril
+month-5 = de maig
+month-6 = de juny
+month-7 = de juliol
+month-8 = d'agost
+month-9 = de setembre
+month-10 = d'octubre
+month-11 = de novembre
+month-12 = de desembre

@@ -1,0 +1,221 @@
+# vocaudit report messages: English (the reference: every other language has exactly these ids).
+# Numbers, percentages and dates arrive already formatted for the language.
+
+## Verdict
+
+verdict-pass = PASS
+verdict-fail = FAIL
+verdict-incomplete = INCOMPLETE
+headline-fail = { $count ->
+    [one] FAIL — 1 check failed
+   *[other] FAIL — { $count } checks failed
+}
+explain-pass = Every check passed: the published results match what was recomputed from the evidence.
+explain-fail = At least one discrepancy was found between the published data and what the protocol allows. See the findings below.
+explain-incomplete = The audit could not be completed: some evidence could not be obtained or was refused. The results below are partial.
+check-counts = { $pass } passed · { $fail } failed · { $warn } warned · { $skip } skipped
+election-count = { $count ->
+    [one] 1 election
+   *[other] { $count } elections
+}
+meta-line = Independent verification by { $tool }, generated { $date }.
+failing-alert = { $count ->
+    [one] 1 failing finding.
+   *[other] { $count } failing findings.
+}
+failing-alert-where = Each is listed with its location under
+
+## Header
+
+header-organisation = Organisation
+header-process = Process
+header-saas-process = SaaS process id
+header-elections = { $count ->
+    [one] Election
+   *[other] Elections
+}
+header-chain = Chain id
+header-node = Node API
+header-saas = SaaS API
+header-fetched = Fetched at
+header-manifest = Bundle manifest sha256
+header-tool = Tool
+
+## Election
+
+election-heading = Election { $n }
+not-final-strong = Results not final.
+not-final-text = The node does not mark these results final: they may still change.
+def-election-id = Election id
+def-status = Status
+results-final = results final
+results-not-final = results not final
+def-start = Start
+def-end = End
+ended-early = ended early by the organisation
+def-visibility = Results visibility
+visibility-live = live (votes in the clear)
+visibility-secret = secret until the end (encrypted votes)
+def-authentication = Authentication
+auth-csp = CSP credentials (a credential service signs each voter's right)
+auth-list = list of voters
+auth-weighted-list = weighted list of voters (voting power per voter)
+auth-token = token holders
+auth-anonymous = anonymous (zero-knowledge proofs)
+auth-other = other
+def-census-origin = Census origin
+def-census-root = Census root
+def-census-uri = Census URI
+def-encrypted = Encrypted
+def-votes = Votes
+votes-line = { $listed } listed · { $counted } counted · { $skipped } skipped
+votes-published = published voteCount { $count }
+def-checks = Checks
+yes = yes
+no = no
+unknown = unknown
+
+## Participation
+
+participation-heading = Participation
+eligible-voters = Eligible voters
+source-census-dump = leaves of the census dump
+source-saas-size = the SaaS census size
+source-max-census = the election's maximum census size (an upper bound)
+source-none = no source gives it
+ballots-cast = Ballots cast
+vote-count-note = the node's voteCount: { $count }
+ballots-counted = Ballots counted
+ballots-skipped = Ballots skipped
+participation = Participation
+participation-note = ballots cast of eligible voters
+eligible-power = Eligible voting power
+power-source-census-dump = sum of the census dump's weights
+power-source-saas = the SaaS census total weight
+power-used = Voting power used
+power-used-note = by the counted ballots
+weighted-participation = Weighted participation
+
+## Results
+
+questions-heading = Questions
+results-heading = Results
+results-differ = Highlighted rows differ between the published results and the recomputed tally.
+col-question = Question
+col-choice = Choice
+col-computed = Computed ({ $unit })
+unit-votes = votes
+unit-power = voting power
+col-of-counted = % of counted
+col-of-eligible = % of eligible
+col-published = Published
+col-match = Match
+match-differs = ≠ differs
+not-applicable = n/a
+no-results = No results were computed or published.
+question-fallback = Question { $n }
+choice-fallback = Value { $n }
+
+## Charts
+
+charts-heading = Charts
+charts-note = Bars: computed results with their share of the counted ballots (red where they differ from the published value). Black line: the published value.
+chart-question-title = Q{ $n }: { $title }
+chart-axis-computed = { $unit } (computed)
+chart-axis-published = { $unit } (published)
+chart-legend-computed = computed
+chart-legend-differs = differs from published
+chart-legend-published = published
+chart-bar-published = { $value } (published { $published })
+chart-bar-not-published = { $value } (not published)
+chart-participation-title = Participation over time (UTC)
+chart-participation-title-day = Participation over time (UTC, { $day })
+chart-axis-votes = votes
+chart-alt-question = Bar chart of question { $n }, { $title }: { $bars }.
+chart-alt-participation = Bar chart of the votes cast per time interval, { $count } intervals, from { $from } to { $to } (UTC).
+
+## Checks and findings
+
+check-catalogue-heading = Check catalogue
+evidence-checks-heading = Evidence checks
+col-check = Check
+col-category = Category
+col-title = Title
+col-status = Status
+col-outcome = Outcome
+col-findings = Findings
+col-location = Location
+col-what = What
+col-expected = Expected
+col-actual = Actual
+loc-election = election
+loc-vote = vote
+loc-tx = tx
+loc-cell = cell
+loc-key-index = key index
+status-pass = pass
+status-fail = fail
+status-warn = warn
+status-skip = skip
+findings-heading = Findings
+no-check-failed = No check failed.
+failures-heading = Failures
+warnings-heading = Warnings (could not be verified exactly)
+
+## Evidence
+
+evidence-heading = Evidence
+bundle-files = Bundle files
+bundle-none = Bundle
+bundle-none-value = none recorded
+report-schema = Report schema
+generated-at = Generated at
+percent-note = Percentages are exact to two decimals, the last one rounded half up. All times are UTC.
+self-contained-note = This page is self-contained and makes no network request. The machine-readable report is report.json beside it.
+
+## Terminal
+
+term-verdict = verdict: { $verdict } ({ $counts })
+term-generated = generated { $date }
+term-bundle = bundle manifest sha256 { $sha } ({ $files } files)
+term-evidence-checks = evidence checks: { $counts }
+term-election = Election { $id }
+term-status = status { $status } · census { $census } · { $encrypted }
+term-encrypted = encrypted
+term-not-encrypted = not encrypted
+term-votes = votes: { $listed } listed, { $counted } counted, { $skipped } skipped
+term-votes-published = , published voteCount { $count }
+term-skipped-reason = skipped { $count }: { $reason }
+term-turnout = turnout: { $percent } of { $eligible } eligible voters
+term-turnout-count = turnout: { $eligible } eligible voters
+term-turnout-unknown = turnout: eligible voters unknown
+term-power = voting power { $used } of { $eligible } ({ $percent })
+term-not-final = results not final: they may still change
+term-no-results = results: none computed or published
+term-col-computed = computed
+term-col-computed-power = computed (power)
+term-col-of-counted = % counted
+term-col-published = published
+term-checks = checks: { $counts }
+term-failing = Failing findings ({ $count })
+term-col-message = message
+term-warned = { $count ->
+    [one] 1 check could not be verified exactly (warn); see report.html for details.
+   *[other] { $count } checks could not be verified exactly (warn); see report.html for details.
+}
+
+## Dates (always UTC)
+
+date-time = { $day } { $month } { $year }, { $time } UTC
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December

@@ -1,0 +1,220 @@
+# Mensajes del informe de vocaudit: español.
+
+## Veredicto
+
+verdict-pass = CORRECTO
+verdict-fail = DISCREPANCIAS
+verdict-incomplete = INCOMPLETO
+headline-fail = { $count ->
+    [one] DISCREPANCIAS — 1 comprobación ha fallado
+   *[other] DISCREPANCIAS — { $count } comprobaciones han fallado
+}
+explain-pass = Todas las comprobaciones han sido superadas: los resultados publicados coinciden con el recuento recalculado a partir de las pruebas.
+explain-fail = Se ha encontrado al menos una discrepancia entre los datos publicados y lo que permite el protocolo. Consulte las incidencias más abajo.
+explain-incomplete = La auditoría no se ha podido completar: algunas pruebas no se han podido obtener o han sido rechazadas. Los resultados siguientes son parciales.
+check-counts = { $pass } superadas · { $fail } fallidas · { $warn } con avisos · { $skip } omitidas
+election-count = { $count ->
+    [one] 1 votación
+   *[other] { $count } votaciones
+}
+meta-line = Verificación independiente realizada con { $tool }, generada el { $date }.
+failing-alert = { $count ->
+    [one] 1 incidencia de fallo.
+   *[other] { $count } incidencias de fallo.
+}
+failing-alert-where = Cada una figura, con su ubicación, en
+
+## Cabecera
+
+header-organisation = Organización
+header-process = Proceso
+header-saas-process = Identificador del proceso (SaaS)
+header-elections = { $count ->
+    [one] Votación
+   *[other] Votaciones
+}
+header-chain = Identificador de la cadena
+header-node = API del nodo
+header-saas = API del SaaS
+header-fetched = Datos obtenidos el
+header-manifest = SHA-256 del manifiesto del paquete de pruebas
+header-tool = Herramienta
+
+## Votación
+
+election-heading = Votación { $n }
+not-final-strong = Resultados no definitivos.
+not-final-text = El nodo no marca estos resultados como definitivos: todavía pueden cambiar.
+def-election-id = Identificador de la votación
+def-status = Estado
+results-final = resultados definitivos
+results-not-final = resultados no definitivos
+def-start = Inicio
+def-end = Fin
+ended-early = finalizada antes de tiempo por la organización
+def-visibility = Visibilidad de los resultados
+visibility-live = en directo (votos sin cifrar)
+visibility-secret = secretos hasta el final (votos cifrados)
+def-authentication = Autenticación
+auth-csp = credenciales CSP (un servicio de credenciales firma el derecho a voto de cada persona)
+auth-list = censo de votantes
+auth-weighted-list = censo ponderado (cada votante tiene un peso de voto)
+auth-token = titulares de tokens
+auth-anonymous = anónima (pruebas de conocimiento cero)
+auth-other = otra
+def-census-origin = Origen del censo
+def-census-root = Raíz del censo
+def-census-uri = URI del censo
+def-encrypted = Cifrada
+def-votes = Votos
+votes-line = { $listed } emitidos · { $counted } contados · { $skipped } descartados
+votes-published = voteCount publicado: { $count }
+def-checks = Comprobaciones
+yes = sí
+no = no
+unknown = desconocido
+
+## Participación
+
+participation-heading = Participación
+eligible-voters = Personas con derecho a voto
+source-census-dump = hojas del volcado del censo
+source-saas-size = el tamaño del censo en el SaaS
+source-max-census = el tamaño máximo del censo de la votación (un límite superior)
+source-none = ninguna fuente lo indica
+ballots-cast = Papeletas emitidas
+vote-count-note = voteCount del nodo: { $count }
+ballots-counted = Papeletas contadas
+ballots-skipped = Papeletas descartadas
+participation = Participación
+participation-note = papeletas emitidas sobre el total de personas con derecho a voto
+eligible-power = Peso de voto total del censo
+power-source-census-dump = suma de los pesos del volcado del censo
+power-source-saas = el peso total del censo en el SaaS
+power-used = Peso de voto ejercido
+power-used-note = por las papeletas contadas
+weighted-participation = Participación ponderada
+
+## Resultados
+
+questions-heading = Preguntas
+results-heading = Resultados
+results-differ = Las filas resaltadas difieren entre los resultados publicados y el recuento recalculado.
+col-question = Pregunta
+col-choice = Opción
+col-computed = Recalculado ({ $unit })
+unit-votes = votos
+unit-power = peso de voto
+col-of-counted = % de lo contado
+col-of-eligible = % del censo
+col-published = Publicado
+col-match = Coincide
+match-differs = ≠ difiere
+not-applicable = n/d
+no-results = No se ha calculado ni publicado ningún resultado.
+question-fallback = Pregunta { $n }
+choice-fallback = Valor { $n }
+
+## Gráficos
+
+charts-heading = Gráficos
+charts-note = Barras: resultados recalculados con su porcentaje sobre las papeletas contadas (en rojo cuando difieren del valor publicado). Línea negra: el valor publicado.
+chart-question-title = P{ $n }: { $title }
+chart-axis-computed = { $unit } (recalculado)
+chart-axis-published = { $unit } (publicado)
+chart-legend-computed = recalculado
+chart-legend-differs = difiere de lo publicado
+chart-legend-published = publicado
+chart-bar-published = { $value } (publicado: { $published })
+chart-bar-not-published = { $value } (no publicado)
+chart-participation-title = Participación a lo largo del tiempo (UTC)
+chart-participation-title-day = Participación a lo largo del tiempo (UTC, { $day })
+chart-axis-votes = votos
+chart-alt-question = Gráfico de barras de la pregunta { $n }, { $title }: { $bars }.
+chart-alt-participation = Gráfico de barras de los votos emitidos por intervalo de tiempo, { $count } intervalos, del { $from } al { $to } (UTC).
+
+## Comprobaciones e incidencias
+
+check-catalogue-heading = Catálogo de comprobaciones
+evidence-checks-heading = Comprobaciones de las pruebas
+col-check = Comprobación
+col-category = Categoría
+col-title = Título
+col-status = Estado
+col-outcome = Resultado
+col-findings = Incidencias
+col-location = Ubicación
+col-what = Qué ocurre
+col-expected = Esperado
+col-actual = Encontrado
+loc-election = votación
+loc-vote = voto
+loc-tx = transacción
+loc-cell = celda
+loc-key-index = índice de clave
+status-pass = superada
+status-fail = fallida
+status-warn = aviso
+status-skip = omitida
+findings-heading = Incidencias
+no-check-failed = Ninguna comprobación ha fallado.
+failures-heading = Fallos
+warnings-heading = Avisos (no se han podido verificar con exactitud)
+
+## Pruebas
+
+evidence-heading = Pruebas
+bundle-files = Archivos del paquete
+bundle-none = Paquete de pruebas
+bundle-none-value = no consta
+report-schema = Esquema del informe
+generated-at = Generado el
+percent-note = Los porcentajes son exactos con dos decimales, redondeando el último a la mitad hacia arriba. Todas las horas están en UTC.
+self-contained-note = Esta página es autónoma y no realiza ninguna petición de red. El informe legible por máquina es report.json, en la misma carpeta.
+
+## Terminal
+
+term-verdict = veredicto: { $verdict } ({ $counts })
+term-generated = generado el { $date }
+term-bundle = SHA-256 del manifiesto del paquete: { $sha } ({ $files } archivos)
+term-evidence-checks = comprobaciones de las pruebas: { $counts }
+term-election = Votación { $id }
+term-status = estado { $status } · censo { $census } · { $encrypted }
+term-encrypted = cifrada
+term-not-encrypted = sin cifrar
+term-votes = votos: { $listed } emitidos, { $counted } contados, { $skipped } descartados
+term-votes-published = , voteCount publicado: { $count }
+term-skipped-reason = { $count } descartados: { $reason }
+term-turnout = participación: { $percent } de { $eligible } personas con derecho a voto
+term-turnout-count = participación: { $eligible } personas con derecho a voto
+term-turnout-unknown = participación: se desconoce el número de personas con derecho a voto
+term-power = peso de voto { $used } de { $eligible } ({ $percent })
+term-not-final = resultados no definitivos: todavía pueden cambiar
+term-no-results = resultados: no se ha calculado ni publicado ninguno
+term-col-computed = recalculado
+term-col-computed-power = recalculado (peso)
+term-col-of-counted = % contado
+term-col-published = publicado
+term-checks = comprobaciones: { $counts }
+term-failing = Incidencias de fallo ({ $count })
+term-col-message = mensaje
+term-warned = { $count ->
+    [one] 1 comprobación no se ha podido verificar con exactitud (aviso); consulte report.html para más detalles.
+   *[other] { $count } comprobaciones no se han podido verificar con exactitud (aviso); consulte report.html para más detalles.
+}
+
+## Fechas (siempre en UTC)
+
+date-time = { $day } de { $month } de { $year }, { $time } UTC
+month-1 = enero
+month-2 = febrero
+month-3 = marzo
+month-4 = abril
+month-5 = mayo
+month-6 = junio
+month-7 = julio
+month-8 = agosto
+month-9 = septiembre
+month-10 = octubre
+month-11 = noviembre
+month-12 = diciembre

@@ -1,0 +1,220 @@
+# Messaggi del rapporto di vocaudit: italiano.
+
+## Esito
+
+verdict-pass = CONFORME
+verdict-fail = DISCREPANZE
+verdict-incomplete = INCOMPLETO
+headline-fail = { $count ->
+    [one] DISCREPANZE — 1 verifica non superata
+   *[other] DISCREPANZE — { $count } verifiche non superate
+}
+explain-pass = Tutte le verifiche sono state superate: i risultati pubblicati coincidono con lo scrutinio ricalcolato a partire dalle prove.
+explain-fail = È stata rilevata almeno una discrepanza tra i dati pubblicati e quanto consentito dal protocollo. Si vedano le anomalie più sotto.
+explain-incomplete = Non è stato possibile completare la verifica: alcune prove non sono state ottenute o sono state rifiutate. I risultati che seguono sono parziali.
+check-counts = { $pass } superate · { $fail } non superate · { $warn } con avvisi · { $skip } saltate
+election-count = { $count ->
+    [one] 1 votazione
+   *[other] { $count } votazioni
+}
+meta-line = Verifica indipendente eseguita con { $tool }, generata il { $date }.
+failing-alert = { $count ->
+    [one] 1 anomalia bloccante.
+   *[other] { $count } anomalie bloccanti.
+}
+failing-alert-where = Ciascuna è elencata, con la sua posizione, in
+
+## Intestazione
+
+header-organisation = Organizzazione
+header-process = Processo
+header-saas-process = Identificativo del processo (SaaS)
+header-elections = { $count ->
+    [one] Votazione
+   *[other] Votazioni
+}
+header-chain = Identificativo della catena
+header-node = API del nodo
+header-saas = API del SaaS
+header-fetched = Dati ottenuti il
+header-manifest = SHA-256 del manifesto del pacchetto di prove
+header-tool = Strumento
+
+## Votazione
+
+election-heading = Votazione { $n }
+not-final-strong = Risultati non definitivi.
+not-final-text = Il nodo non indica questi risultati come definitivi: possono ancora cambiare.
+def-election-id = Identificativo della votazione
+def-status = Stato
+results-final = risultati definitivi
+results-not-final = risultati non definitivi
+def-start = Inizio
+def-end = Fine
+ended-early = chiusa in anticipo dall'organizzazione
+def-visibility = Visibilità dei risultati
+visibility-live = in tempo reale (voti in chiaro)
+visibility-secret = segreti fino alla chiusura (voti cifrati)
+def-authentication = Autenticazione
+auth-csp = credenziali CSP (un servizio di credenziali firma il diritto di voto di ciascuno)
+auth-list = elenco degli aventi diritto
+auth-weighted-list = elenco ponderato (ogni votante ha un peso di voto)
+auth-token = possessori di token
+auth-anonymous = anonima (prove a conoscenza zero)
+auth-other = altra
+def-census-origin = Origine dell'elenco elettorale
+def-census-root = Radice dell'elenco elettorale
+def-census-uri = URI dell'elenco elettorale
+def-encrypted = Cifrata
+def-votes = Voti
+votes-line = { $listed } espressi · { $counted } conteggiati · { $skipped } scartati
+votes-published = voteCount pubblicato: { $count }
+def-checks = Verifiche
+yes = sì
+no = no
+unknown = sconosciuto
+
+## Partecipazione
+
+participation-heading = Partecipazione
+eligible-voters = Aventi diritto al voto
+source-census-dump = foglie dell'esportazione dell'elenco elettorale
+source-saas-size = la dimensione dell'elenco nel SaaS
+source-max-census = la dimensione massima dell'elenco della votazione (un limite superiore)
+source-none = nessuna fonte lo indica
+ballots-cast = Schede espresse
+vote-count-note = voteCount del nodo: { $count }
+ballots-counted = Schede conteggiate
+ballots-skipped = Schede scartate
+participation = Affluenza
+participation-note = schede espresse sul totale degli aventi diritto
+eligible-power = Peso di voto totale dell'elenco
+power-source-census-dump = somma dei pesi dell'esportazione dell'elenco
+power-source-saas = il peso totale dell'elenco nel SaaS
+power-used = Peso di voto esercitato
+power-used-note = dalle schede conteggiate
+weighted-participation = Affluenza ponderata
+
+## Risultati
+
+questions-heading = Quesiti
+results-heading = Risultati
+results-differ = Le righe evidenziate differiscono tra i risultati pubblicati e lo scrutinio ricalcolato.
+col-question = Quesito
+col-choice = Opzione
+col-computed = Ricalcolato ({ $unit })
+unit-votes = voti
+unit-power = peso di voto
+col-of-counted = % dei conteggiati
+col-of-eligible = % degli aventi diritto
+col-published = Pubblicato
+col-match = Coincide
+match-differs = ≠ differisce
+not-applicable = n.d.
+no-results = Non è stato calcolato né pubblicato alcun risultato.
+question-fallback = Quesito { $n }
+choice-fallback = Valore { $n }
+
+## Grafici
+
+charts-heading = Grafici
+charts-note = Barre: risultati ricalcolati con la loro percentuale sulle schede conteggiate (in rosso se differiscono dal valore pubblicato). Linea nera: il valore pubblicato.
+chart-question-title = Q{ $n }: { $title }
+chart-axis-computed = { $unit } (ricalcolato)
+chart-axis-published = { $unit } (pubblicato)
+chart-legend-computed = ricalcolato
+chart-legend-differs = diverso dal pubblicato
+chart-legend-published = pubblicato
+chart-bar-published = { $value } (pubblicato: { $published })
+chart-bar-not-published = { $value } (non pubblicato)
+chart-participation-title = Affluenza nel tempo (UTC)
+chart-participation-title-day = Affluenza nel tempo (UTC, { $day })
+chart-axis-votes = voti
+chart-alt-question = Grafico a barre del quesito { $n }, { $title }: { $bars }.
+chart-alt-participation = Grafico a barre dei voti espressi per intervallo di tempo, { $count } intervalli, dal { $from } al { $to } (UTC).
+
+## Verifiche e anomalie
+
+check-catalogue-heading = Catalogo delle verifiche
+evidence-checks-heading = Verifiche sulle prove
+col-check = Verifica
+col-category = Categoria
+col-title = Titolo
+col-status = Stato
+col-outcome = Esito
+col-findings = Anomalie
+col-location = Posizione
+col-what = Che cosa
+col-expected = Atteso
+col-actual = Rilevato
+loc-election = votazione
+loc-vote = voto
+loc-tx = transazione
+loc-cell = cella
+loc-key-index = indice della chiave
+status-pass = superata
+status-fail = non superata
+status-warn = avviso
+status-skip = saltata
+findings-heading = Anomalie
+no-check-failed = Nessuna verifica è fallita.
+failures-heading = Verifiche non superate
+warnings-heading = Avvisi (non è stato possibile verificare con esattezza)
+
+## Prove
+
+evidence-heading = Prove
+bundle-files = File del pacchetto
+bundle-none = Pacchetto di prove
+bundle-none-value = non registrato
+report-schema = Schema del rapporto
+generated-at = Generato il
+percent-note = Le percentuali sono esatte a due decimali, con l'ultimo arrotondato per eccesso a partire dalla metà. Tutti gli orari sono in UTC.
+self-contained-note = Questa pagina è autonoma e non effettua alcuna richiesta di rete. Il rapporto leggibile dalle macchine è report.json, nella stessa cartella.
+
+## Terminale
+
+term-verdict = esito: { $verdict } ({ $counts })
+term-generated = generato il { $date }
+term-bundle = SHA-256 del manifesto del pacchetto: { $sha } ({ $files } file)
+term-evidence-checks = verifiche sulle prove: { $counts }
+term-election = Votazione { $id }
+term-status = stato { $status } · elenco { $census } · { $encrypted }
+term-encrypted = cifrata
+term-not-encrypted = non cifrata
+term-votes = voti: { $listed } espressi, { $counted } conteggiati, { $skipped } scartati
+term-votes-published = , voteCount pubblicato: { $count }
+term-skipped-reason = { $count } scartati: { $reason }
+term-turnout = affluenza: { $percent } su { $eligible } aventi diritto
+term-turnout-count = affluenza: { $eligible } aventi diritto
+term-turnout-unknown = affluenza: numero degli aventi diritto sconosciuto
+term-power = peso di voto { $used } su { $eligible } ({ $percent })
+term-not-final = risultati non definitivi: possono ancora cambiare
+term-no-results = risultati: nessuno calcolato o pubblicato
+term-col-computed = ricalcolato
+term-col-computed-power = ricalcolato (peso)
+term-col-of-counted = % conteggiati
+term-col-published = pubblicato
+term-checks = verifiche: { $counts }
+term-failing = Anomalie bloccanti ({ $count })
+term-col-message = messaggio
+term-warned = { $count ->
+    [one] 1 verifica non si è potuta completare con esattezza (avviso); per i dettagli si veda report.html.
+   *[other] { $count } verifiche non si sono potute completare con esattezza (avviso); per i dettagli si veda report.html.
+}
+
+## Date (sempre in UTC)
+
+date-time = { $day } { $month } { $year }, ore { $time } UTC
+month-1 = gennaio
+month-2 = febbraio
+month-3 = marzo
+month-4 = aprile
+month-5 = maggio
+month-6 = giugno
+month-7 = luglio
+month-8 = agosto
+month-9 = settembre
+month-10 = ottobre
+month-11 = novembre
+month-12 = dicembre
