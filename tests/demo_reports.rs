@@ -3,7 +3,8 @@
 //!
 //! Only the evidence bundle (it records fetch times) and the loopback node's port differ between
 //! runs, so report.json, report.html and the exports (results.csv, votes.csv, results.nist.json)
-//! are compared after substituting those values; charts must be byte-identical. Refresh with `VOCAUDIT_BLESS=1 cargo test --test demo_reports`
+//! are compared after substituting those values; charts must be byte-identical; report.pdf must
+//! be exactly what the committed report.json renders to. Refresh with `VOCAUDIT_BLESS=1 cargo test --test demo_reports`
 //! (or `cargo run -- demo --out reports/demo`; bundles are git-ignored).
 
 use std::fs;
@@ -74,7 +75,7 @@ fn chart_names(dir: &Path) -> Vec<String> {
 fn bless(fresh: &Path, committed: &Path) {
     let _ = fs::remove_dir_all(committed);
     fs::create_dir_all(committed.join("charts")).unwrap();
-    for file in FILES {
+    for file in FILES.iter().chain(&["report.pdf"]) {
         fs::copy(fresh.join(file), committed.join(file)).unwrap();
     }
     for name in chart_names(fresh) {
@@ -130,6 +131,18 @@ async fn committed_demo_reports_are_current() {
                 stale(file)
             );
         }
+
+        // report.pdf holds the volatile values in compressed streams: it must be exactly what
+        // the committed report.json renders to.
+        let committed_result: vocaudit::verify::result::AuditResult =
+            serde_json::from_slice(&committed_json).unwrap();
+        let m = Messages::new(Lang::En);
+        let charts = vocaudit::report::render_charts(&committed_result, &m).unwrap();
+        let pdf = vocaudit::report::render_pdf(&committed_result, &charts, &m).unwrap();
+        let committed_pdf = fs::read(committed.join("report.pdf"))
+            .unwrap_or_else(|_| panic!("{}", stale("report.pdf")));
+        assert!(pdf == committed_pdf, "{}", stale("report.pdf"));
+        assert!(fresh.join("report.pdf").is_file());
 
         let names = chart_names(&fresh);
         assert!(!names.is_empty(), "the demo draws charts");

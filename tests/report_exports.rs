@@ -134,7 +134,7 @@ fn results_csv_marks_one_sided_cells_and_empty_questions() {
 fn vote(n: u8, outcome: VoteOutcome) -> VoteRecord {
     VoteRecord {
         vote_id: HexId::new(&format!("{n:064x}")),
-        nullifier: (n % 2 == 0).then(|| {
+        nullifier: n.is_multiple_of(2).then(|| {
             let mut b = [0u8; 32];
             b[30..].copy_from_slice(&(u16::from(n) + 1000).to_be_bytes());
             b

@@ -232,7 +232,7 @@ fn decode_tx_json_at(tx: &Value, path: &str) -> JsonResult<DecodedTx> {
 const HEX_EVIDENCE_MIN_LEN: usize = 16;
 
 fn is_lower_hex(s: &str) -> bool {
-    s.len() % 2 == 0 && s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
+    s.len().is_multiple_of(2) && s.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f'))
 }
 
 fn detect_bytes_encoding(seen: &[(String, String)]) -> JsonResult<Option<BytesEncoding>> {

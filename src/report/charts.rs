@@ -18,7 +18,7 @@ use super::ReportError;
 use crate::protocol::tally::parse_decimal;
 
 /// DejaVu Sans (Bitstream Vera licence, assets/DejaVuSans-LICENSE.txt).
-static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
+pub(crate) static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 const FONT_FAMILY: &str = "sans-serif";
 const WIDTH: u32 = 800;
 const HEIGHT: u32 = 450;

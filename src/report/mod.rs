@@ -1,5 +1,5 @@
 //! The reporter: renders one [`AuditResult`] to the terminal, report.json, a self-contained
-//! report.html, PNG/SVG charts, results.csv and votes.csv, results.nist.json (NIST SP 1500-100)
+//! report.html, report.pdf, PNG/SVG charts, results.csv and votes.csv, results.nist.json (NIST SP 1500-100)
 //! and a minisign-signed summary. Nothing is recomputed here: every
 //! figure, status and location comes from the result as `verify` produced it (DESIGN.md "report").
 //!
@@ -36,6 +36,7 @@ pub mod html;
 pub mod i18n;
 pub mod json;
 pub mod nist;
+pub mod pdf;
 pub mod summary;
 pub mod tables;
 pub mod terminal;
@@ -52,6 +53,7 @@ pub use html::render_html;
 pub use i18n::{Lang, Messages};
 pub use json::{to_json_pretty, write_json};
 pub use nist::results_nist_json;
+pub use pdf::{render_pdf, summary_sha256};
 pub use summary::{keygen, sign, verify_summary, KeyFiles, Summary, VerifiedSummary};
 pub use tables::{results_csv, votes_csv};
 pub use terminal::render_terminal;
@@ -100,6 +102,8 @@ pub enum ReportError {
     KeyExists(PathBuf),
     #[error("writing CSV: {0}")]
     Csv(String),
+    #[error("making report.pdf: {0}")]
+    Pdf(String),
 }
 
 /// What [`render_all`] writes besides report.json, report.html and the charts.
@@ -118,6 +122,7 @@ pub struct RenderOptions {
 pub struct Rendered {
     pub report_json: PathBuf,
     pub report_html: PathBuf,
+    pub report_pdf: PathBuf,
     pub results_csv: PathBuf,
     /// `votes.csv`, when the result carries its elections' vote ledgers (a verification does; a
     /// result read back from report.json does not).
@@ -130,7 +135,7 @@ pub struct Rendered {
 }
 
 /// Writes every report format for `result` into `out_dir`:
-/// `report.json`, `report.html`, `results.csv`, `votes.csv` (when the result carries the vote
+/// `report.json`, `report.html`, `report.pdf`, `results.csv`, `votes.csv` (when the result carries the vote
 /// ledgers), `results.nist.json`, `charts/<electionId>-q<N>.{png,svg}`,
 /// `charts/<electionId>-participation.{png,svg}` and, with `options.sign_with`,
 /// `summary.json` + `summary.json.minisig`.
@@ -174,6 +179,8 @@ pub fn render_all(
         &report_html,
         render_html(result, &chart_files, &messages)?.as_bytes(),
     )?;
+    let report_pdf = out_dir.join("report.pdf");
+    write_atomic(&report_pdf, &render_pdf(result, &chart_files, &messages)?)?;
 
     let summary = match &options.sign_with {
         Some(secret_key) => {
@@ -188,6 +195,7 @@ pub fn render_all(
     Ok(Rendered {
         report_json,
         report_html,
+        report_pdf,
         results_csv: results_csv_path,
         votes_csv: votes_csv_path,
         results_nist,

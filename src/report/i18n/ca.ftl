@@ -203,6 +203,13 @@ term-warned = { $count ->
    *[other] { $count } comprovacions no s'han pogut verificar amb exactitud (avís); consulteu report.html per a més detalls.
 }
 
+## PDF
+
+pdf-running-header = Informe de vocaudit — { $id }
+pdf-page = Pàgina { $n } de { $total }
+pdf-summary-sha = SHA-256 del resum signat (summary.json)
+pdf-note = L'informe llegible per màquina és report.json; summary.json i la seva signatura minisign, summary.json.minisig, permeten a qualsevol persona comprovar que aquest informe és el signat.
+
 ## Dates (sempre en UTC)
 
 date-time = { $day } { $month } de { $year }, { $time } UTC

@@ -204,6 +204,13 @@ term-warned = { $count ->
    *[other] { $count } checks could not be verified exactly (warn); see report.html for details.
 }
 
+## PDF
+
+pdf-running-header = vocaudit report — { $id }
+pdf-page = Page { $n } of { $total }
+pdf-summary-sha = sha256 of the signed summary (summary.json)
+pdf-note = The machine-readable report is report.json; summary.json and its minisign signature summary.json.minisig let anyone check that this report is the one signed.
+
 ## Dates (always UTC)
 
 date-time = { $day } { $month } { $year }, { $time } UTC

@@ -203,6 +203,13 @@ term-warned = { $count ->
    *[other] { $count } comprobaciones no se han podido verificar con exactitud (aviso); consulte report.html para más detalles.
 }
 
+## PDF
+
+pdf-running-header = Informe de vocaudit — { $id }
+pdf-page = Página { $n } de { $total }
+pdf-summary-sha = SHA-256 del resumen firmado (summary.json)
+pdf-note = El informe legible por máquina es report.json; summary.json y su firma minisign, summary.json.minisig, permiten a cualquiera comprobar que este informe es el firmado.
+
 ## Fechas (siempre en UTC)
 
 date-time = { $day } de { $month } de { $year }, { $time } UTC

@@ -203,6 +203,13 @@ term-warned = { $count ->
    *[other] { $count } verifiche non si sono potute completare con esattezza (avviso); per i dettagli si veda report.html.
 }
 
+## PDF
+
+pdf-running-header = Rapporto di vocaudit — { $id }
+pdf-page = Pagina { $n } di { $total }
+pdf-summary-sha = SHA-256 del riepilogo firmato (summary.json)
+pdf-note = Il rapporto leggibile dalle macchine è report.json; summary.json e la sua firma minisign, summary.json.minisig, permettono a chiunque di verificare che questo rapporto è quello firmato.
+
 ## Date (sempre in UTC)
 
 date-time = { $day } { $month } { $year }, ore { $time } UTC
