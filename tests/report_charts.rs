@@ -13,7 +13,9 @@ fn render_charts(
     vocaudit::report::render_charts(result, &Messages::new(Lang::En))
 }
 
-const RED_BAR: &str = "#C62828";
+/// Okabe–Ito vermillion and blue.
+const RED_BAR: &str = "#D55E00";
+const BLUE_BAR: &str = "#0072B2";
 
 fn png_size(png: &[u8]) -> (u32, u32) {
     assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n", "PNG signature");
@@ -94,7 +96,7 @@ fn tampered_cell_is_red_with_a_published_marker() {
         "one red bar plus its legend swatch"
     );
     assert!(
-        q1.svg.contains("75 (published 95)"),
+        q1.svg.contains("75 (37.50%) (published 95)"),
         "the differing bar names both figures"
     );
     // The PNG shows the red too.
@@ -131,4 +133,39 @@ fn a_non_decimal_tally_cell_is_a_typed_error_unless_a_computed_tally_is_drawn() 
         err.contains("[1][0]") && err.contains(E2) && err.contains("0x3c"),
         "{err}"
     );
+}
+
+#[test]
+fn bars_say_their_share_in_the_right_unit_with_colour_blind_safe_colours() {
+    let weighted = render_charts(&passing()).unwrap();
+    let q1 = &weighted[0].svg;
+    // [120, 75, 5] of 200 counted (voting power): every bar carries its figure and share.
+    for label in ["120 (60.00%)", "75 (37.50%)", "5 (2.50%)"] {
+        assert!(q1.contains(label), "missing {label}");
+    }
+    assert!(q1.contains("voting power (computed)"));
+    assert!(!q1.contains("votes (computed)"));
+    assert!(q1.contains(BLUE_BAR) && !q1.contains(RED_BAR));
+    // Not weighted: the axis counts votes.
+    let mut result = passing();
+    result.elections[0].turnout.weighted = false;
+    let plain = render_charts(&result).unwrap();
+    assert!(plain[0].svg.contains("votes (computed)"));
+    // The alt text lists every bar with its share.
+    assert!(
+        weighted[0]
+            .alt
+            .contains("Yes 120 (60.00%); No 75 (37.50%); Abstain 5 (2.50%)"),
+        "{}",
+        weighted[0].alt
+    );
+    assert!(
+        weighted[2].alt.contains("6 intervals"),
+        "{}",
+        weighted[2].alt
+    );
+    // In Catalan, with its decimal comma.
+    let ca = vocaudit::report::render_charts(&passing(), &Messages::new(Lang::Ca)).unwrap();
+    assert!(ca[0].svg.contains("75 (37,50"), "catalan share");
+    assert!(ca[0].svg.contains("pes de vot (recalculat)"));
 }

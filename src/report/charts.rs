@@ -1,6 +1,8 @@
-//! Charts of one audit, drawn with plotters to SVG (inlined in report.html) and PNG: per question
-//! the computed results as bars, the published value as a black marker and any differing bar in
-//! red; per election the participation buckets. Text uses the DejaVu Sans font embedded in the
+//! Charts of one audit, drawn with plotters to SVG (inlined in report.html and embedded in
+//! report.pdf) and PNG: per question the computed results as bars labelled with the figure and
+//! its share of the counted ballots, in votes or in voting power for a weighted census, the
+//! published value as a black marker and any differing bar in vermillion (Okabe–Ito colours);
+//! per election the participation buckets. Words follow the report's language. Text uses the DejaVu Sans font embedded in the
 //! binary (assets/), so output is the same bytes on any machine, with or without fonts.
 
 use std::sync::OnceLock;
@@ -22,8 +24,11 @@ pub(crate) static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
 const FONT_FAMILY: &str = "sans-serif";
 const WIDTH: u32 = 800;
 const HEIGHT: u32 = 450;
-const BAR: RGBColor = RGBColor(0x2f, 0x6f, 0xb5);
-const BAR_DIFFERS: RGBColor = RGBColor(0xc6, 0x28, 0x28);
+/// Okabe–Ito's colour-blind-safe palette (Okabe & Ito, "Color Universal Design", 2008): blue
+/// for the computed bars, vermillion for a bar that differs from its published value; the two
+/// stay apart under protanopia, deuteranopia and tritanopia, and in grey.
+const BAR: RGBColor = RGBColor(0x00, 0x72, 0xb2);
+const BAR_DIFFERS: RGBColor = RGBColor(0xd5, 0x5e, 0x00);
 
 /// What a chart shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,7 +176,23 @@ fn question_charts(election: &ElectionAudit, m: &Messages) -> Result<Vec<BarChar
             let shown = bar_source
                 .and_then(|r| r.get(v))
                 .map_or("—", String::as_str);
-            let shown = m.number(shown);
+            // The exact figure with its share of the counted ballots (voting power when weighted).
+            let share = election
+                .shares
+                .of_counted
+                .as_ref()
+                .filter(|_| c_row.is_some())
+                .and_then(|s| s.get(q)?.get(v));
+            let shown = match share {
+                Some(p) => m.format(
+                    "chart-bar-share",
+                    &[
+                        ("value", m.number(shown).into()),
+                        ("percent", m.percent(p).into()),
+                    ],
+                ),
+                None => m.number(shown),
+            };
             chart.bar_text.push(match p_row.and_then(|r| r.get(v)) {
                 Some(published) if differs => m.format(
                     "chart-bar-published",
@@ -188,17 +209,7 @@ fn question_charts(election: &ElectionAudit, m: &Messages) -> Result<Vec<BarChar
             .labels
             .iter()
             .zip(&chart.bar_text)
-            .enumerate()
-            .map(|(v, (label, text))| {
-                let share = election
-                    .shares
-                    .of_counted
-                    .as_ref()
-                    .and_then(|s| s.get(q)?.get(v))
-                    .map(|p| format!(", {}", m.percent(p)))
-                    .unwrap_or_default();
-                format!("{label} {text}{share}")
-            })
+            .map(|(label, text)| format!("{label} {text}"))
             .collect();
         chart.alt = m.format(
             "chart-alt-question",

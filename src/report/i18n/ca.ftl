@@ -118,7 +118,7 @@ choice-fallback = Valor { $n }
 ## Gràfics
 
 charts-heading = Gràfics
-charts-note = Barres: resultats recalculats amb el seu percentatge sobre les paperetes comptades (en vermell quan difereixen del valor publicat). Línia negra: el valor publicat.
+charts-note = Barres: resultats recalculats amb el seu percentatge sobre les paperetes comptades (en vermelló quan difereixen del valor publicat). Línia negra: el valor publicat.
 chart-question-title = P{ $n }: { $title }
 chart-axis-computed = { $unit } (recalculat)
 chart-axis-published = { $unit } (publicat)
@@ -127,6 +127,7 @@ chart-legend-differs = difereix del publicat
 chart-legend-published = publicat
 chart-bar-published = { $value } (publicat: { $published })
 chart-bar-not-published = { $value } (no publicat)
+chart-bar-share = { $value } ({ $percent })
 chart-participation-title = Participació al llarg del temps (UTC)
 chart-participation-title-day = Participació al llarg del temps (UTC, { $day })
 chart-axis-votes = vots

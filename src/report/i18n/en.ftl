@@ -119,7 +119,7 @@ choice-fallback = Value { $n }
 ## Charts
 
 charts-heading = Charts
-charts-note = Bars: computed results with their share of the counted ballots (red where they differ from the published value). Black line: the published value.
+charts-note = Bars: computed results with their share of the counted ballots (vermillion where they differ from the published value). Black line: the published value.
 chart-question-title = Q{ $n }: { $title }
 chart-axis-computed = { $unit } (computed)
 chart-axis-published = { $unit } (published)
@@ -128,6 +128,7 @@ chart-legend-differs = differs from published
 chart-legend-published = published
 chart-bar-published = { $value } (published { $published })
 chart-bar-not-published = { $value } (not published)
+chart-bar-share = { $value } ({ $percent })
 chart-participation-title = Participation over time (UTC)
 chart-participation-title-day = Participation over time (UTC, { $day })
 chart-axis-votes = votes

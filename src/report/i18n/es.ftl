@@ -118,7 +118,7 @@ choice-fallback = Valor { $n }
 ## Gráficos
 
 charts-heading = Gráficos
-charts-note = Barras: resultados recalculados con su porcentaje sobre las papeletas contadas (en rojo cuando difieren del valor publicado). Línea negra: el valor publicado.
+charts-note = Barras: resultados recalculados con su porcentaje sobre las papeletas contadas (en bermellón cuando difieren del valor publicado). Línea negra: el valor publicado.
 chart-question-title = P{ $n }: { $title }
 chart-axis-computed = { $unit } (recalculado)
 chart-axis-published = { $unit } (publicado)
@@ -127,6 +127,7 @@ chart-legend-differs = difiere de lo publicado
 chart-legend-published = publicado
 chart-bar-published = { $value } (publicado: { $published })
 chart-bar-not-published = { $value } (no publicado)
+chart-bar-share = { $value } ({ $percent })
 chart-participation-title = Participación a lo largo del tiempo (UTC)
 chart-participation-title-day = Participación a lo largo del tiempo (UTC, { $day })
 chart-axis-votes = votos

@@ -118,7 +118,7 @@ choice-fallback = Valore { $n }
 ## Grafici
 
 charts-heading = Grafici
-charts-note = Barre: risultati ricalcolati con la loro percentuale sulle schede conteggiate (in rosso se differiscono dal valore pubblicato). Linea nera: il valore pubblicato.
+charts-note = Barre: risultati ricalcolati con la loro percentuale sulle schede conteggiate (in vermiglione se differiscono dal valore pubblicato). Linea nera: il valore pubblicato.
 chart-question-title = Q{ $n }: { $title }
 chart-axis-computed = { $unit } (ricalcolato)
 chart-axis-published = { $unit } (pubblicato)
@@ -127,6 +127,7 @@ chart-legend-differs = diverso dal pubblicato
 chart-legend-published = pubblicato
 chart-bar-published = { $value } (pubblicato: { $published })
 chart-bar-not-published = { $value } (non pubblicato)
+chart-bar-share = { $value } ({ $percent })
 chart-participation-title = Affluenza nel tempo (UTC)
 chart-participation-title-day = Affluenza nel tempo (UTC, { $day })
 chart-axis-votes = voti
