@@ -132,11 +132,15 @@ pub struct DemoPart {
     /// Folder name under the demo output (`saas-process`, `weighted-election`).
     pub name: &'static str,
     pub run: AuditRun,
+    /// The throwaway public key that checks the part's `summary.json.minisig`.
+    pub public_key: PathBuf,
 }
 
 /// Runs the whole job on the embedded sample: starts the loopback node with the `demo`
 /// scenario, audits its SaaS process (two questions on a CSP census) and its weighted-census
-/// encrypted election, each into its own folder under `out_dir`, written in `lang`.
+/// encrypted election, each into its own folder under `out_dir`, written in `lang`, and signs
+/// each summary with a throwaway minisign key whose public half is written beside it
+/// ([`DEMO_PUBLIC_KEY`], [`DemoPart::verify_command`]).
 pub async fn demo(out_dir: &Path, quiet: bool, lang: Lang) -> Result<Vec<DemoPart>, AuditError> {
     let world = sim::scenario::scenario("demo", DEMO_VOTES, DEMO_SEED)
         .map_err(|e| AuditError::Sim(e.to_string()))?;
@@ -164,8 +168,13 @@ pub async fn demo(out_dir: &Path, quiet: bool, lang: Lang) -> Result<Vec<DemoPar
         .cloned()
         .ok_or_else(|| AuditError::Sim("the demo world has no standalone election".into()))?;
 
+    // A throwaway signing key: the secret half lives only while the demo runs; the public half
+    // is written beside each signed summary.
+    let key_dir = out_dir.join(".demo-signing-key");
+    remove_dir(&key_dir)?;
+    let keys = report::keygen(&key_dir)?;
     let options = AuditOptions {
-        sign_with: None,
+        sign_with: Some(keys.secret_key.clone()),
         generated_at: Some(DEMO_CLOCK.to_string()),
         lang,
     };
@@ -186,14 +195,58 @@ pub async fn demo(out_dir: &Path, quiet: bool, lang: Lang) -> Result<Vec<DemoPar
         let mut config = FetchConfig::new(node.clone(), target, dir.join("bundle"));
         config.ipfs_gateways = vec![gateway.clone()];
         config.quiet = quiet;
-        let run = audit(config, &dir, &options).await?;
-        parts.push(DemoPart { name, run });
+        let run = audit(config, &dir, &options).await;
+        let run = match run {
+            Ok(run) => run,
+            Err(e) => {
+                remove_dir(&key_dir)?;
+                return Err(e);
+            }
+        };
+        let public_key = dir.join(DEMO_PUBLIC_KEY);
+        std::fs::copy(&keys.public_key, &public_key).map_err(|source| ReportError::Write {
+            path: public_key.clone(),
+            source,
+        })?;
+        parts.push(DemoPart {
+            name,
+            run,
+            public_key,
+        });
     }
+    remove_dir(&key_dir)?;
     server
         .shutdown()
         .await
         .map_err(|e| AuditError::Sim(e.to_string()))?;
     Ok(parts)
+}
+
+/// The demo's public key file, beside each signed summary.
+pub const DEMO_PUBLIC_KEY: &str = "vocaudit.pub";
+
+impl DemoPart {
+    /// The one stock-minisign command that checks this part's signed summary.
+    pub fn verify_command(&self) -> Option<String> {
+        let (summary, _) = self.run.rendered.summary.as_ref()?;
+        Some(format!(
+            "minisign -Vm {} -p {}",
+            summary.display(),
+            self.public_key.display()
+        ))
+    }
+}
+
+/// Removes the demo's key directory, if there is one.
+fn remove_dir(dir: &Path) -> Result<(), AuditError> {
+    match std::fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(ReportError::Write {
+            path: dir.to_path_buf(),
+            source: e,
+        }
+        .into()),
+        _ => Ok(()),
+    }
 }
 
 fn parse_url(s: &str) -> Result<reqwest::Url, AuditError> {

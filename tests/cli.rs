@@ -670,3 +670,59 @@ fn demo_audits_both_parts() {
         assert!(stdout(&out).contains(part), "{}", stdout(&out));
     }
 }
+
+/// The acceptance: `vocaudit demo --lang ca --out D` writes every format for each part,
+/// speaks Catalan, and prints the one stock-minisign command that checks each signed summary.
+#[test]
+fn demo_in_catalan_writes_every_file_and_the_command_that_checks_its_signature() {
+    let tmp = TempDir::new().unwrap();
+    let dir = tmp.path().join("demo");
+    let out = vocaudit(
+        &["demo", "--lang", "ca", "--out", path_arg(&dir), "--quiet"],
+        None,
+    );
+    assert_status(&out, 0);
+    let text = stdout(&out);
+    assert!(text.contains("veredicte: CORRECTE"), "{text}");
+    assert!(text.contains("Comproveu el resum signat amb el minisign habitual:"));
+    for part in ["saas-process", "weighted-election"] {
+        let d = dir.join(part);
+        for file in [
+            "report.json",
+            "report.html",
+            "report.pdf",
+            "results.csv",
+            "votes.csv",
+            "results.nist.json",
+            "summary.json",
+            "summary.json.minisig",
+            "vocaudit.pub",
+        ] {
+            assert!(d.join(file).is_file(), "{part}/{file}");
+        }
+        let html = std::fs::read_to_string(d.join("report.html")).unwrap();
+        assert!(html.contains("<html lang=\"ca\">") && html.contains("Participació"));
+        let command = format!(
+            "minisign -Vm {} -p {}",
+            d.join("summary.json").display(),
+            d.join("vocaudit.pub").display()
+        );
+        assert!(text.contains(&command), "{part}: {command}\n{text}");
+        if std::process::Command::new("minisign")
+            .arg("-v")
+            .output()
+            .is_ok()
+        {
+            let args: Vec<&str> = command.split(' ').skip(1).collect();
+            let checked = std::process::Command::new("minisign")
+                .args(&args)
+                .output()
+                .unwrap();
+            assert!(checked.status.success(), "{command}");
+        }
+    }
+    assert!(
+        !dir.join(".demo-signing-key").exists(),
+        "the throwaway key is gone"
+    );
+}

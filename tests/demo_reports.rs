@@ -4,7 +4,9 @@
 //! Only the evidence bundle (it records fetch times) and the loopback node's port differ between
 //! runs, so report.json, report.html and the exports (results.csv, votes.csv, results.nist.json)
 //! are compared after substituting those values; charts must be byte-identical; report.pdf must
-//! be exactly what the committed report.json renders to. Refresh with `VOCAUDIT_BLESS=1 cargo test --test demo_reports`
+//! be exactly what the committed report.json renders to; the demo signs each summary with a
+//! throwaway key, so the committed summary.json must be the committed report's summary and its
+//! signature must check with the committed public key. Refresh with `VOCAUDIT_BLESS=1 cargo test --test demo_reports`
 //! (or `cargo run -- demo --out reports/demo`; bundles are git-ignored).
 
 use std::fs;
@@ -20,6 +22,14 @@ const FILES: [&str; 5] = [
     "results.csv",
     "votes.csv",
     "results.nist.json",
+];
+
+/// The signed summary, its signature and the throwaway public key, checked by signature.
+const SIGNED: [&str; 4] = [
+    "report.pdf",
+    "summary.json",
+    "summary.json.minisig",
+    "vocaudit.pub",
 ];
 
 fn committed_dir() -> PathBuf {
@@ -60,6 +70,21 @@ fn normalized(fresh: &str, fresh_json: &[u8], committed_json: &[u8]) -> String {
     text
 }
 
+/// Whether the stock minisign is installed (required with VOCAUDIT_REQUIRE_TOOLS=1).
+fn stock_minisign() -> bool {
+    let found = std::process::Command::new("minisign")
+        .arg("-v")
+        .output()
+        .is_ok();
+    if !found && std::env::var("VOCAUDIT_REQUIRE_TOOLS").as_deref() == Ok("1") {
+        panic!("minisign is required (VOCAUDIT_REQUIRE_TOOLS=1) but not on PATH");
+    }
+    if !found {
+        eprintln!("skipping the stock-minisign check of the demo: minisign is not on PATH");
+    }
+    found
+}
+
 fn chart_names(dir: &Path) -> Vec<String> {
     let mut names: Vec<String> = fs::read_dir(dir.join("charts"))
         .map(|entries| {
@@ -75,7 +100,7 @@ fn chart_names(dir: &Path) -> Vec<String> {
 fn bless(fresh: &Path, committed: &Path) {
     let _ = fs::remove_dir_all(committed);
     fs::create_dir_all(committed.join("charts")).unwrap();
-    for file in FILES.iter().chain(&["report.pdf"]) {
+    for file in FILES.iter().chain(&SIGNED) {
         fs::copy(fresh.join(file), committed.join(file)).unwrap();
     }
     for name in chart_names(fresh) {
@@ -143,6 +168,49 @@ async fn committed_demo_reports_are_current() {
             .unwrap_or_else(|_| panic!("{}", stale("report.pdf")));
         assert!(pdf == committed_pdf, "{}", stale("report.pdf"));
         assert!(fresh.join("report.pdf").is_file());
+
+        // The signed summary: the fresh one checks with the fresh key (and with the stock
+        // minisign when it is installed), the committed one is the committed report's summary
+        // and checks with the committed key.
+        let command = part.verify_command().expect("the demo signs");
+        assert!(command.starts_with("minisign -Vm ") && command.contains(" -p "));
+        let verified = vocaudit::report::verify_summary(
+            &fresh.join("summary.json"),
+            &fresh.join("vocaudit.pub"),
+        )
+        .expect("the fresh summary's signature checks");
+        assert_eq!(verified.summary.verdict, part.run.result.verdict);
+        if stock_minisign() {
+            let args: Vec<&str> = command.split(' ').skip(1).collect();
+            let out = std::process::Command::new("minisign")
+                .args(&args)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{command}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+        assert!(
+            !fresh.join("vocaudit.key").exists() && !tmp.path().join(".demo-signing-key").exists(),
+            "the throwaway secret key is gone"
+        );
+        let committed_summary = fs::read(committed.join("summary.json"))
+            .unwrap_or_else(|_| panic!("{}", stale("summary.json")));
+        assert!(
+            committed_summary
+                == vocaudit::report::Summary::of(&committed_result)
+                    .to_canonical_json()
+                    .unwrap(),
+            "{}",
+            stale("summary.json")
+        );
+        vocaudit::report::verify_summary(
+            &committed.join("summary.json"),
+            &committed.join("vocaudit.pub"),
+        )
+        .unwrap_or_else(|e| panic!("{}: {e}", stale("summary.json.minisig")));
 
         let names = chart_names(&fresh);
         assert!(!names.is_empty(), "the demo draws charts");

@@ -6,7 +6,7 @@ use clap::Args;
 use tokio::runtime::Runtime;
 
 use vocaudit::audit;
-use vocaudit::report::Lang;
+use vocaudit::report::{Lang, Messages};
 
 use super::args::{show, Format};
 
@@ -32,6 +32,10 @@ impl Demo {
         for part in &parts {
             println!("== {} ({})", part.name, self.out.join(part.name).display());
             code = code.max(show(&part.run, Format::Text, self.lang));
+            if let Some(command) = part.verify_command() {
+                let m = Messages::new(self.lang);
+                println!("{}\n    {command}", m.get("demo-verify"));
+            }
         }
         Ok(code)
     }
