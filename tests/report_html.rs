@@ -142,43 +142,62 @@ fn tool_missing(what: &str) -> bool {
     true
 }
 
+/// A headless Chromium screenshot per language: each page renders to a real, full page, and the
+/// four languages' pages differ.
 #[test]
-fn chromium_renders_the_page_offline() {
+fn chromium_renders_the_page_offline_in_every_language() {
     let chromium = Path::new("/usr/bin/chromium");
     if !chromium.exists() && tool_missing("/usr/bin/chromium") {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let rendered = render_all(&failing(), dir.path(), &RenderOptions::default()).unwrap();
-    let shot = dir.path().join("screenshot.png");
-    let profile = dir.path().join("profile");
-    let output = Command::new(chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--hide-scrollbars",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--screenshot={}", shot.display()))
-        .arg("--window-size=1280,2000")
-        .arg(format!("file://{}", rendered.report_html.display()))
-        .output()
-        .unwrap();
-    assert!(
-        shot.exists(),
-        "no screenshot; chromium said: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let png = std::fs::read(&shot).unwrap();
-    assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
-    // A blank 1280x2000 page compresses to a few kB; the report is tables, text and charts.
-    assert!(png.len() > 60_000, "screenshot only {} bytes", png.len());
-    if let Ok(keep) = std::env::var("VOCAUDIT_KEEP_SCREENSHOT") {
-        std::fs::copy(&shot, keep).unwrap();
+    let mut shots = Vec::new();
+    for lang in Lang::ALL {
+        let dir = tempfile::tempdir().unwrap();
+        let options = RenderOptions {
+            lang,
+            ..Default::default()
+        };
+        let rendered = render_all(&failing(), dir.path(), &options).unwrap();
+        let shot = dir.path().join("screenshot.png");
+        let profile = dir.path().join("profile");
+        let output = Command::new(chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--hide-scrollbars",
+            ])
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg("--window-size=1280,2000")
+            .arg(format!("file://{}", rendered.report_html.display()))
+            .output()
+            .unwrap();
+        assert!(
+            shot.exists(),
+            "{lang}: no screenshot; chromium said: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let png = std::fs::read(&shot).unwrap();
+        assert_eq!(&png[..8], b"\x89PNG\r\n\x1a\n");
+        // A blank 1280x2000 page compresses to a few kB; the report is tables, text and charts.
+        assert!(
+            png.len() > 60_000,
+            "{lang}: screenshot only {} bytes",
+            png.len()
+        );
+        if let Ok(keep) = std::env::var("VOCAUDIT_KEEP_SCREENSHOT") {
+            std::fs::copy(&shot, format!("{keep}.{lang}.png")).unwrap();
+        }
+        shots.push(png);
+    }
+    for (i, a) in shots.iter().enumerate() {
+        for b in &shots[i + 1..] {
+            assert_ne!(a, b, "two languages render the same page");
+        }
     }
 }
 
