@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use minijinja::value::{Kwargs, Value};
-use minijinja::{AutoEscape, Environment, Error, ErrorKind};
+use minijinja::{AutoEscape, Environment, Error};
 use serde::Serialize;
 
 use crate::verify::result::{
@@ -197,14 +197,18 @@ fn add_functions(env: &mut Environment<'_>, m: Arc<Messages>) {
         },
     );
     let messages = m.clone();
-    env.add_function("num", move |text: &str| messages.number(text));
+    // Any other value than a string (none, a hostile node's odd JSON) is shown as it came.
+    let text = |v: &Value| v.as_str().map_or_else(|| v.to_string(), str::to_string);
+    env.add_function("num", move |v: Value| messages.number(&text(&v)));
     let messages = m.clone();
-    env.add_function("pct", move |text: &str| messages.percent(text));
+    env.add_function("pct", move |v: Value| messages.percent(&text(&v)));
     let messages = m.clone();
-    env.add_function("date", move |text: &str| messages.datetime(text));
-    env.add_function("count", move |value: Value| -> Result<String, Error> {
-        let n = u64::try_from(value)
-            .map_err(|_| Error::new(ErrorKind::InvalidOperation, "count() takes an integer"))?;
-        Ok(m.count(n))
+    env.add_function("date", move |v: Value| messages.datetime(&text(&v)));
+    // A figure that is not an unsigned integer (a hostile node's) is shown as it came.
+    env.add_function("count", move |value: Value| {
+        match u64::try_from(value.clone()) {
+            Ok(n) => m.count(n),
+            Err(_) => value.to_string(),
+        }
     });
 }

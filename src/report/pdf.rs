@@ -40,6 +40,8 @@ const CONTENT_W: f32 = PAGE_W - 2.0 * MARGIN_X;
 const BODY: f32 = 9.5;
 const SMALL: f32 = 8.0;
 const LEADING: f32 = 1.35;
+/// The most results rows the PDF lists per election.
+const MAX_RESULT_ROWS: usize = 1_000;
 
 const BLACK: (u8, u8, u8) = (0x1d, 0x21, 0x25);
 const GREY: (u8, u8, u8) = (0x4a, 0x50, 0x56);
@@ -101,32 +103,48 @@ impl Metrics {
         units / per_em * size
     }
 
+    fn advance(&self, c: char, size: f32) -> f32 {
+        let per_em = f32::from(self.face.units_per_em());
+        self.face
+            .glyph_index(c)
+            .and_then(|g| self.face.glyph_hor_advance(g))
+            .map_or(per_em * 0.6, f32::from)
+            / per_em
+            * size
+    }
+
     /// `text` broken into lines of at most `width` points: at spaces, and inside a word (a
-    /// 64-hex id) only when the word alone is too wide.
+    /// 64-hex id) only when the word alone is too wide. Linear in the text's length (a hostile
+    /// node's million-digit figure included).
     fn wrap(&self, text: &str, size: f32, width: f32) -> Vec<String> {
+        let space = self.advance(' ', size);
         let mut lines = Vec::new();
         for paragraph in text.split('\n') {
             let mut line = String::new();
+            let mut line_w = 0.0;
             for word in paragraph.split(' ') {
-                let candidate = if line.is_empty() {
-                    word.to_string()
-                } else {
-                    format!("{line} {word}")
-                };
-                if self.width(&candidate, size) <= width {
-                    line = candidate;
+                let word_w = self.width(word, size);
+                let gap = if line.is_empty() { 0.0 } else { space };
+                if line_w + gap + word_w <= width {
+                    if !line.is_empty() {
+                        line.push(' ');
+                    }
+                    line.push_str(word);
+                    line_w += gap + word_w;
                     continue;
                 }
                 if !line.is_empty() {
                     lines.push(std::mem::take(&mut line));
+                    line_w = 0.0;
                 }
                 for c in word.chars() {
-                    line.push(c);
-                    if self.width(&line, size) > width && line.chars().count() > 1 {
-                        let last = line.pop().unwrap_or(' ');
+                    let w = self.advance(c, size);
+                    if line_w + w > width && !line.is_empty() {
                         lines.push(std::mem::take(&mut line));
-                        line.push(last);
+                        line_w = 0.0;
                     }
+                    line.push(c);
+                    line_w += w;
                 }
             }
             lines.push(line);
@@ -786,7 +804,10 @@ fn lay_out(
             let mut highlight = vec![false];
             let number = |n: &Option<String>| n.as_deref().map_or("—".into(), |n| m.number(n));
             let share = |p: &Option<String>| p.as_deref().map_or("—".into(), |p| m.percent(p));
-            for r in &result_rows {
+            // A hostile node can publish a huge matrix: the PDF lists the first rows, the
+            // rest are in results.csv and report.html.
+            let omitted = result_rows.len().saturating_sub(MAX_RESULT_ROWS);
+            for r in result_rows.iter().take(MAX_RESULT_ROWS) {
                 rows.push(vec![
                     format!("{}. {}", r.question + 1, r.question_title),
                     r.choice_title.clone(),
@@ -811,6 +832,16 @@ fn lay_out(
                 SMALL,
                 true,
             );
+            if omitted > 0 {
+                l.paragraph(
+                    &m.format(
+                        "pdf-rows-omitted",
+                        &[("count", m.count(omitted as u64).into())],
+                    ),
+                    BODY,
+                    GREY,
+                );
+            }
         }
 
         let mut own: Vec<(usize, &ChartFile)> = charts

@@ -198,7 +198,9 @@ fn verify_election(ev: ElectionEvidence, saas: Option<&SaasEvidence>) -> (Electi
     let checks = election_checks();
     let mut agg = Aggregate::new(&ctx);
     let mut remarks: Vec<Remarks> = vec![Remarks::default(); checks.len()];
-    let mut ballots = Vec::new();
+    // Sized once from the listing's total when the node gives one (capped: a hostile total
+    // must not reserve memory), so a million-vote ledger is not copied while it grows.
+    let mut ballots = Vec::with_capacity(ctx.list_total.unwrap_or(0).min(1 << 22) as usize);
     while let Some(batch) = votes.next_batch() {
         let batch = match batch {
             Ok(b) => b,

@@ -210,6 +210,7 @@ pdf-running-header = Informe de vocaudit — { $id }
 pdf-page = Pàgina { $n } de { $total }
 pdf-summary-sha = SHA-256 del resum signat (summary.json)
 pdf-note = L'informe llegible per màquina és report.json; summary.json i la seva signatura minisign, summary.json.minisig, permeten a qualsevol persona comprovar que aquest informe és el signat.
+pdf-rows-omitted = Les { $count } files restants són a results.csv i report.html.
 demo-verify = Comproveu el resum signat amb el minisign habitual:
 
 ## Dates (sempre en UTC)

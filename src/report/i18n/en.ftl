@@ -211,6 +211,7 @@ pdf-running-header = vocaudit report — { $id }
 pdf-page = Page { $n } of { $total }
 pdf-summary-sha = sha256 of the signed summary (summary.json)
 pdf-note = The machine-readable report is report.json; summary.json and its minisign signature summary.json.minisig let anyone check that this report is the one signed.
+pdf-rows-omitted = { $count } more rows are in results.csv and report.html.
 demo-verify = Check the signed summary with the stock minisign:
 
 ## Dates (always UTC)

@@ -210,6 +210,7 @@ pdf-running-header = Informe de vocaudit — { $id }
 pdf-page = Página { $n } de { $total }
 pdf-summary-sha = SHA-256 del resumen firmado (summary.json)
 pdf-note = El informe legible por máquina es report.json; summary.json y su firma minisign, summary.json.minisig, permiten a cualquiera comprobar que este informe es el firmado.
+pdf-rows-omitted = Las { $count } filas restantes están en results.csv y report.html.
 demo-verify = Compruebe el resumen firmado con el minisign habitual:
 
 ## Fechas (siempre en UTC)

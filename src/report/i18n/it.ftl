@@ -210,6 +210,7 @@ pdf-running-header = Rapporto di vocaudit — { $id }
 pdf-page = Pagina { $n } di { $total }
 pdf-summary-sha = SHA-256 del riepilogo firmato (summary.json)
 pdf-note = Il rapporto leggibile dalle macchine è report.json; summary.json e la sua firma minisign, summary.json.minisig, permettono a chiunque di verificare che questo rapporto è quello firmato.
+pdf-rows-omitted = Le altre { $count } righe sono in results.csv e report.html.
 demo-verify = Verificare il riepilogo firmato con il comune minisign:
 
 ## Date (sempre in UTC)
