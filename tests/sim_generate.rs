@@ -242,26 +242,31 @@ fn audit(world: &World) -> (Failures, Facts) {
         for p in world.saas_processes.values() {
             for q in p.process.questions.iter().filter(|q| &q.upstream_id == id) {
                 let r = q.results.as_ref().unwrap();
-                if r.results.as_ref() != Some(&published) || r.vote_count != e.vote_count {
+                if r.results.as_ref() != Some(&published) || r.vote_count != Some(e.vote_count) {
                     flag("cross-source", format!("{id} saas question"));
                 }
             }
             for q in p.results.questions.iter().filter(|q| &q.upstream_id == id) {
-                if q.results.as_ref() != Some(&published) || q.vote_count != e.vote_count {
+                if q.results.as_ref() != Some(&published) || q.vote_count != Some(e.vote_count) {
                     flag("cross-source", format!("{id} saas results"));
                 }
             }
         }
         for legacy in world.legacy_processes.values() {
             if legacy.address == *id
-                && legacy.census.published.as_ref().map(|c| c.root.as_str())
-                    != Some(e.census.census_root.as_str())
+                && legacy_census_root(legacy).as_deref() != Some(e.census.census_root.as_str())
             {
                 flag("cross-source", format!("{id} legacy census root"));
             }
         }
     }
     (fail, facts)
+}
+
+/// `census.published.root` of a legacy process (`db.Census`, kept as served).
+fn legacy_census_root(legacy: &vocaudit::api::saas::LegacyProcess) -> Option<String> {
+    let census: serde_json::Value = serde_json::from_str(legacy.census.as_ref()?.get()).ok()?;
+    census["published"]["root"].as_str().map(str::to_string)
 }
 
 /// Every route's data, serialised: what the server would answer.

@@ -418,13 +418,13 @@ impl Tamperer<'_> {
             for q in &mut p.process.questions {
                 if q.upstream_id == id {
                     if let Some(r) = &mut q.results {
-                        r.vote_count = count;
+                        r.vote_count = Some(count);
                     }
                 }
             }
             for q in &mut p.results.questions {
                 if q.upstream_id == id {
-                    q.vote_count = count;
+                    q.vote_count = Some(count);
                 }
             }
         }
