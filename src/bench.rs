@@ -7,6 +7,7 @@
 //! verification; opening a sealed box costs at least its X25519 scalar multiplication; decoding
 //! a ballot with Go semantics costs at least what serde_json needs to read the same bytes.
 
+pub mod fetch;
 pub mod verify;
 
 use std::fmt;

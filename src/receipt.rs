@@ -31,6 +31,7 @@ use num_bigint::BigUint;
 use serde::Serialize;
 
 use crate::api::node::{codes, Election, ElectionKeys, TransactionResponse, VoteDetail};
+use crate::bundle::evidence::VoteEvidence;
 use crate::fetch::http::{HttpClient, HttpConfig, HttpError, Outcome, Response};
 use crate::protocol::ballot::VotePackage;
 use crate::protocol::hash::{Address, Hash32};
@@ -39,7 +40,6 @@ use crate::protocol::identity;
 use crate::protocol::tally::Tally;
 use crate::verify::context::{normal_hex, ElectionContext};
 use crate::verify::derive::{derive, DerivedVote, Package, ServedPackage, Step};
-use crate::verify::evidence::VoteEvidence;
 
 /// Which vote the receipt is for.
 #[derive(Debug, Clone, PartialEq, Eq)]

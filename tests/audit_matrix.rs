@@ -11,7 +11,7 @@ use vocaudit::fetch::{FetchConfig, Target};
 use vocaudit::sim::tamper::LocationKind;
 use vocaudit::sim::{apply_tamper, scenario, serve_local, FaultPlan, TamperError, World};
 use vocaudit::verify::result::{
-    AuditResult, CheckResult, ElectionAudit, Location, Status, Verdict,
+    AuditResult, Category, CheckResult, ElectionAudit, Location, Status, Verdict,
 };
 
 /// Voters per election: small, so the debug build stays quick.
@@ -194,7 +194,7 @@ async fn tamper_fails_its_category_only(
     let others: Vec<_> = fails
         .iter()
         .copied()
-        .filter(|c| c.category != applied.info.category)
+        .filter(|c| c.category.as_str() != applied.info.category)
         .collect();
     assert!(
         others.is_empty(),
@@ -275,6 +275,21 @@ fn matrix_covers_the_catalogues() {
         scenarios, SCENARIOS,
         "update the #[values] lists of scenarios"
     );
+}
+
+/// The simulator names the category a tamper must trip in report.json's words, without
+/// importing the verifier: each of those names must be one of the verifier's categories.
+#[test]
+fn tamper_categories_are_report_categories() {
+    for t in vocaudit::sim::tampers() {
+        let parsed: Result<Category, _> = serde_json::from_value(serde_json::json!(t.category));
+        assert_eq!(
+            parsed.map(Category::as_str).ok(),
+            Some(t.category),
+            "tamper {} names an unknown category",
+            t.name
+        );
+    }
 }
 
 /// The names in the `#[values]` lists above (rstest needs them as literals).

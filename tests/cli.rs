@@ -315,7 +315,7 @@ fn audit_of_a_tampered_election_fails_naming_the_check(
     assert!(!failed.is_empty(), "no failing check");
     let text = stdout(&out);
     for check in &failed {
-        assert_eq!(check["category"], applied.info.category.as_str(), "{check}");
+        assert_eq!(check["category"], applied.info.category, "{check}");
         let check_id = str_of(&check["id"]);
         assert!(text.contains(&check_id), "stdout lacks {check_id}:\n{text}");
     }

@@ -14,8 +14,8 @@ use axum::Router;
 use reqwest::Url;
 use vocaudit::api::node::{Election, TransactionResponse};
 use vocaudit::api::saas::{LegacyProcess, Process, ProcessResults, Question, ResultsQuestion};
+use vocaudit::bench::fetch::{synthetic_election, synthetic_world, vote};
 use vocaudit::bundle::Bundle;
-use vocaudit::fetch::bench::{synthetic_election, synthetic_world, vote};
 use vocaudit::fetch::http::{HttpConfig, Secret};
 use vocaudit::fetch::progress::{Progress, ProgressMode};
 use vocaudit::fetch::{run, FetchConfig, FetchError, FetchSummary, Target};
@@ -627,7 +627,7 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 #[ignore = "benchmark: 10,000 votes with 20 ms latency (~15 s)"]
 async fn bench_10k_votes_20ms_concurrency_32() {
     let tmp = tempfile::tempdir().unwrap();
-    let report = vocaudit::fetch::bench::bench_loopback(10_000, 20, 32, tmp.path())
+    let report = vocaudit::bench::fetch::bench_loopback(10_000, 20, 32, tmp.path())
         .await
         .unwrap();
     println!("{report}");

@@ -14,8 +14,8 @@ use rstest::rstest;
 use tempfile::TempDir;
 
 use vocaudit::audit::{audit, AuditError, AuditOptions, AuditRun};
+use vocaudit::bench::fetch::{synthetic_world, vote};
 use vocaudit::bundle::Bundle;
-use vocaudit::fetch::bench::{synthetic_world, vote};
 use vocaudit::fetch::http::HttpConfig;
 use vocaudit::fetch::reread::{sample, sample_size};
 use vocaudit::fetch::{run, FetchConfig, Target};

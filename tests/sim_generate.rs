@@ -378,7 +378,7 @@ fn each_tamper_breaks_exactly_its_category() {
         let categories: Vec<&str> = failures.keys().copied().collect();
         assert_eq!(
             categories,
-            vec![info.category.as_str()],
+            vec![info.category],
             "{}: {failures:?}",
             info.name
         );

@@ -5,6 +5,7 @@ use num_bigint::BigUint;
 use vocaudit::api::node::{
     Election, ElectionCensus, TallyMode, TransactionResponse, VoteDetail, VoteRow,
 };
+use vocaudit::bundle::evidence::{AuditInput, ElectionEvidence, InMemoryVotes, VoteEvidence};
 use vocaudit::protocol::arbo::dump::{
     weight_to_value, weighted_census_key, CensusDump, CensusTreeType,
 };
@@ -16,7 +17,6 @@ use vocaudit::protocol::tally::{Tally, TallyParams};
 use vocaudit::protocol::tx::{
     encode_signed_tx, encode_tx, tx_hash, tx_to_node_json, ClientEncoding,
 };
-use vocaudit::verify::evidence::{AuditInput, ElectionEvidence, InMemoryVotes, VoteEvidence};
 use vocaudit::verify::result::{AuditResult, Category, Status};
 use vocaudit::verify::{verify, VerifyOptions};
 

@@ -3,7 +3,7 @@
 
 use vocaudit::api::node::{Election, ElectionCensus, TallyMode, VoteDetail, VoteRow};
 use vocaudit::api::saas;
-use vocaudit::verify::evidence::{
+use vocaudit::bundle::evidence::{
     AuditInput, ElectionEvidence, Gap, GapKind, GapSubject, InMemoryVotes, SaasEvidence,
     VoteEvidence,
 };

@@ -9,6 +9,7 @@ use vocaudit::api::node::{
     Election, ElectionCensus, ElectionKey, ElectionKeys, TallyMode, TransactionResponse,
     VoteDetail, VoteMode, VoteRow,
 };
+use vocaudit::bundle::evidence::{AuditInput, ElectionEvidence, InMemoryVotes, VoteEvidence};
 use vocaudit::protocol::csp::{CaProofType, CspSigner, SaltRule};
 use vocaudit::protocol::identity;
 use vocaudit::protocol::proto::{
@@ -18,7 +19,6 @@ use vocaudit::protocol::sealed_box::{public_from_private, seal_layers};
 use vocaudit::protocol::tx::{
     encode_signed_tx, encode_tx, tx_hash, tx_to_node_json, ClientEncoding,
 };
-use vocaudit::verify::evidence::{AuditInput, ElectionEvidence, InMemoryVotes, VoteEvidence};
 use vocaudit::verify::result::{AuditResult, Category, Status};
 use vocaudit::verify::{verify, VerifyOptions};
 

@@ -16,6 +16,7 @@ use num_bigint::BigUint;
 use thiserror::Error;
 
 use super::seconds_per_item;
+use crate::bundle::evidence::VoteEvidence;
 use crate::bundle::load::{self, LoadError};
 use crate::bundle::Manifest;
 use crate::fetch::{self, FetchConfig, FetchError, Target};
@@ -31,7 +32,6 @@ use crate::protocol::tx::{decode_tx_json, reproduce_tx_bytes, Reproduction};
 use crate::protocol::{hex_bytes, identity};
 use crate::sim::{self, FaultPlan};
 use crate::verify::context::{CensusKind, ElectionContext};
-use crate::verify::evidence::VoteEvidence;
 use crate::verify::result::Verdict;
 use crate::verify::{self, VerifyOptions};
 

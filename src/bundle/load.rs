@@ -1,4 +1,4 @@
-//! Adapts a stored bundle onto the verifier's evidence ([`crate::verify::evidence`]).
+//! Adapts a stored bundle onto the verifier's evidence ([`crate::bundle::evidence`]).
 //!
 //! The names read here are the fetcher's bundle contract (see [`crate::fetch`]). Votes are
 //! joined from three streams — the vote list pages, the vote details and the transactions —
@@ -19,12 +19,11 @@ use crate::api::node::{
     VoteRow,
 };
 use crate::api::saas::{Process, ProcessResults};
-use crate::bundle::{Bundle, BundleError, Records, SegmentEntry};
-use crate::verify::evidence::{
-    AuditInput, BundleEvidence, ElectionEvidence, Gap, GapKind, GapSubject, Rereads, SaasEvidence,
-    VoteEvidence, VoteSource, VoteSourceError,
+use crate::bundle::evidence::{
+    AuditInput, BundleEvidence, BundleInfo, ElectionEvidence, Gap, GapKind, GapSubject, Rereads,
+    SaasEvidence, Source, VoteEvidence, VoteSource, VoteSourceError,
 };
-use crate::verify::result::{BundleInfo, Source};
+use crate::bundle::{Bundle, BundleError, Records, SegmentEntry};
 
 /// Votes handed to the verifier per batch.
 const BATCH: usize = 4096;

@@ -39,6 +39,7 @@
 //! deletes everything else it finds (temp files, files written after the last manifest update).
 //! [`BundleWriter::has`] then tells the crawler which URLs are already stored.
 
+pub mod evidence;
 mod layout;
 pub mod load;
 mod manifest;

@@ -82,7 +82,6 @@
 //! is a malformed-response error naming the URL (on required routes), or a stored answer the
 //! verifier reports (on per-vote routes).
 
-pub mod bench;
 pub mod http;
 mod ipfs;
 mod node;

@@ -10,10 +10,10 @@ use base64::Engine;
 use serde_json::value::RawValue;
 
 use crate::api::node::{Election, ElectionKeys, EncryptedPackage, VoteDetail};
+use crate::protocol::hex_bytes;
 use crate::protocol::proto::TxPayload;
 use crate::protocol::sealed_box::open_layers;
 use crate::protocol::tx::decode_node_transaction_str;
-use crate::verify::context::ElectionContext;
 
 use super::world::{full_election_id, LiveStage, StageTrigger, World};
 use super::SimError;
@@ -98,8 +98,21 @@ pub fn envelopes_in_chain_order(world: &World, id: &str) -> Result<Vec<VoteDetai
     };
     let key = full_election_id(id).ok_or_else(invalid)?;
     let sim = world.elections.get(&key).ok_or_else(invalid)?;
-    let ctx = ElectionContext::for_single_votes(sim.election.clone(), sim.keys.clone());
-    let process_id = ctx.id.clone().map_err(|_| invalid())?;
+    let process_id = hex::decode(&key).map_err(|_| invalid())?;
+    let encrypted = sim.election.vote_mode.encrypted_votes;
+    // The private keys the world has revealed so far, by index: a sealed package opens only
+    // once all of its layers' keys are out, as the node decrypts it.
+    let revealed: BTreeMap<u32, [u8; 32]> = sim
+        .keys
+        .iter()
+        .flat_map(|k| &k.private_keys)
+        .filter_map(|k| {
+            Some((
+                k.index,
+                hex_bytes::decode_array::<32>("privateKeys", &k.key).ok()?,
+            ))
+        })
+        .collect();
 
     // The final envelope of each voter, by voter address.
     let finals: BTreeMap<String, &VoteDetail> = sim
@@ -138,11 +151,11 @@ pub fn envelopes_in_chain_order(world: &World, id: &str) -> Result<Vec<VoteDetai
             .index
             .and_then(|i| u32::try_from(i).ok())
             .ok_or_else(|| bad("txInfo has no index".into()))?;
-        let package = if ctx.encrypted() {
+        let package = if encrypted {
             match open_layers(
                 &envelope.vote_package,
                 &envelope.encryption_key_indexes,
-                &ctx.revealed,
+                &revealed,
             ) {
                 Ok(plain) => plain,
                 Err(_) => serde_json::to_vec(&EncryptedPackage {

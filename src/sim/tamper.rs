@@ -14,6 +14,7 @@ use rand_chacha::ChaCha20Rng;
 use thiserror::Error;
 
 use crate::api::node::{TransactionResponse, VoteDetail};
+use crate::bundle::evidence::Location;
 use crate::protocol::abi::encode_evm_results_args;
 use crate::protocol::arbo::{
     decode_records, encode_records, value_to_weight, weight_to_value, weighted_census_key,
@@ -27,7 +28,6 @@ use crate::protocol::identity;
 use crate::protocol::proto::{ProofPayload, TxPayload, VoteEnvelope};
 use crate::protocol::tally::Tally;
 use crate::protocol::tx::{decode_tx_json, reproduce_tx_bytes, ClientEncoding, Reproduction};
-use crate::verify::result::{Category, Location};
 
 use super::generate::{
     address_of_key, block, block_time, secp_key, signed_vote_json, voter_key, BLOCK_SECONDS,
@@ -52,8 +52,8 @@ pub enum LocationKind {
 pub struct TamperInfo {
     pub name: &'static str,
     pub description: &'static str,
-    /// The one check category that must fail.
-    pub category: Category,
+    /// The one check category that must fail, as report.json names it (`tally`, `weight`, …).
+    pub category: &'static str,
     /// Which parts of [`Location`] the failing finding carries.
     pub location: LocationKind,
 }
@@ -80,7 +80,7 @@ const TAMPERS: &[TamperInfo] = &[
     TamperInfo {
         name: "result-cell",
         description: "published result (election, scrutiny, SaaS) has one cell +1",
-        category: Category::Tally,
+        category: "tally",
         location: LocationKind::Cell,
     },
     TamperInfo {
@@ -89,25 +89,25 @@ const TAMPERS: &[TamperInfo] = &[
             "/scrutiny results (and abiEncoded) differ from the election's result in one cell",
         // The consensus results are checked against the recomputed tally (V-TALLY-02); the
         // election's `result` still matches it, so only that comparison fails.
-        category: Category::Tally,
+        category: "tally",
         location: LocationKind::Cell,
     },
     TamperInfo {
         name: "weight-inflated",
         description: "a vote's weight exceeds its census leaf; results counted with it",
-        category: Category::Weight,
+        category: "weight",
         location: LocationKind::Vote,
     },
     TamperInfo {
         name: "voter-signature",
         description: "a vote transaction signed by another key than its voter's",
-        category: Category::Signature,
+        category: "signature",
         location: LocationKind::VoteTx,
     },
     TamperInfo {
         name: "csp-signature",
         description: "a CSP proof signed by another key than the census root",
-        category: Category::Census,
+        category: "census",
         location: LocationKind::VoteTx,
     },
     TamperInfo {
@@ -115,31 +115,31 @@ const TAMPERS: &[TamperInfo] = &[
         description: "the vote list holds one nullifier twice (voteCount follows)",
         // Listing and counting rows is the count checks' job (V-COUNT-01/02); the nullifier
         // itself is still the right one for its voter.
-        category: Category::Count,
+        category: "count",
         location: LocationKind::Vote,
     },
     TamperInfo {
         name: "census-dump-root",
         description: "the census dump on IPFS rebuilds to another root than it claims",
-        category: Category::Census,
+        category: "census",
         location: LocationKind::Election,
     },
     TamperInfo {
         name: "vote-outside-window",
         description: "a vote included in a block after the election's end",
-        category: Category::Window,
+        category: "window",
         location: LocationKind::VoteTx,
     },
     TamperInfo {
         name: "vote-count",
         description: "voteCount (election and SaaS) larger than the vote list",
-        category: Category::Count,
+        category: "count",
         location: LocationKind::Election,
     },
     TamperInfo {
         name: "wrong-revealed-key",
         description: "a revealed private key that does not derive its public key",
-        category: Category::Keys,
+        category: "keys",
         location: LocationKind::Key,
     },
     TamperInfo {
@@ -147,25 +147,25 @@ const TAMPERS: &[TamperInfo] = &[
         description: "the node serves a package its vote's ciphertext does not decrypt to",
         // Decrypting the chain's ciphertext is the keys checks' job (V-KEYS-03); the chain's
         // ballot is still the one counted in the results.
-        category: Category::Keys,
+        category: "keys",
         location: LocationKind::VoteTx,
     },
     TamperInfo {
         name: "saas-results",
         description: "SaaS results differ from the chain's in one cell",
-        category: Category::CrossSource,
+        category: "cross-source",
         location: LocationKind::Cell,
     },
     TamperInfo {
         name: "tx-hash",
         description: "a vote's transaction served under a hash its bytes do not have",
-        category: Category::TxHash,
+        category: "tx-hash",
         location: LocationKind::Tx,
     },
     TamperInfo {
         name: "overwrite-limit",
         description: "a vote's overwriteCount beyond maxVoteOverwrites",
-        category: Category::Count,
+        category: "count",
         location: LocationKind::Vote,
     },
 ];

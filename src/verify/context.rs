@@ -9,14 +9,14 @@ use chrono::{DateTime, Utc};
 
 use crate::api::node::{Election, ElectionKeys, Scrutiny};
 use crate::api::saas;
+use crate::bundle::evidence::{
+    ElectionEvidence, Gap, InMemoryVotes, Rereads, SaasEvidence, VoteSource,
+};
 use crate::protocol::arbo::dump::{decode_records, CensusDump};
 use crate::protocol::hash::Hash32;
 use crate::protocol::hex_bytes;
 use crate::protocol::sealed_box::public_from_private;
 use crate::protocol::tally::TallyParams;
-use crate::verify::evidence::{
-    ElectionEvidence, Gap, InMemoryVotes, Rereads, SaasEvidence, VoteSource,
-};
 use crate::verify::result::Location;
 
 /// Everything about one election except its votes.

@@ -10,6 +10,7 @@
 use num_bigint::BigUint;
 
 use crate::api::node::{TransactionResponse, VoteDetail};
+use crate::bundle::evidence::VoteEvidence;
 use crate::protocol::arbo::dump::{value_to_weight, weighted_census_key};
 use crate::protocol::arbo::proof::check_proof;
 use crate::protocol::arbo::HashKind;
@@ -28,7 +29,6 @@ use crate::protocol::tx::{
     Reproduction,
 };
 use crate::verify::context::{normal_hex, parse_time, CensusKind, ElectionContext};
-use crate::verify::evidence::VoteEvidence;
 use crate::verify::result::Location;
 
 /// The outcome of one derivation step.

@@ -44,7 +44,6 @@ pub mod catalogue;
 pub mod check;
 pub mod context;
 pub mod derive;
-pub mod evidence;
 mod participation;
 pub mod result;
 
@@ -65,10 +64,10 @@ mod window;
 use rayon::prelude::*;
 
 use crate::api;
+use crate::bundle::evidence::{AuditInput, ElectionEvidence, GapKind, SaasEvidence};
 use crate::verify::aggregate::Aggregate;
 use crate::verify::check::{ElectionCheck, Remarks};
 use crate::verify::context::ElectionContext;
-use crate::verify::evidence::{AuditInput, ElectionEvidence, GapKind, SaasEvidence};
 use crate::verify::result::{
     AuditResult, ElectionAudit, Question, TallyPair, Verdict, VoteCounts, REPORT_SCHEMA,
 };

@@ -57,13 +57,13 @@ use crate::api::node::{
     Election, ElectionKeys, TransactionResponse, VoteDetail, VoteList, VoteRow,
 };
 use crate::audit::{self, AuditError, AuditOptions};
+use crate::bundle::evidence::VoteEvidence;
 use crate::fetch::http::{HttpClient, HttpConfig, HttpError, Outcome, Secret};
 use crate::fetch::{self, FetchConfig, FetchError, Target};
 use crate::protocol::tally::Tally;
 use crate::verify::check::{Level, Remarks};
 use crate::verify::context::{normal_hex, ElectionContext};
 use crate::verify::derive::{self, DerivedVote, Step};
-use crate::verify::evidence::VoteEvidence;
 use crate::verify::result::{Finding, Location, Status, Verdict};
 use crate::verify::tally::compare_cells;
 use state::{KeptBallot, KeptVote, StateError, WatchState};

@@ -2,6 +2,7 @@
 //! tampered one whose findings span several categories and every kind of location.
 #![allow(dead_code)]
 
+use vocaudit::bundle::evidence::{BundleInfo, Source};
 use vocaudit::verify::result::*;
 
 pub const E1: &str = "c5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470";

@@ -12,8 +12,8 @@ pub use v_bundle_02_audit_gaps::audit_gaps;
 pub use v_bundle_03_election_gaps::ElectionGaps;
 pub use v_bundle_04_same_answer::SameAnswer;
 
+use crate::bundle::evidence::{Gap, GapKind};
 use crate::verify::check::{Level, Remarks};
-use crate::verify::evidence::{Gap, GapKind};
 use crate::verify::result::Location;
 
 /// Records each gap: data the source says it does not have fails (published data must be

@@ -1,8 +1,8 @@
 //! V-BUNDLE-01: every bundle file has the sha256 its manifest records (the loader checks; this
 //! reports its verdict).
 
+use crate::bundle::evidence::BundleEvidence;
 use crate::verify::check::{catalogue_info, result, Level, Remarks};
-use crate::verify::evidence::BundleEvidence;
 use crate::verify::result::{CheckResult, Location, Status};
 
 pub fn integrity(bundle: Option<&BundleEvidence>) -> CheckResult {

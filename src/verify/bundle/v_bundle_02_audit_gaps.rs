@@ -1,8 +1,8 @@
 //! V-BUNDLE-02: what the audit needed beyond single elections (the SaaS process, its results,
 //! the elections it names) was obtained.
 
+use crate::bundle::evidence::Gap;
 use crate::verify::check::catalogue_info;
-use crate::verify::evidence::Gap;
 use crate::verify::result::CheckResult;
 
 pub fn audit_gaps(gaps: &[Gap]) -> CheckResult {

@@ -6,11 +6,11 @@
 //! overwritten by its voter, a status moving on, results appearing, keys revealed (the node then
 //! serves the decrypted package, `vocdoni/vocdoni-node:api/vote.go`).
 
+use crate::bundle::{Disagreement, FieldChange};
 use crate::verify::aggregate::Aggregate;
 use crate::verify::check::{ElectionCheck, Level, Remarks};
 use crate::verify::context::ElectionContext;
 use crate::verify::derive::DerivedVote;
-use crate::verify::evidence::{Disagreement, FieldChange};
 use crate::verify::result::{CheckResult, Location, Status};
 
 pub struct SameAnswer;

@@ -1,9 +1,9 @@
 //! V-CROSS-01: every question of the SaaS process names an upstream election (`upstreamId`)
 //! that was audited.
 
+use crate::bundle::evidence::{ElectionEvidence, SaasEvidence};
 use crate::verify::check::{catalogue_info, skip, Level, Remarks};
 use crate::verify::context::normal_hex;
-use crate::verify::evidence::{ElectionEvidence, SaasEvidence};
 use crate::verify::result::{CheckResult, Location};
 
 pub fn questions_on_chain(saas: &SaasEvidence, elections: &[ElectionEvidence]) -> CheckResult {

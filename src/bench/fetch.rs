@@ -13,8 +13,8 @@ use crate::api::node::{
 use crate::protocol::hash::sha256;
 use crate::sim::{self, FaultPlan, SimElection, World};
 
-use super::progress::{Progress, ProgressMode};
-use super::{FetchConfig, FetchError, Target};
+use crate::fetch::progress::{Progress, ProgressMode};
+use crate::fetch::{self, FetchConfig, FetchError, Target};
 
 /// Chain id of the synthetic worlds.
 pub const CHAIN_ID: &str = "vocdoni/SIM/1";
@@ -196,7 +196,7 @@ pub async fn bench_loopback(
     cfg.ipfs_gateways = vec![reqwest::Url::parse(&server.base_url())?];
     cfg.progress = Some(Progress::new(ProgressMode::Quiet));
     let start = Instant::now();
-    let summary = super::run(cfg).await.map_err(|e: FetchError| Box::new(e))?;
+    let summary = fetch::run(cfg).await.map_err(|e: FetchError| Box::new(e))?;
     let wall = start.elapsed();
     server.shutdown().await?;
     Ok(BenchReport {

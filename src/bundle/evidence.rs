@@ -9,8 +9,8 @@ use crate::api::node::{
     Election, ElectionKeys, Scrutiny, TransactionResponse, VoteDetail, VoteRow,
 };
 use crate::api::saas::{Process, ProcessResults};
-pub use crate::bundle::{Disagreement, FieldChange};
-use crate::verify::result::{BundleInfo, Source};
+use crate::bundle::Disagreement;
+use serde::{Deserialize, Serialize};
 
 /// Everything one audit is computed from.
 pub struct AuditInput {
@@ -181,4 +181,61 @@ pub enum GapKind {
     NotServed,
     /// It could not be obtained (network, timeouts after retries): nothing is proven either way.
     Unreachable,
+}
+
+/// Where the evidence came from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Source {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub node: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saas: Option<String>,
+    /// SaaS process id, when the audit started from one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub process_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chain_id: Option<String>,
+}
+
+/// The evidence bundle the audit was computed from.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct BundleInfo {
+    /// sha256 of the bundle's manifest.json, hex.
+    pub manifest_sha256: String,
+    pub files: u64,
+    /// When the fetch finished (RFC 3339).
+    #[serde(default)]
+    pub fetched_at: String,
+}
+
+/// Where a finding is: always the election, plus whatever narrows it down.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Location {
+    /// 64-hex election id.
+    pub election_id: String,
+    /// Vote id (nullifier), hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vote_id: Option<String>,
+    /// Transaction hash, hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tx_hash: Option<String>,
+    /// Results cell `[question, value]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cell: Option<[usize; 2]>,
+    /// Encryption key index.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_index: Option<u32>,
+}
+
+impl Location {
+    /// A location naming only the election.
+    pub fn election(election_id: impl Into<String>) -> Self {
+        Location {
+            election_id: election_id.into(),
+            ..Default::default()
+        }
+    }
 }
