@@ -246,6 +246,12 @@ fn audit(world: &World) -> (Failures, Facts) {
                     flag("cross-source", format!("{id} saas question"));
                 }
             }
+            let size = p.process.census.size.as_ref().and_then(|s| s.as_u64());
+            let in_process = p.process.questions.iter().any(|q| &q.upstream_id == id);
+            if in_process && size.is_some_and(|size| e.vote_count > size) {
+                // more votes than the SaaS census holds (V-CROSS-03)
+                flag("cross-source", format!("{id} saas census size"));
+            }
             for q in p.results.questions.iter().filter(|q| &q.upstream_id == id) {
                 if q.results.as_ref() != Some(&published) || q.vote_count != Some(e.vote_count) {
                     flag("cross-source", format!("{id} saas results"));
@@ -382,10 +388,23 @@ fn each_tamper_breaks_exactly_its_category() {
             "{}: {failures:?}",
             info.name
         );
-        let located = failures
+        // Every failure is at the tampered election, or — for a SaaS process's own field (its
+        // census numbers) — at an election of the same SaaS process, the tampered one included.
+        let target = &applied.location.election_id;
+        let siblings: Vec<String> = world
+            .saas_processes
             .values()
-            .flatten()
-            .all(|l| l.starts_with(&applied.location.election_id));
+            .map(|p| &p.process.questions)
+            .filter(|qs| qs.iter().any(|q| &q.upstream_id == target))
+            .flat_map(|qs| qs.iter().map(|q| q.upstream_id.clone()))
+            .collect();
+        let all: Vec<&String> = failures.values().flatten().collect();
+        let located = all.iter().any(|l| l.starts_with(target.as_str()))
+            && all.iter().all(|l| {
+                l.starts_with(target.as_str())
+                    || (info.name == "saas-census-size"
+                        && siblings.iter().any(|s| l.starts_with(s.as_str())))
+            });
         assert!(
             located,
             "{}: {failures:?} vs {:?}",

@@ -253,7 +253,7 @@ fn saas_for(f: &Fixture, results: Vec<Vec<String>>) -> SaasEvidence {
             questions: vec![q],
             ..Default::default()
         }),
-        results: None,
+        ..Default::default()
     }
 }
 

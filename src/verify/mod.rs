@@ -69,7 +69,8 @@ use crate::verify::aggregate::Aggregate;
 use crate::verify::check::{ElectionCheck, Remarks};
 use crate::verify::context::ElectionContext;
 use crate::verify::result::{
-    AuditResult, ElectionAudit, Question, TallyPair, Verdict, VoteCounts, REPORT_SCHEMA,
+    AuditResult, ElectionAudit, Question, SaasProcessFacts, TallyPair, Verdict, VoteCounts,
+    REPORT_SCHEMA,
 };
 
 /// How to run an audit.
@@ -85,6 +86,7 @@ fn election_checks() -> Vec<&'static dyn ElectionCheck> {
         &bundle::ElectionGaps,
         &bundle::SameAnswer,
         &cross_source::SaasMatchesChain,
+        &cross_source::CensusNumbers,
         &process_id::Layout,
         &count::CountsAgree,
         &count::NoDuplicate,
@@ -162,6 +164,15 @@ pub fn verify(input: AuditInput, options: &VerifyOptions) -> AuditResult {
         verdict: Verdict::Pass,
         source,
         bundle: bundle.map(|b| b.info),
+        saas: saas
+            .as_ref()
+            .and_then(|s| s.process.as_ref())
+            .map(|p| SaasProcessFacts {
+                process_id: p.id.clone(),
+                census_weighted: p.census.weighted,
+                census_size: p.census.size.as_ref().map(ToString::to_string),
+                census_total_weight: p.census.total_weight.as_ref().map(ToString::to_string),
+            }),
         checks,
         elections: audits,
     };

@@ -67,7 +67,7 @@ impl ElectionCheck for SaasMatchesChain {
             }
         }
         // The results as `/processes/{id}` embeds them and as `/processes/{id}/results` lists them.
-        // A count the SaaS does not give (or gave unreadably: see V-CROSS-03) is not compared.
+        // A count the SaaS does not give (or gave unreadably: V-CROSS-03 says so) is not compared.
         let rows = [
             saas.question
                 .as_ref()
