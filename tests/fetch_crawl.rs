@@ -536,6 +536,7 @@ async fn saas_process_is_fetched_and_the_token_never_leaks() {
                     ..ResultsQuestion::default()
                 }],
             },
+            ..SaasProcess::default()
         },
     );
     world.legacy_processes.insert(

@@ -248,8 +248,9 @@ fn audit(world: &World) -> (Failures, Facts) {
             }
             let size = p.process.census.size.as_ref().and_then(|s| s.as_u64());
             let in_process = p.process.questions.iter().any(|q| &q.upstream_id == id);
-            if in_process && size.is_some_and(|size| e.vote_count > size) {
-                // more votes than the SaaS census holds (V-CROSS-03)
+            let voters = sim.votes.len() as u64;
+            if in_process && size.is_some_and(|size| voters > size) {
+                // more distinct voters than the SaaS census holds (V-CROSS-03)
                 flag("cross-source", format!("{id} saas census size"));
             }
             for q in p.results.questions.iter().filter(|q| &q.upstream_id == id) {

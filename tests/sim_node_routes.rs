@@ -177,6 +177,7 @@ fn world() -> World {
                     results: Some(vec![vec!["12".into(), "13".into()]]),
                 }],
             },
+            ..SaasProcess::default()
         },
     );
     world.legacy_processes.insert(

@@ -1232,6 +1232,8 @@ fn add_saas_process(
                 id: id.clone(),
                 questions: result_rows,
             },
+            process_body: None,
+            results_body: None,
         },
     );
     world.legacy_processes.insert(

@@ -478,8 +478,8 @@ impl Tamperer<'_> {
         Ok(Self::cell_location(&id))
     }
 
-    /// The SaaS says its census has one member fewer than the votes the busiest question's
-    /// election counts; `totalWeight` follows (each member weighs 1), so only the size is wrong.
+    /// The SaaS says its census has one member fewer than the busiest question's election has
+    /// voters; `totalWeight` follows (each member weighs 1), so only the size is wrong.
     fn saas_census_size(&mut self) -> Result<Location, TamperError> {
         let elections = &self.world.elections;
         let (pid, id, votes) = self
@@ -488,7 +488,7 @@ impl Tamperer<'_> {
             .iter()
             .flat_map(|(pid, p)| p.process.questions.iter().map(move |q| (pid, q)))
             .filter_map(|(pid, q)| {
-                let votes = elections.get(&q.upstream_id)?.election.vote_count;
+                let votes = elections.get(&q.upstream_id)?.votes.len() as u64;
                 Some((pid.clone(), q.upstream_id.clone(), votes))
             })
             .filter(|(_, _, votes)| *votes > 0)

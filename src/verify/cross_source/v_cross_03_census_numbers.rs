@@ -3,8 +3,8 @@
 //!
 //! saas-backend (`api/apicommon/voting_processes.go` `CensusSpec`, `api/processes.go`
 //! `censusTotalWeight`, `api/census_guard.go`) says: `census.size` is the live member count and
-//! a member who may still vote is never removed, so an election never counts more votes than
-//! `size`; `totalWeight` equals `size` for a non-weighted census; a question's `maxCensusSize`
+//! a member who may still vote is never removed, so an election never has more distinct voters
+//! than `size`; `totalWeight` equals `size` for a non-weighted census; a question's `maxCensusSize`
 //! is `size` for a whole-census question and smaller for an eligibility subset, and only ever
 //! grows, so a larger one (members removed once voting closed) is worth a look, not a failure;
 //! likewise a census dump weighing more than `totalWeight`.
@@ -30,7 +30,7 @@ impl ElectionCheck for CensusNumbers {
         "V-CROSS-03"
     }
 
-    fn conclude(&self, ctx: &ElectionContext, _agg: &Aggregate, mut out: Remarks) -> CheckResult {
+    fn conclude(&self, ctx: &ElectionContext, agg: &Aggregate, mut out: Remarks) -> CheckResult {
         let Some(saas) = &ctx.saas else {
             return skip(&self.info(), "no SaaS question names this election");
         };
@@ -70,16 +70,18 @@ impl ElectionCheck for CensusNumbers {
         }
         let e = &ctx.election;
         if let Some(size) = &size {
-            if BigUint::from(e.vote_count) > *size {
+            // The voters the audit listed, not the published voteCount: a wrong count is the
+            // count checks' finding, not the census's.
+            if BigUint::from(agg.distinct) > *size {
                 out.add(
                     Level::Fail,
                     at.clone(),
                     format!(
-                        "the election counts more votes than SaaS {route} census.size: the \
-                         backend never removes a member who may still vote"
+                        "the election has more distinct voters than SaaS {route} census.size: \
+                         the backend never removes a member who may still vote"
                     ),
                     Some(format!("at most {size}")),
-                    Some(e.vote_count.to_string()),
+                    Some(agg.distinct.to_string()),
                 );
             } else {
                 out.pass();
