@@ -133,10 +133,9 @@ fn take_at(value: &mut serde_json::Value, segments: &[Segment]) -> Option<serde_
         (Segment::Seq { index }, serde_json::Value::Array(items)) => {
             // An element becomes an empty object, so the others keep their indexes (the paths
             // already set aside stay true).
-            items.get_mut(*index).map(|item| item.take()).map(|item| {
-                items[*index] = serde_json::Value::Object(Default::default());
-                item
-            })
+            items
+                .get_mut(*index)
+                .map(|item| std::mem::replace(item, serde_json::Value::Object(Default::default())))
         }
         _ => None,
     }

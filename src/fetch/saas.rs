@@ -232,8 +232,8 @@ mod tests {
     #[rstest::rstest]
     #[case::field(r#"{"census":{"totalWeight":"thirty"}}"#, "census.totalWeight: ")]
     #[case::nested(
-        r#"{"questions":[{"choices":[{"value":"x"}]}]}"#,
-        "questions[0].choices[0].value: "
+        r#"{"questions":[{"results":{"voteCount":"x"}}]}"#,
+        "questions[0].results.voteCount: "
     )]
     #[case::not_json("<html>", "expected value")]
     fn unreadable_process_names_the_path(#[case] body: &str, #[case] says: &str) {
