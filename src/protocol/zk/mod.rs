@@ -1,0 +1,11 @@
+//! Anonymous (zk-SNARK) votes: the BN254 scalar field and its canonical decimal form, circomlib
+//! Poseidon, the encodings of the census circuit's public inputs and the node's vote ids
+//! (see the project's protocol notes, vochain-zk.md, for the sources).
+
+pub mod field;
+pub mod inputs;
+pub mod poseidon;
+
+pub use field::{parse_fr, parse_public_signals, FieldError, Fr};
+pub use inputs::{bytes_to_arbo_split, hash_to_arbo_split, nullifier_bytes, vote_id};
+pub use poseidon::{poseidon, poseidon_le, PoseidonError};
