@@ -254,6 +254,16 @@ impl Proof {
         }))
     }
 
+    /// The protobuf `ProofZkSNARK` arrays `(a, b, c)`: 3, 6 and 3 decimal strings, `b` being
+    /// snarkjs `pi_b` flattened row by row (what the SDK sends).
+    pub fn protobuf_strings(&self) -> (Vec<String>, Vec<String>, Vec<String>) {
+        (
+            g1_strings(&self.0.a),
+            g2_strings(&self.0.b).concat(),
+            g1_strings(&self.0.c),
+        )
+    }
+
     /// The proof as snarkjs `proof.json` (`pi_a`, `pi_b`, `pi_c`, `protocol`, `curve`).
     pub fn to_snarkjs_json(&self) -> serde_json::Value {
         serde_json::json!({

@@ -8,6 +8,7 @@ pub mod groth16;
 pub mod inputs;
 pub mod poseidon;
 pub mod registry;
+pub mod testcircuit;
 
 pub use field::{parse_fr, parse_public_signals, FieldError, Fr};
 pub use groth16::{Groth16Error, Proof, VerifyingKey};
