@@ -33,7 +33,7 @@ pub enum PoseidonError {
 
 thread_local! {
     /// `HASHERS[n - 1]`: this thread's hasher for `n` inputs, built on first use.
-    static HASHERS: RefCell<Vec<Option<Poseidon<Fr>>>> = RefCell::new(Vec::new());
+    static HASHERS: RefCell<Vec<Option<Poseidon<Fr>>>> = const { RefCell::new(Vec::new()) };
 }
 
 /// circomlib `Poseidon(n)` of `inputs` (1 to [`MAX_INPUTS`] field elements).
