@@ -5,7 +5,8 @@
 //! The bounds: an arbo root needs at least one BLAKE2b per leaf and per branch node; a proof
 //! check at least one BLAKE2b per level; recovering a signer costs at least an ECDSA
 //! verification; opening a sealed box costs at least its X25519 scalar multiplication; decoding
-//! a ballot with Go semantics costs at least what serde_json needs to read the same bytes.
+//! a ballot with Go semantics costs at least what serde_json needs to read the same bytes; a
+//! Groth16 verification costs at least the pairing product of the key with the inputs folded in.
 
 pub mod fetch;
 pub mod verify;
@@ -267,6 +268,118 @@ pub fn run(leaves: usize) -> Vec<BenchLine> {
         elapsed,
         bound_per_sec: 1.0 / serde_cost,
         bound: "serde_json reading the same bytes",
+    });
+    lines.extend(groth16_lines(threads));
+    lines
+}
+
+/// The real v0.0.1 census-circuit proof and its public signals (tests/vectors/zk/).
+const GROTH16_PROOF: &[u8] = include_bytes!("../tests/vectors/zk/v0.0.1-proof.json");
+const GROTH16_SIGNALS: &[u8] = include_bytes!("../tests/vectors/zk/v0.0.1-signals.json");
+/// Proofs per timed pass (copies of the real proof: the work per proof does not depend on it).
+const GROTH16_PROOFS: usize = 256;
+
+/// Groth16 on the real v0.0.1 proof, three lines:
+/// - one by one over all cores (rayon, one proof per task) against the bound: per proof, the
+///   MSM of the 8 inputs into `IC` + one multi-Miller loop of the 4 pairs
+///   `(A,B)(−α,β)(−vk_x,γ)(−C,δ)` (β, γ, δ prepared once, B prepared per proof) + one final
+///   exponentiation, timed on one core and scaled by the number of cores;
+/// - the same against the tighter bound of arkworks' form, 3 pairs with `e(α,β)` precomputed;
+/// - batched (one random linear combination over all the proofs, OS randomness, per-proof
+///   Miller loops split over the cores) against the one-by-one rate of this run, so its ratio
+///   is the speed-up.
+fn groth16_lines(threads: f64) -> Vec<BenchLine> {
+    use crate::protocol::zk::batch::{batch_holds, verify_each, BatchItem};
+    use crate::protocol::zk::{parse_public_signals, CircuitRegistry, Proof};
+    use ark_bn254::{Bn254, G1Affine, G1Projective};
+    use ark_ec::pairing::Pairing;
+    use ark_ec::{AffineRepr, CurveGroup};
+    use ark_ff::One;
+
+    let Ok(registry) = CircuitRegistry::vocdoni() else {
+        return Vec::new();
+    };
+    let key = registry.vocdoni_key_at("vocdoni/LTS/1.2", 0).key();
+    let proof = Proof::from_snarkjs_json(GROTH16_PROOF);
+    let signals = serde_json::from_slice::<Vec<String>>(GROTH16_SIGNALS)
+        .ok()
+        .and_then(|s| parse_public_signals(&s, 8).ok());
+    let (Ok(proof), Some(signals)) = (proof, signals) else {
+        return Vec::new();
+    };
+    let items: Vec<BatchItem<'_>> = vec![(&proof, &signals[..]); GROTH16_PROOFS];
+    let timed = |f: &mut dyn FnMut()| {
+        let start = Instant::now();
+        let mut passes = 0u32;
+        while passes == 0 || start.elapsed() < Duration::from_secs(1) {
+            f();
+            passes += 1;
+        }
+        (u64::from(passes) * GROTH16_PROOFS as u64, start.elapsed())
+    };
+
+    // The bounds, on one core.
+    let vk = &key.prepared().vk;
+    type G2Prepared = <Bn254 as Pairing>::G2Prepared;
+    let (beta, gamma, delta) = (
+        G2Prepared::from(vk.beta_g2),
+        G2Prepared::from(vk.gamma_g2),
+        G2Prepared::from(vk.delta_g2),
+    );
+    let minus_alpha: G1Affine = (-vk.alpha_g1.into_group()).into_affine();
+    let four_pairs = seconds_per_item(64, |_| {
+        let vk_x: G1Projective = key.fold_inputs(black_box(&signals)).unwrap_or_default();
+        let p = &black_box(&proof).0;
+        let mml = Bn254::multi_miller_loop(
+            [
+                p.a,
+                minus_alpha,
+                (-vk_x).into_affine(),
+                (-p.c.into_group()).into_affine(),
+            ],
+            [
+                G2Prepared::from(p.b),
+                beta.clone(),
+                gamma.clone(),
+                delta.clone(),
+            ],
+        );
+        black_box(Bn254::final_exponentiation(mml).map(|gt| gt.0.is_one()));
+    });
+    let three_pairs = seconds_per_item(64, |_| {
+        let vk_x: G1Projective = key.fold_inputs(black_box(&signals)).unwrap_or_default();
+        black_box(key.verify_folded(black_box(&proof), &vk_x));
+    });
+
+    let mut lines = Vec::new();
+    let (count, elapsed) = timed(&mut || {
+        black_box(verify_each(key, black_box(&items)).ok());
+    });
+    let single = count as f64 / elapsed.as_secs_f64().max(1e-9);
+    lines.push(BenchLine {
+        name: "Groth16 verified one by one (all cores)",
+        count,
+        elapsed,
+        bound_per_sec: threads / four_pairs,
+        bound: "MSM(8 inputs) + 4-pair Miller loop + final exp, per core",
+    });
+    lines.push(BenchLine {
+        name: "Groth16 one by one, tight bound",
+        count,
+        elapsed,
+        bound_per_sec: threads / three_pairs,
+        bound: "MSM + 3-pair Miller loop (e(a,b) precomputed) + final exp, per core",
+    });
+    let mut rng = rand::rngs::OsRng;
+    let (count, elapsed) = timed(&mut || {
+        black_box(batch_holds(key, black_box(&items), &mut rng).ok());
+    });
+    lines.push(BenchLine {
+        name: "Groth16 verified batched (all cores)",
+        count,
+        elapsed,
+        bound_per_sec: single,
+        bound: "one-by-one rate of this run: ratio = batch speed-up",
     });
     lines
 }

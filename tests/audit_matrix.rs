@@ -174,7 +174,8 @@ async fn tamper_fails_its_category_only(
         "ciphertext-mismatch",
         "saas-results",
         "tx-hash",
-        "overwrite-limit"
+        "overwrite-limit",
+        "saas-census-size"
     )]
     tamper: &str,
 ) {
@@ -306,7 +307,7 @@ const SCENARIOS: [&str; 10] = [
     "overwrites",
     "invalid-ballots",
 ];
-const TAMPERS: [&str; 14] = [
+const TAMPERS: [&str; 15] = [
     "result-cell",
     "scrutiny-differs",
     "weight-inflated",
@@ -321,4 +322,5 @@ const TAMPERS: [&str; 14] = [
     "saas-results",
     "tx-hash",
     "overwrite-limit",
+    "saas-census-size",
 ];

@@ -532,10 +532,11 @@ async fn saas_process_is_fetched_and_the_token_never_leaks() {
                 id: pid.into(),
                 questions: vec![ResultsQuestion {
                     upstream_id: first.clone(),
-                    vote_count: 12,
+                    vote_count: Some(12),
                     ..ResultsQuestion::default()
                 }],
             },
+            ..SaasProcess::default()
         },
     );
     world.legacy_processes.insert(

@@ -13,6 +13,7 @@ use vocaudit::api::node::{
 use vocaudit::api::saas::{
     LegacyProcess, Process, ProcessBundle, ProcessResults, Question, ResultsQuestion,
 };
+use vocaudit::api::Opaque;
 use vocaudit::sim::{serve_local, FaultPlan, LiveVotes, SaasProcess, SimElection, World};
 
 const RESULTS_ID: &str = "a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1a1";
@@ -155,7 +156,7 @@ fn world() -> World {
             process: Process {
                 id: SAAS_ID.into(),
                 org_address: "0a".repeat(20),
-                published: true,
+                published: Some(Opaque::of(&true)),
                 questions: vec![Question {
                     id: "q1".into(),
                     upstream_id: RESULTS_ID.into(),
@@ -170,12 +171,13 @@ fn world() -> World {
                 questions: vec![ResultsQuestion {
                     question_id: "q1".into(),
                     upstream_id: RESULTS_ID.into(),
-                    vote_count: 25,
-                    max_voters: 30,
-                    final_results: true,
+                    vote_count: Some(25),
+                    max_voters: Some(30),
+                    final_results: Some(true),
                     results: Some(vec![vec!["12".into(), "13".into()]]),
                 }],
             },
+            ..SaasProcess::default()
         },
     );
     world.legacy_processes.insert(

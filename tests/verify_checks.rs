@@ -238,9 +238,9 @@ fn saas_for(f: &Fixture, results: Vec<Vec<String>>) -> SaasEvidence {
         upstream_id: ELECTION.into(),
         status: f.election.status.clone(),
         results: Some(saas::QuestionResults {
-            vote_count: f.election.vote_count,
-            max_voters: f.election.census.max_census_size,
-            final_results: true,
+            vote_count: Some(f.election.vote_count),
+            max_voters: Some(f.election.census.max_census_size),
+            final_results: Some(true),
             results: Some(results),
         }),
         ..Default::default()
@@ -253,7 +253,7 @@ fn saas_for(f: &Fixture, results: Vec<Vec<String>>) -> SaasEvidence {
             questions: vec![q],
             ..Default::default()
         }),
-        results: None,
+        ..Default::default()
     }
 }
 

@@ -1016,6 +1016,7 @@ async fn an_anomaly_in_one_question_is_located_in_its_election() {
 #[rstest::rstest]
 #[case::clean(None, Verdict::Pass)]
 #[case::saas_results_differ(Some("saas-results"), Verdict::Fail)]
+#[case::saas_census_below_voters(Some("saas-census-size"), Verdict::Fail)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn until_results_on_a_process_ends_with_the_verdict_of_a_one_shot_audit(
     #[case] tamper: Option<&str>,

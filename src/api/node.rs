@@ -1,4 +1,8 @@
-//! Node API v2 responses (`vocdoni/vocdoni-node:api/api_types.go`, handlers in `api/*.go`).
+//! Node API v2 responses, each mirroring the vocdoni-node Go type that marshals it
+//! (`vocdoni/vocdoni-node@8e2adfd0bd7fea51f3a9ada98c834baa8f131518`, read 2026-12-05):
+//! `api/api_types.go`, `api/metadata_types.go`, `vochain/indexer/indexertypes/types.go`,
+//! `types/encoding.go` (`HexBytes`: hex without `0x`) and `types/big.go` (`BigInt`: decimal
+//! string). The handlers in `api/*.go` pass the bytes through `convertKeysToCamel` where noted.
 //!
 //! Hex fields stay `String` here (the node writes lowercase hex without `0x`); decoding into
 //! typed bytes happens where a check needs them, so a malformed value becomes a located finding
@@ -7,7 +11,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-/// Error body of every failing route: `{"error": "<text>", "code": <int>}`.
+/// Error body of every failing route: `{"error": "<text>", "code": <int>}`, as
+/// `httprouter/apirest/apirest.go` `APIerror.MarshalJSON` writes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     #[serde(default)]
@@ -32,7 +37,8 @@ pub mod codes {
     pub const RESULTS_NOT_AVAILABLE: u32 = 5024;
 }
 
-/// `envelopeType` as protojson renders it (`voteMode`).
+/// `voteMode`: `api.VoteMode`, a `*models.EnvelopeType` written by protojson with
+/// `EmitUnpopulated` (every flag present).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct VoteMode {
@@ -43,7 +49,7 @@ pub struct VoteMode {
     pub cost_from_weight: bool,
 }
 
-/// `processMode` as protojson renders it (`electionMode`).
+/// `electionMode`: `api.ElectionMode`, a `*models.ProcessMode` written by protojson.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ElectionMode {
@@ -54,7 +60,8 @@ pub struct ElectionMode {
     pub pre_register: bool,
 }
 
-/// `ProcessVoteOptions` as protojson renders it (`tallyMode`).
+/// `tallyMode`: `api.TallyMode`, a `*models.ProcessVoteOptions` written by protojson; its
+/// fields are `uint32`, which protojson writes as numbers.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct TallyMode {
@@ -65,7 +72,8 @@ pub struct TallyMode {
     pub cost_exponent: u32,
 }
 
-/// `census` of an election.
+/// `census` of an election: `api.ElectionCensus` (`censusRoot`, `postRegisterCensusRoot`:
+/// `HexBytes`; `maxCensusSize`: `uint64`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ElectionCensus {
@@ -79,7 +87,9 @@ pub struct ElectionCensus {
     pub max_census_size: u64,
 }
 
-/// `GET /elections/{id}`.
+/// `GET /elections/{id}`: `api.Election`, which embeds `api.ElectionSummary` (`startDate`,
+/// `endDate`, `creationTime`: `time.Time`; `result`: `[][]*types.BigInt`, `omitempty`;
+/// `keyRevealHeight`: `uint32`, `omitempty`; `census`: pointer, `omitempty`; `metadata`: `any`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Election {
@@ -145,25 +155,29 @@ impl Election {
     }
 }
 
-/// The parts of `ElectionMetadata` (`api/metadata_types.go`) a report shows.
+/// The parts of `api.ElectionMetadata` (`api/metadata_types.go`) a report shows; `questions`
+/// is `omitempty` and a nil `choices` is `null`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ElectionMetadata {
     pub title: serde_json::Value,
     pub description: serde_json::Value,
+    #[serde(deserialize_with = "super::go_nil")]
     pub questions: Vec<MetadataQuestion>,
 }
 
-/// One question of the metadata; `choices[].value` is the results column.
+/// One question of the metadata (`api.Question`, `api/metadata_types.go`);
+/// `choices[].value` is the results column.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MetadataQuestion {
     pub title: serde_json::Value,
     pub description: serde_json::Value,
+    #[serde(deserialize_with = "super::go_nil")]
     pub choices: Vec<MetadataChoice>,
 }
 
-/// One choice of a metadata question.
+/// One choice of a metadata question (`api.ChoiceMetadata`: `value` is `uint32`).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MetadataChoice {
@@ -171,7 +185,7 @@ pub struct MetadataChoice {
     pub value: u64,
 }
 
-/// One entry of `/elections/{id}/keys`.
+/// One entry of `/elections/{id}/keys`: `api.Key` (`index`: `int`; `key`: `HexBytes`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ElectionKey {
     /// Slot in the 16-key array (1..15 in practice).
@@ -180,7 +194,7 @@ pub struct ElectionKey {
     pub key: String,
 }
 
-/// `GET /elections/{id}/keys` (from state).
+/// `GET /elections/{id}/keys` (from state): `api.ElectionKeys`, both lists `omitempty`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ElectionKeys {
@@ -190,7 +204,8 @@ pub struct ElectionKeys {
     pub private_keys: Vec<ElectionKey>,
 }
 
-/// `GET /elections/{id}/scrutiny` (consensus results, only once RESULTS).
+/// `GET /elections/{id}/scrutiny` (consensus results, only once RESULTS): `api.ElectionResults`
+/// (`results`: `[][]*types.BigInt`, no `omitempty`, so nil is `null`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Scrutiny {
@@ -198,18 +213,20 @@ pub struct Scrutiny {
     pub census_root: String,
     pub election_id: String,
     pub organization_id: String,
+    #[serde(deserialize_with = "super::go_nil")]
     pub results: Vec<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_contract_address: Option<String>,
 }
 
-/// `GET /elections/{id}/votes/count`.
+/// `GET /elections/{id}/votes/count`: `api.CountResult` (`count`: `uint64`).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoteCount {
     pub count: u64,
 }
 
-/// The `pagination` object of modern list routes (`api/helpers.go`).
+/// The `pagination` object of modern list routes: `api.Pagination` (`uint64`s; the
+/// previous/next pages are pointers, `null` at the ends).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Pagination {
@@ -220,7 +237,9 @@ pub struct Pagination {
     pub last_page: u64,
 }
 
-/// One row of a vote list (no package, no weight: those need `/votes/{id}`).
+/// One row of a vote list (no package, no weight: those need `/votes/{id}`): `api.Vote` with
+/// only the list's fields set (every field is `omitempty`; `blockHeight`: `uint32`;
+/// `transactionIndex`: `*int32`; `blockTime`: `*time.Time`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VoteRow {
@@ -246,16 +265,19 @@ pub struct VoteRow {
     pub block_time: Option<String>,
 }
 
-/// `GET /votes?electionId=…&page=&limit=` (and the legacy page route, without `pagination`).
+/// `GET /votes?electionId=…&page=&limit=` (and the legacy page route, without `pagination`):
+/// `api.VotesList`; a nil `votes` is `null`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct VoteList {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "super::go_nil")]
     pub votes: Vec<VoteRow>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pagination: Option<Pagination>,
 }
 
-/// `GET /votes/{voteId}`.
+/// `GET /votes/{voteId}`: `api.Vote` (every field `omitempty`; `package`: `json.RawMessage`;
+/// `weight`: `big.Int.String()`; `overwriteCount`: `*uint32`; `memo`: `[]byte`, base64;
+/// `date`: `*time.Time`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct VoteDetail {
@@ -290,7 +312,9 @@ pub struct VoteDetail {
     pub date: String,
 }
 
-/// `txInfo` of `/chain/transactions/{hash}`; accepts the pre-2024 names too.
+/// `txInfo` of `/chain/transactions/{hash}`: `indexertypes.Transaction`, which embeds
+/// `*TransactionMetadata` (`vochain/indexer/indexertypes/types.go`: `height`: `uint32`,
+/// `index`: `int32`, `hash`/`signer`: `HexBytes`); accepts the pre-2024 names too.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct TxInfo {
@@ -306,8 +330,9 @@ pub struct TxInfo {
     pub signer: String,
 }
 
-/// `GET /chain/transactions/{hash}`: the decoded `Tx` as protojson (bytes as hex on modern
-/// nodes, base64 on old ones), its info and the signature.
+/// `GET /chain/transactions/{hash}`: `api.GenericTransactionWithInfo` — the decoded `Tx` as
+/// protojson (`json.RawMessage`; bytes as hex on modern nodes, base64 on old ones), its info
+/// and the signature (`HexBytes`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TransactionResponse {
@@ -318,7 +343,9 @@ pub struct TransactionResponse {
     pub signature: String,
 }
 
-/// The filled part of a CometBFT header as the indexer serves it.
+/// The filled part of a CometBFT header as the indexer serves it: `comettypes.Header` written by
+/// `encoding/json` and camel-cased by `convertKeysToCamel` (`height`: `int64`; `time`:
+/// `time.Time`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct BlockHeader {
@@ -329,7 +356,7 @@ pub struct BlockHeader {
     pub proposer_address: String,
 }
 
-/// `GET /chain/blocks/{height}`.
+/// `GET /chain/blocks/{height}`: `api.Block` (`hash`: `HexBytes`; `txCount`: `int64`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Block {
@@ -338,7 +365,8 @@ pub struct Block {
     pub tx_count: u64,
 }
 
-/// `GET /chain/info` (the fields an audit records).
+/// `GET /chain/info` (the fields an audit records): `api.ChainInfo` (`height`,
+/// `initialHeight`: `uint32`; `blockTimestamp`: `int64`; `genesisTime`: `time.Time`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ChainInfo {
@@ -353,7 +381,8 @@ pub struct ChainInfo {
     pub transaction_count: u64,
 }
 
-/// Sealed-box-before-reveal form of a vote package: `{"encrypted": "<base64>"}`.
+/// Sealed-box-before-reveal form of a vote package: `{"encrypted": "<base64>"}` (the node's
+/// `api/vote.go` wraps the stored bytes when the keys are not yet revealed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EncryptedPackage {
     pub encrypted: String,

@@ -1,74 +1,101 @@
-//! SaaS API responses (`vocdoni/saas-backend:api/apicommon/voting_processes.go`, `db/types.go`).
+//! SaaS API responses, each mirroring the saas-backend Go type that marshals it
+//! (`vocdoni/saas-backend@fb835a15ba93289765d0ceafaf5754638bd3faeb`, read 2026-12-05):
+//! `api/apicommon/voting_processes.go` for the multi-question routes, `api/apicommon/types.go`
+//! and `db/types.go` for the legacy ones.
 //!
 //! One SaaS process holds N questions and each question is its own Vochain election, named by
-//! `upstreamId`. Only the fields an audit cross-checks are typed; the rest is ignored.
+//! `upstreamId`. The fields a check reads are typed as Go's `encoding/json` writes them; every
+//! other field is kept as served ([`Opaque`]), so no value there can make a body unreadable, and
+//! the simulator can still serve the whole Go shape field by field, in Go's order.
 
 use serde::{Deserialize, Serialize};
 
-/// `results` of one question as the SaaS passes the chain's values through.
+use super::Opaque;
+
+/// `results` of one question: saas-backend `db.QuestionResults` (`db/types.go`), the chain's
+/// election passed through (`api/processes.go` `questionResultsFromElection`). Go writes every
+/// field but `results` (`omitempty`, absent until a tally exists); the counts are optional here
+/// only so that a value the reader could not take ([`crate::api::read_lenient`]) is "not
+/// given" rather than a false zero.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct QuestionResults {
-    pub vote_count: u64,
-    pub max_voters: u64,
-    pub final_results: bool,
+    /// `uint64`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vote_count: Option<u64>,
+    /// `uint64`: the election's `maxCensusSize`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_voters: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub final_results: Option<bool>,
+    /// `[][]string`, decimal cells.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Vec<String>>>,
 }
 
-/// One choice of a SaaS question; `value` is the results column.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-pub struct Choice {
-    pub title: serde_json::Value,
-    pub value: u64,
-}
-
-/// `ballotProtocol` of a question: the tally parameters the SaaS asked the chain for.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct BallotProtocol {
-    pub max_count: u32,
-    pub max_value: u32,
-    pub max_vote_overwrites: u32,
-    pub cost_exponent: u32,
-    pub max_total_cost: u32,
-    pub unique_values: bool,
-    pub cost_from_weight: bool,
-}
-
-/// One question (`VotingProcessQuestion`).
+/// One question: saas-backend `db.VotingProcessQuestion` (`db/types.go`), in Go's field order.
+/// Checks read `id`, `upstreamId`, `status` and `results`; the rest is kept as served.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Question {
+    /// `primitive.ObjectID`: 24 hex digits.
     pub id: String,
-    pub title: serde_json::Value,
-    pub choices: Vec<Choice>,
-    #[serde(rename = "type")]
-    pub question_type: String,
+    pub parent_process_id: Option<Opaque>,
+    /// `MultiLangString` (a map; nil is `null`).
+    pub title: Option<Opaque>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub ballot_protocol: Option<BallotProtocol>,
-    pub secret_until_the_end: bool,
-    /// The 64-hex Vochain election id.
+    pub description: Option<Opaque>,
+    /// `[]Choice` (nil is `null`).
+    pub choices: Option<Opaque>,
+    #[serde(rename = "type")]
+    pub question_type: Option<Opaque>,
+    pub type_setup: Option<Opaque>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ballot_protocol: Option<Opaque>,
+    pub secret_until_the_end: Option<Opaque>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eligible_member_ids: Option<Opaque>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Opaque>,
+    /// `internal.HexBytes`, `omitempty`: the 64-hex Vochain election id, absent for a draft.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub upstream_id: String,
+    /// `omitempty`.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub encryption_keys: Option<Opaque>,
+    /// `*QuestionResults`, `omitempty`: absent for a draft.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<QuestionResults>,
 }
 
-/// `census` of a process as `/processes/{id}` shows it (no root: see [`LegacyProcess`]).
+/// `census` of a process as `/processes/{id}` shows it (no root: see [`LegacyProcess`]):
+/// saas-backend `apicommon.CensusSpec` (`api/apicommon/voting_processes.go`), in Go's order.
 ///
-/// Mirrors saas-backend's `apicommon.CensusSpec` (`api/apicommon/voting_processes.go`), where
-/// `Size` and `TotalWeight` are `int64`: Go's `encoding/json` writes them as JSON numbers
-/// (`"size":30,"totalWeight":30`). Earlier models of this crate expected a string for
-/// `totalWeight`, which made a real process body unreadable; both shapes are accepted
-/// ([`GoInt`]), and what is written back is Go's number.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// `Size` and `TotalWeight` are `int64` with `omitempty`: JSON numbers, absent when zero.
+/// Earlier models of this crate expected a string for `totalWeight`, which made a real process
+/// body unreadable; both shapes are accepted ([`GoInt`]), and what is written back is Go's
+/// number. `TotalWeight` equals `Size` for a non-weighted census (`api/processes.go`
+/// `censusTotalWeight`) and is absent when the backend could not sum a weighted one.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ProcessCensus {
     pub weighted: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_fields: Option<Opaque>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub two_fa_fields: Option<Opaque>,
+    /// `omitempty`: absent for an organisation-wide census.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub group_id: Option<Opaque>,
+    /// Write-only in Go (never on a read), kept for a backend that echoes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub member_ids: Option<Opaque>,
+    /// Members in the census (eligible voters).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<GoInt>,
+    /// Sum of the members' weights (voting power).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub total_weight: Option<GoInt>,
 }
@@ -163,86 +190,132 @@ impl<'de> Deserialize<'de> for GoInt {
     }
 }
 
-/// `GET /processes/{id}` (`VotingProcessResponse`).
+/// `GET /processes/{id}`: saas-backend `apicommon.VotingProcessResponse`
+/// (`api/apicommon/voting_processes.go`, built by `VotingProcessResponseFromDB`), in Go's field
+/// order. Checks read `orgAddress`, `census`, `questions` and `chainId`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Process {
-    /// 24-hex SaaS id.
+    /// 24-hex SaaS id (`primitive.ObjectID.Hex()`).
     pub id: String,
-    /// Hex, no `0x`.
+    /// `internal.HexBytes`: hex without `0x`.
     pub org_address: String,
-    pub published: bool,
+    pub published: Option<Opaque>,
     pub census: ProcessCensus,
-    pub title: serde_json::Value,
-    pub start_date: String,
-    pub end_date: String,
+    /// `MultiLangString` (nil is `null`).
+    pub title: Option<Opaque>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<Opaque>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub header: Option<Opaque>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stream_uri: Option<Opaque>,
+    /// `omitempty` string, `2006-01-02T15:04:05Z`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_date: Option<Opaque>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<Opaque>,
+    /// `[]db.VotingProcessQuestion`: nil is `null`.
+    #[serde(deserialize_with = "super::go_nil")]
     pub questions: Vec<Question>,
+    /// `omitempty`.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub chain_id: String,
+    /// `omitempty` string, millisecond RFC 3339 (`UpdatedAtLayout`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<Opaque>,
 }
 
-/// One row of `GET /processes/{id}/results`.
+/// One row of `GET /processes/{id}/results`: saas-backend `apicommon.VotingProcessQuestionResults`
+/// (`api/apicommon/voting_processes.go`), whose embedded `db.QuestionResults` Go flattens into
+/// the row; [`QuestionResults`] explains why the counts are optional.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ResultsQuestion {
     pub question_id: String,
+    /// `internal.HexBytes`, `omitempty`.
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub upstream_id: String,
-    pub vote_count: u64,
-    pub max_voters: u64,
-    pub final_results: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vote_count: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_voters: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub final_results: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub results: Option<Vec<Vec<String>>>,
 }
 
-/// `GET /processes/{id}/results`.
+impl ResultsQuestion {
+    /// The row's tally part, as a question embeds it.
+    pub fn question_results(&self) -> QuestionResults {
+        QuestionResults {
+            vote_count: self.vote_count,
+            max_voters: self.max_voters,
+            final_results: self.final_results,
+            results: self.results.clone(),
+        }
+    }
+}
+
+/// `GET /processes/{id}/results`: saas-backend `apicommon.VotingProcessResultsResponse`
+/// (`api/apicommon/voting_processes.go`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct ProcessResults {
     pub id: String,
+    /// Nil is `null`.
+    #[serde(deserialize_with = "super::go_nil")]
     pub questions: Vec<ResultsQuestion>,
 }
 
-/// `census.published` of the legacy process and bundle routes: the CSP key as "root".
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct PublishedCensus {
-    pub uri: String,
-    pub root: String,
-}
-
-/// The `db.Census` part the audit reads.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
-pub struct LegacyCensus {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub published: Option<PublishedCensus>,
-}
-
-/// `GET /process/{id}` (legacy single-election process; `address` is the election id).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// `GET /process/{id}` (legacy single-election process; `address` is the election id):
+/// saas-backend `apicommon.ProcessInfo` (`api/apicommon/types.go`), an embedded `*db.Process`
+/// (`db/types.go`) plus `chainId`. The fetcher reads `address` only.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct LegacyProcess {
     pub id: String,
+    /// `internal.HexBytes`: hex without `0x`.
     pub address: String,
-    /// Sic: the backend's JSON key is misspelt.
+    /// Sic: the backend's JSON key is misspelt. `common.Address`: `0x` and lowercase hex.
     #[serde(rename = "orgAdress")]
-    pub org_address: String,
-    pub census: LegacyCensus,
-    pub status: String,
+    pub org_address: Option<Opaque>,
+    /// `db.Census`; its `published.root` is the CSP key.
+    pub census: Option<Opaque>,
+    /// `map[string]any` (nil is `null`).
+    pub metadata: Option<Opaque>,
+    #[serde(rename = "metadataURL", skip_serializing_if = "Option::is_none")]
+    pub metadata_url: Option<Opaque>,
+    #[serde(rename = "electionParams", skip_serializing_if = "Option::is_none")]
+    pub election_params: Option<Opaque>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<Opaque>,
+    /// `time.Time`: `omitempty` never drops a struct, so a zero time is `0001-01-01T00:00:00Z`.
+    #[serde(rename = "publishedAt")]
+    pub published_at: Option<Opaque>,
+    #[serde(rename = "encryptionKeys", skip_serializing_if = "Option::is_none")]
+    pub encryption_keys: Option<Opaque>,
     #[serde(rename = "chainId")]
     pub chain_id: String,
 }
 
-/// `GET /process/bundle/{id}`: one CSP census shared by several elections.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// `GET /process/bundle/{id}`: one CSP census shared by several elections. saas-backend
+/// `apicommon.ProcessBundleInfo` (`api/apicommon/types.go`), an embedded `*db.ProcessesBundle`
+/// (`db/types.go`) plus `chainId`. The fetcher reads `processes` only.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct ProcessBundle {
     pub id: String,
-    pub census: LegacyCensus,
-    pub org_address: String,
+    /// `db.Census`.
+    pub census: Option<Opaque>,
+    /// `common.Address`: `0x` and lowercase hex.
+    pub org_address: Option<Opaque>,
+    /// `[]internal.HexBytes`: election ids, hex; nil is `null`.
+    #[serde(deserialize_with = "super::go_nil")]
     pub processes: Vec<String>,
     pub chain_id: String,
 }
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -307,6 +380,7 @@ mod tests {
             weighted: false,
             size: Some(GoInt::from(30)),
             total_weight: GoInt::parse("-0"),
+            ..ProcessCensus::default()
         };
         assert_eq!(
             serde_json::to_string(&census).unwrap(),
@@ -320,7 +394,7 @@ mod tests {
             r#"{"address":"ee","orgAdress":"0xab","census":{"published":{"root":"02"}}}"#,
         )
         .unwrap();
-        assert_eq!(p.org_address, "0xab");
-        assert_eq!(p.census.published.unwrap().root, "02");
+        assert_eq!(p.org_address.unwrap().get(), r#""0xab""#);
+        assert_eq!(p.address, "ee");
     }
 }

@@ -9,6 +9,7 @@ use crate::api::node::{
     Election, ElectionKeys, Scrutiny, TransactionResponse, VoteDetail, VoteRow,
 };
 use crate::api::saas::{Process, ProcessResults};
+use crate::api::Unreadable;
 use crate::bundle::Disagreement;
 use serde::{Deserialize, Serialize};
 
@@ -40,6 +41,11 @@ pub struct SaasEvidence {
     pub process: Option<Process>,
     /// `GET /processes/{id}/results`.
     pub results: Option<ProcessResults>,
+    /// Fields of `/processes/{id}` the model could not take, set aside by the reader
+    /// ([`crate::api::read_lenient`]) and reported by V-CROSS-03.
+    pub process_unreadable: Vec<Unreadable>,
+    /// The same for `/processes/{id}/results`.
+    pub results_unreadable: Vec<Unreadable>,
 }
 
 /// Everything obtained about one Vochain election.

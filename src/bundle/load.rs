@@ -61,9 +61,14 @@ pub fn load(dir: &Path) -> Result<AuditInput, LoadError> {
     };
 
     let saas = if bundle.file("saas/process.json").is_some() {
+        let (process, process_unreadable) = lenient_file::<Process>(&bundle, "saas/process.json")?;
+        let (results, results_unreadable) =
+            lenient_file::<ProcessResults>(&bundle, "saas/results.json")?;
         Some(SaasEvidence {
-            process: json_file::<Process>(&bundle, "saas/process.json")?,
-            results: json_file::<ProcessResults>(&bundle, "saas/results.json")?,
+            process,
+            results,
+            process_unreadable,
+            results_unreadable,
         })
     } else {
         None
@@ -153,6 +158,27 @@ fn json_file<T: for<'de> Deserialize<'de>>(
     let bytes = bundle.read_file(path)?;
     crate::api::from_json_slice(&bytes)
         .map(Some)
+        .map_err(|reason| LoadError::Malformed {
+            path: format!("{path} (from {})", entry.url),
+            reason,
+        })
+}
+
+/// Reads a singleton JSON file as [`json_file`] does, setting aside the fields the model cannot
+/// take ([`crate::api::read_lenient`]) for a check to report instead of refusing the bundle.
+fn lenient_file<T: serde::de::DeserializeOwned>(
+    bundle: &Bundle,
+    path: &str,
+) -> Result<(Option<T>, Vec<crate::api::Unreadable>), LoadError> {
+    let Some(entry) = bundle.file(path) else {
+        return Ok((None, Vec::new()));
+    };
+    if entry.status != 200 {
+        return Ok((None, Vec::new()));
+    }
+    let bytes = bundle.read_file(path)?;
+    crate::api::read_lenient(&bytes)
+        .map(|(model, unreadable)| (Some(model), unreadable))
         .map_err(|reason| LoadError::Malformed {
             path: format!("{path} (from {})", entry.url),
             reason,

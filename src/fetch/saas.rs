@@ -5,7 +5,7 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use crate::api::from_json_slice;
+use crate::api::read_lenient;
 use crate::api::saas::{LegacyProcess, Process, ProcessBundle, ProcessResults};
 
 use super::http::{HttpClient, HttpError, Outcome, Response, Secret};
@@ -81,12 +81,14 @@ pub(crate) async fn read(
     let process_url = format!("{base}/processes/{process_id}");
     let mut unreadable: Option<String> = None;
     let (process, results) = match get(http, token, requests, &process_url).await? {
-        Outcome::Ok(r) => match from_json_slice::<Process>(&r.body) {
-            Ok(p) => {
+        // Leniently, as the loader reads it: a field the model cannot take is a finding later,
+        // not a reason to call the process absent.
+        Outcome::Ok(r) => match read_lenient::<Process>(&r.body) {
+            Ok((p, _)) => {
                 named.extend(p.questions.into_iter().map(|q| q.upstream_id));
                 let outcome = get(http, token, requests, &format!("{process_url}/results")).await?;
                 if let Outcome::Ok(r) = &outcome {
-                    if let Ok(res) = serde_json::from_slice::<ProcessResults>(&r.body) {
+                    if let Ok((res, _)) = read_lenient::<ProcessResults>(&r.body) {
                         named.extend(res.questions.into_iter().map(|q| q.upstream_id));
                     }
                 }
@@ -104,7 +106,7 @@ pub(crate) async fn read(
     let legacy_url = format!("{base}/process/{process_id}");
     let legacy = match get(http, token, requests, &legacy_url).await? {
         Outcome::Ok(r) => {
-            if let Ok(l) = serde_json::from_slice::<LegacyProcess>(&r.body) {
+            if let Ok((l, _)) = read_lenient::<LegacyProcess>(&r.body) {
                 named.push(l.address);
             }
             Some(r)
@@ -122,7 +124,7 @@ pub(crate) async fn read(
             let url = format!("{base}/process/bundle/{bid}");
             match get(http, token, requests, &url).await? {
                 Outcome::Ok(r) => {
-                    if let Ok(b) = serde_json::from_slice::<ProcessBundle>(&r.body) {
+                    if let Ok((b, _)) = read_lenient::<ProcessBundle>(&r.body) {
                         named.extend(b.processes);
                     }
                     Some(r)
@@ -230,8 +232,8 @@ mod tests {
     #[rstest::rstest]
     #[case::field(r#"{"census":{"totalWeight":"thirty"}}"#, "census.totalWeight: ")]
     #[case::nested(
-        r#"{"questions":[{"choices":[{"value":"x"}]}]}"#,
-        "questions[0].choices[0].value: "
+        r#"{"questions":[{"results":{"voteCount":"x"}}]}"#,
+        "questions[0].results.voteCount: "
     )]
     #[case::not_json("<html>", "expected value")]
     fn unreadable_process_names_the_path(#[case] body: &str, #[case] says: &str) {

@@ -14,3 +14,4 @@ pub mod proto;
 pub mod sealed_box;
 pub mod tally;
 pub mod tx;
+pub mod zk;

@@ -25,9 +25,10 @@ use crate::api::node::{
     ElectionMode, Scrutiny, TallyMode, TransactionResponse, TxInfo, VoteDetail, VoteMode,
 };
 use crate::api::saas::{
-    BallotProtocol, Choice, LegacyCensus, LegacyProcess, Process, ProcessBundle, ProcessCensus,
-    ProcessResults, PublishedCensus, Question, QuestionResults, ResultsQuestion,
+    LegacyProcess, Process, ProcessBundle, ProcessCensus, ProcessResults, Question,
+    QuestionResults, ResultsQuestion,
 };
+use crate::api::Opaque;
 use crate::protocol::abi::{encode_evm_results_args, AbiError};
 use crate::protocol::arbo::{
     weight_to_value, weighted_census_key, ArboError, CensusDump, CensusTree, CensusTreeType,
@@ -63,6 +64,8 @@ const FIRST_HEIGHT: u64 = 100;
 const OFF_CHAIN_TREE_WEIGHTED: u8 = 2;
 /// Where the SaaS CSP says it lives (`census.censusURL` of SaaS elections).
 pub const SAAS_CSP_URL: &str = "https://saas.sim.vocaudit.invalid/process";
+/// Where the simulated SaaS says its process images and streams live (never fetched).
+const SAAS_STORAGE_URL: &str = "https://saas.sim.vocaudit.invalid/storage";
 /// The stand-alone CSP's URL.
 pub const CSP_URL: &str = "https://csp.sim.vocaudit.invalid";
 /// The largest value a budget ballot draws for one position.
@@ -1021,7 +1024,81 @@ fn saas_id(seed: u64, what: &[u8], a: u32, b: u32) -> String {
     hex::encode(&h[..12])
 }
 
-/// The SaaS views of a process whose questions are the elections `ids`.
+/// saas-backend `db.Choice` (`db/types.go`), in Go's field order.
+#[derive(Serialize)]
+struct GoChoice {
+    title: serde_json::Value,
+    value: u32,
+}
+
+/// saas-backend `db.QuestionTypeSetup` (`db/types.go`), in Go's field order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GoTypeSetup {
+    min_choices: u32,
+    max_choices: u32,
+    unique_choices: bool,
+    budget: u32,
+    cost_exponent: u32,
+}
+
+/// saas-backend `db.BallotProtocol` (`db/types.go`), in Go's field order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GoBallotProtocol {
+    max_count: u32,
+    max_value: u32,
+    max_vote_overwrites: u32,
+    cost_exponent: u32,
+    max_total_cost: u32,
+    unique_values: bool,
+    cost_from_weight: bool,
+}
+
+/// saas-backend `db.PublishedCensus` (`db/types.go`).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GoPublishedCensus {
+    uri: String,
+    root: String,
+    created_at: String,
+}
+
+/// saas-backend `db.Census` (`db/types.go`) as the legacy routes embed it, in Go's field order.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct GoCensus {
+    id: String,
+    org_address: String,
+    #[serde(rename = "type")]
+    census_type: &'static str,
+    weighted: bool,
+    size: u64,
+    group_id: String,
+    published: GoPublishedCensus,
+    auth_fields: Vec<&'static str>,
+    two_fa_fields: Vec<&'static str>,
+    created_at: String,
+    updated_at: String,
+}
+
+/// A time as saas-backend writes `StartDate`/`EndDate` (`2006-01-02T15:04:05Z`) and, with
+/// `millis`, `UpdatedAt` (`UpdatedAtLayout`, `2006-01-02T15:04:05.000Z`).
+fn saas_time(rfc3339: &str, millis: bool) -> String {
+    let format = if millis {
+        "%Y-%m-%dT%H:%M:%S%.3fZ"
+    } else {
+        "%Y-%m-%dT%H:%M:%SZ"
+    };
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.with_timezone(&chrono::Utc).format(format).to_string())
+        .unwrap_or_else(|_| rfc3339.to_string())
+}
+
+/// The SaaS views of a process whose questions are the elections `ids`, each shaped exactly as
+/// saas-backend marshals it (`apicommon.VotingProcessResponse`, `VotingProcessResultsResponse`,
+/// `ProcessInfo`, `ProcessBundleInfo` at the commit [`crate::api::saas`] names): Go's field
+/// order, `omitempty` fields absent when empty, `int64` census numbers.
 fn add_saas_process(
     spec: &WorldSpec,
     index: u32,
@@ -1032,6 +1109,8 @@ fn add_saas_process(
     world: &mut World,
 ) -> Result<(), GenError> {
     let id = saas_id(spec.seed, b"process", index, 0);
+    let group = saas_id(spec.seed, b"group", index, 0);
+    let census_id = saas_id(spec.seed, b"census", index, 0);
     let mut questions = Vec::new();
     let mut result_rows = Vec::new();
     let (mut start, mut end) = (String::new(), String::new());
@@ -1050,22 +1129,32 @@ fn add_saas_process(
         let question_id = saas_id(spec.seed, b"question", index, q as u32);
         let p = question.params;
         let results = QuestionResults {
-            vote_count: e.vote_count,
-            max_voters: e.census.max_census_size,
-            final_results: e.final_results,
+            vote_count: Some(e.vote_count),
+            max_voters: Some(e.census.max_census_size),
+            final_results: Some(e.final_results),
             results: e.result.clone(),
         };
+        let choices: Vec<GoChoice> = (0..=p.max_value)
+            .map(|v| GoChoice {
+                title: json!({"default": format!("Option {v}")}),
+                value: v,
+            })
+            .collect();
         questions.push(Question {
             id: question_id.clone(),
-            title: json!({"default": question.title}),
-            choices: (0..=p.max_value)
-                .map(|v| Choice {
-                    title: json!({"default": format!("Option {v}")}),
-                    value: u64::from(v),
-                })
-                .collect(),
-            question_type: question.question_type.clone(),
-            ballot_protocol: Some(BallotProtocol {
+            parent_process_id: Some(Opaque::of(&id)),
+            title: Some(Opaque::of(&json!({"default": question.title}))),
+            description: None,
+            choices: Some(Opaque::of(&choices)),
+            question_type: Some(Opaque::of(&question.question_type)),
+            type_setup: Some(Opaque::of(&GoTypeSetup {
+                min_choices: 1,
+                max_choices: p.max_count,
+                unique_choices: p.unique_values,
+                budget: p.max_total_cost,
+                cost_exponent: p.cost_exponent,
+            })),
+            ballot_protocol: Some(Opaque::of(&GoBallotProtocol {
                 max_count: p.max_count,
                 max_value: p.max_value,
                 max_vote_overwrites: p.max_vote_overwrites,
@@ -1073,10 +1162,14 @@ fn add_saas_process(
                 max_total_cost: p.max_total_cost,
                 unique_values: p.unique_values,
                 cost_from_weight: p.cost_from_weight,
-            }),
-            secret_until_the_end: question.encryption_keys > 0,
+            })),
+            secret_until_the_end: Some(Opaque::of(&(question.encryption_keys > 0))),
+            // Redacted for a public read (`redactQuestionsForPublic`).
+            eligible_member_ids: None,
+            metadata: None,
             upstream_id: upstream.clone(),
             status: e.status.clone(),
+            encryption_keys: None,
             results: Some(results.clone()),
         });
         result_rows.push(ResultsQuestion {
@@ -1088,9 +1181,23 @@ fn add_saas_process(
             results: results.results,
         });
     }
-    let published = PublishedCensus {
-        uri: SAAS_CSP_URL.into(),
-        root: hex::encode(csp.census_root()),
+    let created = saas_time(&start, true);
+    let census = GoCensus {
+        id: census_id,
+        org_address: format!("0x{}", hex::encode(org)),
+        census_type: "sms_or_mail",
+        weighted: false,
+        size: census_size,
+        group_id: group.clone(),
+        published: GoPublishedCensus {
+            uri: SAAS_CSP_URL.into(),
+            root: hex::encode(csp.census_root()),
+            created_at: created.clone(),
+        },
+        auth_fields: vec!["memberNumber"],
+        two_fa_fields: vec!["email"],
+        created_at: created.clone(),
+        updated_at: created.clone(),
     };
     world.saas_processes.insert(
         id.clone(),
@@ -1098,23 +1205,35 @@ fn add_saas_process(
             process: Process {
                 id: id.clone(),
                 org_address: hex::encode(org),
-                published: true,
+                published: Some(Opaque::of(&true)),
                 census: ProcessCensus {
                     weighted: false,
+                    auth_fields: Some(Opaque::of(&census.auth_fields)),
+                    two_fa_fields: Some(Opaque::of(&census.two_fa_fields)),
+                    group_id: Some(Opaque::of(&group)),
+                    member_ids: None,
                     // saas-backend's CensusSpec: int64 numbers; a CSP census weighs 1 a voter.
                     size: Some(census_size.into()),
                     total_weight: Some(census_size.into()),
                 },
-                title: json!({"default": saas.title}),
-                start_date: start,
-                end_date: end,
+                title: Some(Opaque::of(&json!({"default": saas.title}))),
+                description: Some(Opaque::of(
+                    &json!({"default": format!("{} (simulated)", saas.title)}),
+                )),
+                header: Some(Opaque::of(&format!("{SAAS_STORAGE_URL}/{id}-header.png"))),
+                stream_uri: Some(Opaque::of(&format!("{SAAS_STORAGE_URL}/{id}-stream"))),
+                start_date: Some(Opaque::of(&saas_time(&start, false))),
+                end_date: Some(Opaque::of(&saas_time(&end, false))),
                 questions,
                 chain_id: spec.chain_id.clone(),
+                updated_at: Some(Opaque::of(&created)),
             },
             results: ProcessResults {
                 id: id.clone(),
                 questions: result_rows,
             },
+            process_body: None,
+            results_body: None,
         },
     );
     world.legacy_processes.insert(
@@ -1122,11 +1241,14 @@ fn add_saas_process(
         LegacyProcess {
             id: id.clone(),
             address: ids.first().map(hex::encode).unwrap_or_default(),
-            org_address: hex::encode(org),
-            census: LegacyCensus {
-                published: Some(published.clone()),
-            },
-            status: "RESULTS".into(),
+            org_address: Some(Opaque::of(&census.org_address)),
+            census: Some(Opaque::of(&census)),
+            metadata: Some(Opaque::of(&json!({"title": {"default": saas.title}}))),
+            metadata_url: None,
+            election_params: None,
+            status: Some(Opaque::of("RESULTS")),
+            published_at: Some(Opaque::of(&created)),
+            encryption_keys: None,
             chain_id: spec.chain_id.clone(),
         },
     );
@@ -1134,10 +1256,8 @@ fn add_saas_process(
         id.clone(),
         ProcessBundle {
             id,
-            census: LegacyCensus {
-                published: Some(published),
-            },
-            org_address: hex::encode(org),
+            census: Some(Opaque::of(&census)),
+            org_address: Some(Opaque::of(&census.org_address)),
             processes: ids.iter().map(hex::encode).collect(),
             chain_id: spec.chain_id.clone(),
         },

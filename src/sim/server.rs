@@ -647,8 +647,14 @@ impl Node {
                 .iter()
                 .map(|(cid, bytes)| (cid.clone(), Bytes::from(bytes.clone())))
                 .collect(),
-            saas_processes: saas_map(&world.saas_processes, |p| saas_json(&p.process))?,
-            saas_results: saas_map(&world.saas_processes, |p| saas_json(&p.results))?,
+            saas_processes: saas_map(&world.saas_processes, |p| match &p.process_body {
+                Some(body) => Ok(frame(body.clone().into_bytes(), b"\n\n")),
+                None => saas_json(&p.process),
+            })?,
+            saas_results: saas_map(&world.saas_processes, |p| match &p.results_body {
+                Some(body) => Ok(frame(body.clone().into_bytes(), b"\n\n")),
+                None => saas_json(&p.results),
+            })?,
             legacy_processes: saas_map(&world.legacy_processes, saas_json)?,
             process_bundles: saas_map(&world.process_bundles, saas_json)?,
             faults: FaultState::new(faults),

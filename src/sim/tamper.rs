@@ -168,6 +168,13 @@ const TAMPERS: &[TamperInfo] = &[
         category: "count",
         location: LocationKind::Vote,
     },
+    TamperInfo {
+        name: "saas-census-size",
+        description:
+            "the SaaS census.size (and totalWeight) below the votes a question's election counts",
+        category: "cross-source",
+        location: LocationKind::Election,
+    },
 ];
 
 /// The tamper catalogue.
@@ -197,6 +204,7 @@ pub fn apply_tamper(world: &mut World, name: &str) -> Result<AppliedTamper, Tamp
         "saas-results" => t.saas_results()?,
         "tx-hash" => t.tx_hash()?,
         "overwrite-limit" => t.overwrite_limit()?,
+        "saas-census-size" => t.saas_census_size()?,
         _ => return Err(TamperError::Unknown(name.to_string())),
     };
     Ok(AppliedTamper { info, location })
@@ -418,13 +426,13 @@ impl Tamperer<'_> {
             for q in &mut p.process.questions {
                 if q.upstream_id == id {
                     if let Some(r) = &mut q.results {
-                        r.vote_count = count;
+                        r.vote_count = Some(count);
                     }
                 }
             }
             for q in &mut p.results.questions {
                 if q.upstream_id == id {
-                    q.vote_count = count;
+                    q.vote_count = Some(count);
                 }
             }
         }
@@ -468,6 +476,33 @@ impl Tamperer<'_> {
         bump(&mut results, 0, 0).ok_or_else(|| self.malformed("result cell [0][0]"))?;
         self.republish(&id, &results, false, false, true)?;
         Ok(Self::cell_location(&id))
+    }
+
+    /// The SaaS says its census has one member fewer than the busiest question's election has
+    /// voters; `totalWeight` follows (each member weighs 1), so only the size is wrong.
+    fn saas_census_size(&mut self) -> Result<Location, TamperError> {
+        let elections = &self.world.elections;
+        let (pid, id, votes) = self
+            .world
+            .saas_processes
+            .iter()
+            .flat_map(|(pid, p)| p.process.questions.iter().map(move |q| (pid, q)))
+            .filter_map(|(pid, q)| {
+                let votes = elections.get(&q.upstream_id)?.votes.len() as u64;
+                Some((pid.clone(), q.upstream_id.clone(), votes))
+            })
+            .filter(|(_, _, votes)| *votes > 0)
+            .max_by_key(|(_, _, votes)| *votes)
+            .ok_or_else(|| self.not_applicable("a SaaS process with votes"))?;
+        let process = self
+            .world
+            .saas_processes
+            .get_mut(&pid)
+            .ok_or_else(|| TamperError::Unknown("SaaS process".into()))?;
+        let size = votes - 1;
+        process.process.census.size = Some(size.into());
+        process.process.census.total_weight = Some(size.into());
+        Ok(Location::election(id))
     }
 
     fn weight_inflated(&mut self) -> Result<Location, TamperError> {

@@ -43,6 +43,11 @@ pub struct World {
 pub struct SaasProcess {
     pub process: Process,
     pub results: ProcessResults,
+    /// Exact bodies served instead of `process` / `results` (without the framing newlines), so
+    /// a test can plant shapes no Rust type would produce: a string where Go writes a number,
+    /// fields of a newer backend. Live stages do not rewrite them.
+    pub process_body: Option<String>,
+    pub results_body: Option<String>,
 }
 
 /// One election as the node knows it.

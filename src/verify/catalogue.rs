@@ -57,6 +57,8 @@ pub const CATALOGUE: &[CheckInfo] = &[
         "Every question of the SaaS process names an upstream election that was audited, and its chain id and organisation match the process."),
     entry("V-CROSS-02", C::CrossSource, Election, "SaaS agrees with the chain",
         "The SaaS results, voteCount, maxVoters, finalResults, status, chainId and organisation of the question equal the chain's election."),
+    entry("V-CROSS-03", C::CrossSource, Election, "SaaS census numbers",
+        "Every SaaS field the audit reads was readable (route and JSON path otherwise); the election has no more distinct voters than the SaaS census.size, an unweighted census's totalWeight equals its size; a maxCensusSize above size, or a census dump weighing more than totalWeight, is flagged."),
     entry("V-PID-01", C::ProcessId, Election, "Election id layout",
         "The election id's bytes agree with the chain id, organizationId, census origin and vote-mode bits (vocdoni-node:vochain/processid)."),
     entry("V-COUNT-01", C::Count, Election, "Vote counts agree",

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 
 use crate::api::node::{Election, ElectionKeys, Scrutiny};
 use crate::api::saas;
+use crate::api::Unreadable;
 use crate::bundle::evidence::{
     ElectionEvidence, Gap, InMemoryVotes, Rereads, SaasEvidence, VoteSource,
 };
@@ -108,6 +109,13 @@ pub struct SaasQuestion {
     pub org_address: String,
     pub question: Option<saas::Question>,
     pub results: Option<saas::ResultsQuestion>,
+    /// The SaaS process id and its census numbers (`census.size`, `census.totalWeight`).
+    pub process_id: String,
+    pub census: saas::ProcessCensus,
+    /// Fields the SaaS served for this election that could not be read: `(route, field)`, with
+    /// the route's `{id}` filled in. Process-level fields (and fields of a question that names
+    /// no election) are every question's; a question's fields are its election's.
+    pub unreadable: Vec<(String, Unreadable)>,
 }
 
 impl ElectionContext {
@@ -234,41 +242,74 @@ impl ElectionContext {
 
 /// The SaaS question naming this election, with its results row.
 pub fn saas_question(s: &SaasEvidence, id_hex: &str) -> Option<SaasQuestion> {
-    let question = s
+    let matches = |upstream: &str| normal_hex(upstream) == id_hex;
+    let process_questions = s
         .process
         .as_ref()
-        .and_then(|p| {
-            p.questions
-                .iter()
-                .find(|q| normal_hex(&q.upstream_id) == id_hex)
-        })
-        .cloned();
-    let results = s
+        .map(|p| p.questions.as_slice())
+        .unwrap_or(&[]);
+    let result_rows = s
         .results
         .as_ref()
-        .and_then(|r| {
-            r.questions
-                .iter()
-                .find(|q| normal_hex(&q.upstream_id) == id_hex)
-        })
+        .map(|r| r.questions.as_slice())
+        .unwrap_or(&[]);
+    let question = process_questions
+        .iter()
+        .find(|q| matches(&q.upstream_id))
+        .cloned();
+    let results = result_rows
+        .iter()
+        .find(|q| matches(&q.upstream_id))
         .cloned();
     if question.is_none() && results.is_none() {
         return None;
     }
+    let process = s.process.as_ref();
+    let process_id = process.map(|p| p.id.clone()).unwrap_or_default();
+    let route = format!("/processes/{process_id}");
+    // A field under `questions[i]` is the election's when question i names it, every election's
+    // when question i names none (its `upstreamId` was unreadable, or the element was).
+    let owned = |path: &str, upstreams: &[&str]| match question_index(path) {
+        None => true,
+        Some(i) => upstreams
+            .get(i)
+            .map_or(true, |u| u.is_empty() || matches(u)),
+    };
+    let in_process: Vec<&str> = process_questions
+        .iter()
+        .map(|q| q.upstream_id.as_str())
+        .collect();
+    let in_results: Vec<&str> = result_rows.iter().map(|q| q.upstream_id.as_str()).collect();
+    let unreadable = s
+        .process_unreadable
+        .iter()
+        .filter(|u| owned(&u.path, &in_process))
+        .map(|u| (route.clone(), u.clone()))
+        .chain(
+            s.results_unreadable
+                .iter()
+                .filter(|u| owned(&u.path, &in_results))
+                .map(|u| (format!("{route}/results"), u.clone())),
+        )
+        .collect();
     Some(SaasQuestion {
-        chain_id: s
-            .process
-            .as_ref()
-            .map(|p| p.chain_id.clone())
-            .unwrap_or_default(),
-        org_address: s
-            .process
-            .as_ref()
-            .map(|p| p.org_address.clone())
-            .unwrap_or_default(),
+        chain_id: process.map(|p| p.chain_id.clone()).unwrap_or_default(),
+        org_address: process.map(|p| p.org_address.clone()).unwrap_or_default(),
         question,
         results,
+        process_id,
+        census: process.map(|p| p.census.clone()).unwrap_or_default(),
+        unreadable,
     })
+}
+
+/// `i` of a JSON path under `questions[i]`.
+fn question_index(path: &str) -> Option<usize> {
+    path.strip_prefix("questions[")?
+        .split(']')
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// Parses an RFC 3339 time as the node writes it (nanoseconds and zone offsets allowed).

@@ -73,7 +73,7 @@ use crate::verify::check::{ElectionCheck, Remarks};
 use crate::verify::context::{CensusKind, ElectionContext};
 use crate::verify::result::{
     AuditResult, Authentication, ElectionAudit, HexId, Question, QuestionText, ResultsVisibility,
-    TallyPair, Verdict, VoteCounts, VoteOutcome, VoteRecord, REPORT_SCHEMA,
+    SaasProcessFacts, TallyPair, Verdict, VoteCounts, VoteOutcome, VoteRecord, REPORT_SCHEMA,
 };
 
 /// How to run an audit.
@@ -89,6 +89,7 @@ fn election_checks() -> Vec<&'static dyn ElectionCheck> {
         &bundle::ElectionGaps,
         &bundle::SameAnswer,
         &cross_source::SaasMatchesChain,
+        &cross_source::CensusNumbers,
         &process_id::Layout,
         &count::CountsAgree,
         &count::NoDuplicate,
@@ -158,7 +159,11 @@ pub fn verify(input: AuditInput, options: &VerifyOptions) -> AuditResult {
     }
     let process = saas.as_ref().and_then(|s| s.process.as_ref());
     let title = match (process, audits.as_slice()) {
-        (Some(p), _) => api::text(&p.title),
+        (Some(p), _) => p
+            .title
+            .as_ref()
+            .and_then(|t| serde_json::from_str(t.get()).ok())
+            .and_then(|t: serde_json::Value| api::text(&t)),
         (None, [only]) => only.title.clone(),
         _ => None,
     };
@@ -182,6 +187,15 @@ pub fn verify(input: AuditInput, options: &VerifyOptions) -> AuditResult {
         organization,
         source,
         bundle: bundle.map(|b| b.info),
+        saas: saas
+            .as_ref()
+            .and_then(|s| s.process.as_ref())
+            .map(|p| SaasProcessFacts {
+                process_id: p.id.clone(),
+                census_weighted: p.census.weighted,
+                census_size: p.census.size.as_ref().map(ToString::to_string),
+                census_total_weight: p.census.total_weight.as_ref().map(ToString::to_string),
+            }),
         checks,
         elections: audits,
     };

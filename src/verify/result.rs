@@ -439,10 +439,27 @@ pub struct AuditResult {
     pub source: Source,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle: Option<BundleInfo>,
+    /// The SaaS process audited, when the audit started from one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub saas: Option<SaasProcessFacts>,
     /// Checks about the evidence as a whole (bundle integrity, SaaS process), not one election.
     #[serde(default)]
     pub checks: Vec<CheckResult>,
     pub elections: Vec<ElectionAudit>,
+}
+
+/// What the SaaS says about its process that the report uses: the census numbers as
+/// `/processes/{id}` served them (`census.size`: eligible voters; `census.totalWeight`: voting
+/// power), decimal, checked by V-CROSS-03.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SaasProcessFacts {
+    pub process_id: String,
+    pub census_weighted: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub census_size: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub census_total_weight: Option<String>,
 }
 
 impl AuditResult {

@@ -186,6 +186,7 @@ fn audit(verdict: Verdict, elections: Vec<ElectionAudit>) -> AuditResult {
             files: 412,
             fetched_at: "2025-03-02T09:58:12Z".into(),
         }),
+        saas: None,
         checks: vec![check(
             "V-BUNDLE-01",
             Category::Bundle,

@@ -393,13 +393,13 @@ impl CensusDump {
     }
 
     /// Recomputes the root of the dump's leaves (what `importTreeCommon` compares with
-    /// `rootHash`), keeping no node. Poseidon (zkweighted) dumps give [`ArboError::Unsupported`].
+    /// `rootHash`), keeping no node; zkweighted dumps are hashed with Poseidon.
     pub fn rebuild_root(&self) -> Result<Hash32, DumpError> {
         Ok(self.leaf_set()?.root()?)
     }
 
     /// The census tree of the dump's leaves, for proofs and lookups; compare its root with
-    /// `root_hash`. Poseidon (zkweighted) dumps give [`ArboError::Unsupported`].
+    /// `root_hash`.
     pub fn census_tree(&self) -> Result<CensusTree, DumpError> {
         Ok(CensusTree::from_leaf_set(self.leaf_set()?)?)
     }

@@ -3,7 +3,8 @@
 //! vocdoni/vocdoni-node:tree/arbo/ (the node's fork of vocdoni/arbo; `hash.go`, `utils.go`, `navigate.go`, `proof.go`, `tree.go`).
 //!
 //! The tree rules, shared by every module here:
-//! - leaf = `H(key ‖ value ‖ 0x01)`, key and value exactly as given (never padded);
+//! - leaf = `H(key ‖ value ‖ 0x01)`, key and value exactly as given (never padded); Poseidon
+//!   takes the three as separate little-endian field elements, `Poseidon(key, value, 1)`;
 //! - intermediate node = `H(left ‖ right)`; an empty subtree is 32 zero bytes (never `H(0, 0)`);
 //! - a subtree that holds one leaf *is* that leaf (the "compressed" shape), so the root depends
 //!   only on the leaf set, not on insertion order;
@@ -27,6 +28,7 @@ pub use proof::{
 pub use tree::{root, LeafSet};
 
 use crate::protocol::hash::{blake2b256, sha256, Hash32};
+use crate::protocol::zk::poseidon::{poseidon_le, PoseidonError};
 use thiserror::Error;
 
 /// The hash of an empty subtree, and the root of an empty tree: 32 zero bytes.
@@ -45,21 +47,21 @@ pub enum HashKind {
     Blake2b,
     /// SHA-256 over the concatenated inputs (arbo `HashSha256`; the node's state trees).
     Sha256,
-    /// iden3 Poseidon over BN254 with little-endian inputs and output (arbo `HashPoseidon`).
-    /// Not implemented: every operation that needs it returns [`ArboError::Unsupported`].
+    /// iden3 (circomlib) Poseidon over BN254 (arbo `HashPoseidon`): each part is a separate
+    /// input read as a little-endian integer below `r`, the output 32 little-endian bytes; a
+    /// leaf is `Poseidon(key, value, 1)`, a node `Poseidon(left, right)`, as circomlib's SMT.
     Poseidon,
 }
 
 impl HashKind {
-    /// Hashes the plain concatenation of `parts` (arbo `HashFunction.Hash`).
-    ///
-    /// Poseidon hashes its arguments as separate field elements rather than a concatenation and
-    /// is not implemented here, so it returns [`ArboError::Unsupported`].
+    /// arbo `HashFunction.Hash`: Blake2b and SHA-256 hash the plain concatenation of `parts`;
+    /// Poseidon hashes them as separate field elements, and fails on a part whose
+    /// little-endian integer is `>= r` (as go-iden3-crypto does).
     pub fn hash(self, parts: &[&[u8]]) -> Result<Hash32, ArboError> {
         match self {
             HashKind::Blake2b => Ok(blake2b256(parts)),
             HashKind::Sha256 => Ok(sha256(parts)),
-            HashKind::Poseidon => Err(ArboError::Unsupported { hash: self }),
+            HashKind::Poseidon => Ok(poseidon_le(parts)?),
         }
     }
 
@@ -83,13 +85,10 @@ impl HashKind {
 /// Everything that can go wrong building, proving or checking an arbo tree.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum ArboError {
-    /// The hash function is not implemented in this build (Poseidon): the caller should report
-    /// "cannot verify", never a failure.
-    #[error("the {hash:?} hash is not implemented; this census tree cannot be verified")]
-    Unsupported {
-        /// The hash that was asked for.
-        hash: HashKind,
-    },
+    /// A Poseidon input that is not a field element (a key or value whose little-endian
+    /// integer is `>= r`), as go-iden3-crypto refuses it.
+    #[error("poseidon tree: {0}")]
+    Poseidon(#[from] PoseidonError),
     /// A key longer than the tree's path (arbo `keyPathFromKey`).
     #[error(
         "len(k) can not be bigger than ceil(maxLevels/8), where len(k): {key_len}, \
@@ -182,13 +181,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn poseidon_is_a_typed_unsupported_error() {
+    fn poseidon_leaf_and_node() {
+        // arbo hash_test.go TestHashPoseidon: Poseidon(1, 2), little-endian in and out.
+        let (mut one, mut two) = ([0u8; 32], [0u8; 32]);
+        one[0] = 1;
+        two[0] = 2;
         assert_eq!(
-            HashKind::Poseidon.hash(&[b"x"]),
-            Err(ArboError::Unsupported {
-                hash: HashKind::Poseidon
-            })
+            hex::encode(HashKind::Poseidon.node(&one, &two).unwrap()),
+            "9a1817447a60199e51453274f217362acfe962966b4cf63d4190d6e7f5c05c11"
         );
+        // A key whose little-endian integer is >= r is refused, not reduced.
+        assert!(matches!(
+            HashKind::Poseidon.leaf(&[0xff; 32], &[1]),
+            Err(ArboError::Poseidon(PoseidonError::Input(_)))
+        ));
     }
 
     #[test]

@@ -142,7 +142,7 @@ pub fn fold_siblings(
 }
 
 /// arbo `CheckProof`: true when the leaf `(key, value)` with the packed siblings hashes up to
-/// `root`. Malformed packed bytes, an over-long leaf or an unsupported hash are errors, not
+/// `root`. Malformed packed bytes, an over-long leaf or a Poseidon input `>= r` are errors, not
 /// `false`. `max_levels` is not needed.
 pub fn check_proof(
     kind: HashKind,

@@ -14,7 +14,7 @@ const PARALLEL_MIN_LEAVES: usize = 4096;
 ///
 /// Same result as adding the leaves one by one in any order. Errors: a key longer than
 /// `ceil(max_levels / 8)` bytes, a key repeated, two keys equal on their first `max_levels` path
-/// bits, an over-long leaf, or an unsupported hash (Poseidon). Cost: one sort, then one hash per
+/// bits, an over-long leaf, or (Poseidon) a key or value that is not a field element. Cost: one sort, then one hash per
 /// leaf and per internal node; nothing is kept (use [`super::CensusTree`] for proofs).
 pub fn root<K: AsRef<[u8]>, V: AsRef<[u8]>>(
     kind: HashKind,
@@ -52,9 +52,6 @@ impl LeafSet {
         max_levels: usize,
         leaves: &[(K, V)],
     ) -> Result<Self, ArboError> {
-        if kind == HashKind::Poseidon {
-            return Err(ArboError::Unsupported { hash: kind });
-        }
         let path_len = max_levels.div_ceil(8);
         let mut raw_paths = vec![0u8; leaves.len() * path_len];
         let mut total = 0;
@@ -396,12 +393,6 @@ mod tests {
                 key_len: 2,
                 max_levels: 8,
                 max_key_len: 1
-            })
-        );
-        assert_eq!(
-            LeafSet::new(HashKind::Poseidon, 160, &long).err(),
-            Some(ArboError::Unsupported {
-                hash: HashKind::Poseidon
             })
         );
         let zero_levels = [(Vec::new(), h("aa")), (Vec::new(), h("bb"))];

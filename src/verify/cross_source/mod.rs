@@ -3,6 +3,8 @@
 
 mod v_cross_01_questions;
 mod v_cross_02_saas_matches_chain;
+mod v_cross_03_census_numbers;
 
 pub use v_cross_01_questions::questions_on_chain;
 pub use v_cross_02_saas_matches_chain::SaasMatchesChain;
+pub use v_cross_03_census_numbers::CensusNumbers;
