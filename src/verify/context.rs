@@ -271,9 +271,7 @@ pub fn saas_question(s: &SaasEvidence, id_hex: &str) -> Option<SaasQuestion> {
     // when question i names none (its `upstreamId` was unreadable, or the element was).
     let owned = |path: &str, upstreams: &[&str]| match question_index(path) {
         None => true,
-        Some(i) => upstreams
-            .get(i)
-            .map_or(true, |u| u.is_empty() || matches(u)),
+        Some(i) => upstreams.get(i).is_none_or(|u| u.is_empty() || matches(u)),
     };
     let in_process: Vec<&str> = process_questions
         .iter()
