@@ -598,9 +598,13 @@ fn deeply_nested_vote_package_is_refused_by_the_go_json_decoder() {
 #[case(
     "election",
     "rewrite=voteCount/9*1000000",
-    Reported::Error("number out of range")
+    Reported::Error("answered 200 but voteCount: number out of range")
 )]
-#[case("election", "rewrite=voteCount/-1", Reported::Error("expected u64"))]
+#[case(
+    "election",
+    "rewrite=voteCount/-1",
+    Reported::Error("answered 200 but voteCount: invalid value: integer `-1`, expected u64")
+)]
 #[case(
     "count",
     "rewrite=count/1e999999",

@@ -1077,6 +1077,15 @@ async fn until_results_on_a_process_ends_with_the_verdict_of_a_one_shot_audit(
     );
     assert_eq!(checks_of(&watched), checks_of(&run.result));
     assert!(!watched.checks.is_empty(), "the process-level checks ran");
+    // A tampered process fails at the same located cells in both (the SaaS route and JSON path,
+    // or the question's election), with the same words.
+    let failures = failures_of(&watched);
+    assert_eq!(failures, failures_of(&run.result));
+    assert_eq!(
+        failures.is_empty(),
+        expected == Verdict::Pass,
+        "{failures:?}"
+    );
     let computed: Vec<_> = run
         .result
         .elections
@@ -1089,6 +1098,23 @@ async fn until_results_on_a_process_ends_with_the_verdict_of_a_one_shot_audit(
         .collect();
     assert_eq!(watched_tallies, computed);
     server.shutdown().await.unwrap();
+}
+
+/// Every finding of a failed check, with its check id and where it is.
+fn failures_of(result: &AuditResult) -> Vec<(String, String, String)> {
+    let checks = result
+        .checks
+        .iter()
+        .chain(result.elections.iter().flat_map(|e| e.checks.iter()));
+    checks
+        .filter(|c| c.status == Status::Fail)
+        .flat_map(|c| {
+            c.findings.iter().map(|f| {
+                let location = serde_json::to_string(&f.location).expect("location");
+                (c.id.clone(), location, f.message.clone())
+            })
+        })
+        .collect()
 }
 
 /// Each check's status, process-level ones first then per election.

@@ -9,6 +9,7 @@ use std::sync::atomic::Ordering;
 use futures::{stream, StreamExt};
 use serde::Deserialize;
 
+use crate::api::from_json_slice;
 use crate::api::node::{
     ChainInfo, Election, TransactionResponse, VoteCount, VoteDetail, VoteList, VoteRow,
 };
@@ -45,10 +46,13 @@ pub(crate) fn election_id(id: &str) -> Result<String, FetchError> {
     }
 }
 
+/// A 200 whose body the model cannot take: the reason names the JSON path of the field and what
+/// was expected (`answered 200 but census.censusRoot: invalid type: …`); the body itself is
+/// stored in the bundle for the record before this is returned.
 fn malformed(r: &Response, e: impl std::fmt::Display) -> FetchError {
     FetchError::Malformed {
         url: r.url.clone(),
-        reason: e.to_string(),
+        reason: format!("answered {} but {e}", r.status),
     }
 }
 
@@ -75,7 +79,7 @@ async fn required<T: serde::de::DeserializeOwned>(
 ) -> Result<(T, Response), FetchError> {
     match ctx.get(url).await? {
         Outcome::Ok(r) => {
-            let parsed = serde_json::from_slice(&r.body).map_err(|e| malformed(&r, e));
+            let parsed = from_json_slice(&r.body).map_err(|e| malformed(&r, e));
             ctx.store.put(path, r.clone()).await?;
             parsed.map(|t| (t, r))
         }
@@ -335,7 +339,7 @@ async fn list_once(ctx: &Ctx, id: &str, round: usize) -> Result<Listing, FetchEr
         other => return Err(refused(other.response(), "vote list refused")),
     };
     let mut pages: Vec<(u64, VoteList, Hash32)> = Vec::new();
-    let list0: VoteList = serde_json::from_slice(&first.body).map_err(|e| malformed(&first, e))?;
+    let list0: VoteList = from_json_slice(&first.body).map_err(|e| malformed(&first, e))?;
     let sha0 = sha256(&[&first.body]);
     ctx.store.append(stream, first).await?;
     let last = list0
@@ -424,8 +428,7 @@ async fn fetch_pages(
     while let Some((page, outcome)) = got.next().await {
         match outcome? {
             Outcome::Ok(r) => {
-                let list: VoteList =
-                    serde_json::from_slice(&r.body).map_err(|e| malformed(&r, e))?;
+                let list: VoteList = from_json_slice(&r.body).map_err(|e| malformed(&r, e))?;
                 let sha = sha256(&[&r.body]);
                 ctx.store.append(stream, r).await?;
                 lists.push((page, list, sha));
@@ -808,8 +811,7 @@ pub(crate) async fn fetch_tx(ctx: &Ctx, stream: &str, hash: &str) -> Result<(), 
         Outcome::Ok(r) => r,
         other => return tx_gap(ctx, stream, &hash, other).await,
     };
-    let at: TxRef =
-        serde_json::from_slice(&reference.body).map_err(|e| malformed(&reference, e))?;
+    let at: TxRef = from_json_slice(&reference.body).map_err(|e| malformed(&reference, e))?;
     ctx.store.append(stream, reference).await?;
     let url = format!("{node}/chain/transactions/{}/{}", at.height, at.index);
     match ctx.get(&url).await? {
