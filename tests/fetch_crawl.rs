@@ -634,3 +634,56 @@ async fn bench_10k_votes_20ms_concurrency_32() {
     println!("{report}");
     assert!(report.ratio() <= 1.25, "{report}");
 }
+
+/// The organisation's name comes from its account (`GET /accounts/{organizationId}`, with the
+/// metadata the node retrieved from `infoURL`), in every language the metadata gives. A node
+/// that does not know the account leaves the name out, and nothing else changes: no gap, the
+/// same verdict.
+#[rstest::rstest]
+#[case::served(true)]
+#[case::unknown_account(false)]
+#[tokio::test]
+async fn the_organisation_is_named_from_its_account(#[case] served: bool) {
+    let mut world = sim::scenario("csp-ecdsa", 8, 1).unwrap();
+    let id = world.elections.keys().next().unwrap().clone();
+    let org = world.elections[&id].election.organization_id.clone();
+    assert!(
+        world.accounts.contains_key(&org),
+        "the simulator has the account"
+    );
+    if !served {
+        world.accounts.clear();
+    }
+    let server = sim::serve_local(&world, FaultPlan::none()).await.unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("b");
+    let summary = fetch(&server, &id, &out).await.unwrap();
+    server.shutdown().await.unwrap();
+    assert!(summary.gaps.is_empty(), "{:?}", summary.gaps);
+    let stored = Bundle::open(&out).unwrap();
+    let account = stored
+        .file(&format!("accounts/{org}.json"))
+        .expect("stored");
+    assert_eq!(account.status, if served { 200 } else { 404 });
+
+    let input = vocaudit::bundle::load::load(&out).unwrap();
+    let result = vocaudit::verify::verify(input, &Default::default());
+    assert_eq!(result.organization.as_deref(), Some(org.as_str()));
+    if served {
+        assert_eq!(
+            result.organization_name.as_deref(),
+            Some("Cooperativa de Prova")
+        );
+        assert_eq!(
+            result
+                .organization_name_translations
+                .get("es")
+                .map(String::as_str),
+            Some("Cooperativa de Prueba")
+        );
+    } else {
+        assert_eq!(result.organization_name, None);
+        assert!(result.organization_name_translations.is_empty());
+    }
+    assert_eq!(result.exit_code(), 0, "{:?}", result.verdict);
+}

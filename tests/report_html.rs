@@ -125,6 +125,28 @@ fn every_text_is_escaped_and_nothing_is_fetched() {
     assert!(page.contains("&lt;script&gt;alert(1)&lt;&#x2f;script&gt; &amp; &quot;quotes&quot;"));
     assert!(page.contains("&lt;img src=https:&#x2f;&#x2f;evil.example&#x2f;x.png&gt;"));
     assert!(page.contains("&lt;b&gt;Yes&lt;&#x2f;b&gt;"));
+    assert!(page.contains("&lt;iframe src=x&gt;&lt;&#x2f;iframe&gt; Org"));
+}
+
+/// The header names the organisation beside its address, in the page's language when its
+/// metadata has one (the fixture has a Spanish name), else its default name.
+#[rstest::rstest]
+#[case::default_name(Lang::En, "Cooperativa de Prova")]
+#[case::translated(Lang::Es, "Cooperativa de Prueba")]
+#[case::no_translation(Lang::Ca, "Cooperativa de Prova")]
+fn the_header_names_the_organisation(#[case] lang: Lang, #[case] name: &str) {
+    let result = passing();
+    let m = Messages::new(lang);
+    let page = render_html(&result, &render_charts(&result, &m).unwrap(), &m).unwrap();
+    let header = &page[page.find("id=\"header\"").expect("header")..];
+    let header = &header[..header.find("</dl>").expect("end of header")];
+    let address = result.organization.as_deref().unwrap();
+    assert!(header.contains(name), "{header}");
+    assert!(header.contains(address), "{header}");
+    assert!(
+        header.find(name) < header.find(address),
+        "name first: {header}"
+    );
 }
 
 #[test]

@@ -118,6 +118,7 @@ fn run(f: Fixture) -> AuditResult {
             saas: f.saas,
             elections: vec![ev],
             gaps: Vec::new(),
+            accounts: Vec::new(),
         },
         &VerifyOptions {
             generated_at: Some("2024-06-01T00:00:00Z".into()),

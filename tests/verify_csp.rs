@@ -188,6 +188,7 @@ fn run(e: CspElection) -> AuditResult {
             saas: None,
             elections: vec![ev],
             gaps: Vec::new(),
+            accounts: Vec::new(),
         },
         &VerifyOptions {
             generated_at: Some("2024-06-01T00:00:00Z".into()),

@@ -381,6 +381,34 @@ pub struct ChainInfo {
     pub transaction_count: u64,
 }
 
+/// `GET /accounts/{address}`: `api.Account` (`api/api_types.go`; `nonce`, `electionIndex`:
+/// `uint32`; `balance`: `uint64`; `infoURL`, `metadata`: `omitempty`). The node fills `metadata`
+/// from the account's `infoURL` on IPFS (`api/accounts.go`, 5 s timeout), so it may be absent
+/// even when the organisation published one. Read only for the organisation's name in the
+/// report header; no check depends on it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct Account {
+    pub address: String,
+    pub nonce: u32,
+    pub balance: u64,
+    pub election_index: u32,
+    #[serde(rename = "infoURL", skip_serializing_if = "String::is_empty")]
+    pub info_url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<AccountMetadata>,
+    pub sik: String,
+}
+
+/// `api.AccountMetadata` (`api/metadata_types.go`): only `name` is read. `LanguageString` is a
+/// `map[string]string` (Go writes its keys sorted), `{"default": "…", "ca": "…"}`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AccountMetadata {
+    #[serde(skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub name: std::collections::BTreeMap<String, String>,
+}
+
 /// Sealed-box-before-reveal form of a vote package: `{"encrypted": "<base64>"}` (the node's
 /// `api/vote.go` wraps the stored bytes when the keys are not yet revealed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@
 //! on-disk evidence onto these types and the tests build them by hand.
 
 use crate::api::node::{
-    Election, ElectionKeys, Scrutiny, TransactionResponse, VoteDetail, VoteRow,
+    Account, Election, ElectionKeys, Scrutiny, TransactionResponse, VoteDetail, VoteRow,
 };
 use crate::api::saas::{Process, ProcessResults};
 use crate::api::Unreadable;
@@ -23,6 +23,8 @@ pub struct AuditInput {
     pub elections: Vec<ElectionEvidence>,
     /// What could not be obtained beyond any single election (SaaS routes, the election list).
     pub gaps: Vec<Gap>,
+    /// The organisations' accounts the node served (for their names; nothing is checked).
+    pub accounts: Vec<Account>,
 }
 
 /// The bundle as the loader found it.

@@ -15,8 +15,8 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::api::node::{
-    Block, Election, ElectionKeys, Scrutiny, TransactionResponse, VoteCount, VoteDetail, VoteList,
-    VoteRow,
+    Account, Block, Election, ElectionKeys, Scrutiny, TransactionResponse, VoteCount, VoteDetail,
+    VoteList, VoteRow,
 };
 use crate::api::saas::{Process, ProcessResults};
 use crate::bundle::evidence::{
@@ -106,7 +106,27 @@ pub fn load(dir: &Path) -> Result<AuditInput, LoadError> {
         saas,
         elections,
         gaps: audit_gaps,
+        accounts: accounts(&bundle),
     })
+}
+
+/// The organisations' accounts (`accounts/ADDR.json`) the node answered 200 for. They only name
+/// the organisation in the report, so a field the model cannot take is dropped, never an error.
+fn accounts(bundle: &Bundle) -> Vec<Account> {
+    let paths: Vec<String> = bundle
+        .manifest()
+        .files
+        .iter()
+        .filter(|f| f.path.starts_with("accounts/") && f.path.ends_with(".json"))
+        .map(|f| f.path.clone())
+        .collect();
+    let mut accounts = Vec::new();
+    for path in paths {
+        if let Ok((Some(account), _)) = lenient_file::<Account>(bundle, &path) {
+            accounts.push(account);
+        }
+    }
+    accounts
 }
 
 fn load_election(

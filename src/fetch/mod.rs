@@ -58,6 +58,7 @@
 //! | stream `votes-ID` | `NODE/votes/{nullifier}` | one per distinct listed nullifier |
 //! | stream `txs-ID` | `NODE/chain/transactions/{hash}`, or `NODE/chain/transactions/reference/{hash}` then `NODE/chain/transactions/{height}/{index}` | each vote's tx, and the `keyRevealTxHash` tx |
 //! | stream `reread-ID` | `NODE/votes/{nullifier}#reread` (the fragment is not sent) | the re-read sample of vote details ([`reread`]) |
+//! | file `accounts/ADDR.json` | `NODE/accounts/ADDR` | each organisation of the elections (any status kept; its name is for the report only) |
 //! | stream `blocks` | `NODE/chain/blocks/{height}` | heights of votes whose detail has no `date` |
 //!
 //! Records keep the node's negative answers too (404 vote not found, 204 transaction not found):
@@ -90,6 +91,7 @@ pub mod reread;
 mod saas;
 mod store;
 
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -343,8 +345,12 @@ async fn crawl(
         ) => saas::crawl(ctx, base, process_id, bundle_id.as_deref()).await?,
         _ => return Err(FetchError::Target("no election to fetch".into())),
     };
+    let mut organizations = BTreeSet::new();
     for id in &elections {
-        node::election(ctx, id).await?;
+        organizations.insert(node::election(ctx, id).await?);
+    }
+    for address in organizations.iter().filter(|a| !a.is_empty()) {
+        node::account(ctx, address).await?;
     }
     Ok((elections, Some(height)))
 }

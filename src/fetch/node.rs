@@ -113,8 +113,25 @@ async fn optional(
     Ok(())
 }
 
-/// Everything about one election (see the module doc of [`super`] for the names written).
-pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<(), FetchError> {
+/// The account of the organisation `address` (hex), stored as `accounts/{address}.json` whatever
+/// the node answers: it only gives the report the organisation's name, so a node without the
+/// route or without metadata is no gap in the evidence, and one that cannot be reached for it
+/// (after the usual retries) leaves the name out rather than failing the fetch.
+pub(crate) async fn account(ctx: &Ctx, address: &str) -> Result<(), FetchError> {
+    let address = norm_hex(address);
+    let url = format!("{}/accounts/{address}", ctx.node);
+    let Ok(outcome) = ctx.get(&url).await else {
+        return Ok(());
+    };
+    ctx.store
+        .put(format!("accounts/{address}.json"), outcome.into_response())
+        .await?;
+    Ok(())
+}
+
+/// Everything about one election (see the module doc of [`super`] for the names written);
+/// returns the organisation that created it.
+pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<String, FetchError> {
     let node = &ctx.node;
     let dir = format!("elections/{id}");
     let election_url = format!("{node}/elections/{id}");
@@ -208,7 +225,8 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<(), FetchError> {
         .map(|n| (n.clone(), format!("{}/votes/{n}", ctx.node)))
         .collect();
     reread::vote_details(ctx, id, receiving, firsts, earlier).await?;
-    reread::election(ctx, id, receiving, &first_read).await
+    reread::election(ctx, id, receiving, &first_read).await?;
+    Ok(election.organization_id)
 }
 
 /// A listing's rows, one per nullifier, computed once for the completeness checks, the re-read

@@ -18,8 +18,8 @@ use crate::verify::result::{
 use super::charts::{ChartFile, ChartKind};
 use super::i18n::{Arg, Messages};
 use super::view::{
-    choice_title, election_title, finding_rows, question_title, result_rows, CheckCounts,
-    FindingRow, ResultRow,
+    choice_title, election_title, finding_rows, organization_name, question_title, result_rows,
+    CheckCounts, FindingRow, ResultRow,
 };
 use super::ReportError;
 
@@ -34,6 +34,8 @@ struct Page<'a> {
     explanation: String,
     counts: CheckCounts,
     result: &'a AuditResult,
+    /// The organisation's name in the page's language, when its metadata gives one.
+    organization_name: Option<String>,
     process_checks: &'a [CheckResult],
     elections: Vec<ElectionView<'a>>,
     failing: Vec<FindingRow>,
@@ -160,6 +162,7 @@ pub fn render_html(
         explanation,
         counts,
         result,
+        organization_name: organization_name(result, m),
         process_checks: &result.checks,
         elections,
         failing: finding_rows(result, Status::Fail),

@@ -601,8 +601,8 @@ fn lay_out(
     );
 
     let mut header = Vec::new();
-    if let Some(o) = &result.organization {
-        header.push((m.get("header-organisation"), o.clone()));
+    if let Some(o) = super::view::organization_line(result, m) {
+        header.push((m.get("header-organisation"), o));
     }
     if let Some(t) = &result.title {
         header.push((m.get("header-process"), t.clone()));

@@ -71,6 +71,25 @@ fn same_number(a: Option<&str>, b: Option<&str>) -> bool {
     }
 }
 
+/// The organisation's name in `m`'s language when its metadata has it, else its default.
+pub(crate) fn organization_name(result: &AuditResult, m: &Messages) -> Option<String> {
+    result
+        .organization_name_translations
+        .get(m.lang().code())
+        .filter(|n| !n.is_empty())
+        .or(result.organization_name.as_ref())
+        .cloned()
+}
+
+/// The organisation as the header names it: "name (address)", or the one of them known.
+pub(crate) fn organization_line(result: &AuditResult, m: &Messages) -> Option<String> {
+    match (organization_name(result, m), &result.organization) {
+        (Some(name), Some(address)) => Some(format!("{name} ({address})")),
+        (Some(name), None) => Some(name),
+        (None, address) => address.clone(),
+    }
+}
+
 /// The election's title in `m`'s language when the metadata has it, else its default.
 pub(crate) fn election_title(election: &ElectionAudit, m: &Messages) -> Option<String> {
     election

@@ -21,8 +21,9 @@ use serde_json::value::RawValue;
 use thiserror::Error;
 
 use crate::api::node::{
-    Block, BlockHeader, ChainInfo, Election, ElectionCensus, ElectionKey, ElectionKeys,
-    ElectionMode, Scrutiny, TallyMode, TransactionResponse, TxInfo, VoteDetail, VoteMode,
+    Account, AccountMetadata, Block, BlockHeader, ChainInfo, Election, ElectionCensus, ElectionKey,
+    ElectionKeys, ElectionMode, Scrutiny, TallyMode, TransactionResponse, TxInfo, VoteDetail,
+    VoteMode,
 };
 use crate::api::saas::{
     LegacyProcess, Process, ProcessBundle, ProcessCensus, ProcessResults, Question,
@@ -353,6 +354,40 @@ enum CensusCtx<'a> {
     },
 }
 
+/// The simulated organisation's account as the node serves it: its metadata, naming it in the
+/// report's four languages, is published on the world's IPFS at `infoURL` and embedded as the
+/// node embeds what it retrieved from there.
+fn organization_account(
+    org: Address,
+    elections: u32,
+    world: &mut World,
+) -> Result<Account, GenError> {
+    let name = [
+        ("default", "Cooperativa de Prova"),
+        ("ca", "Cooperativa de Prova"),
+        ("en", "Test Cooperative"),
+        ("es", "Cooperativa de Prueba"),
+        ("it", "Cooperativa di Prova"),
+    ];
+    let metadata = AccountMetadata {
+        name: name
+            .iter()
+            .map(|(lang, text)| (lang.to_string(), text.to_string()))
+            .collect(),
+    };
+    let document = serde_json::to_vec(&metadata)?;
+    let cid = cid_of(&document);
+    world.ipfs.insert(cid.clone(), document);
+    Ok(Account {
+        address: hex::encode(org),
+        nonce: elections,
+        election_index: elections,
+        info_url: format!("ipfs://{cid}"),
+        metadata: Some(metadata),
+        ..Account::default()
+    })
+}
+
 /// Builds the world of `spec`.
 pub fn generate(spec: &WorldSpec) -> Result<World, GenError> {
     let org_key = secp_key(&[b"vocaudit-sim/organization", &spec.seed.to_be_bytes()]);
@@ -405,6 +440,8 @@ pub fn generate(spec: &WorldSpec) -> Result<World, GenError> {
         }
         add_saas_process(spec, p as u32, saas, &ids, org, &csp, &mut world)?;
     }
+    let account = organization_account(org, nonce, &mut world)?;
+    world.accounts.insert(hex::encode(org), account);
     world.chain_info = ChainInfo {
         chain_id: spec.chain_id.clone(),
         height: next_height,

@@ -51,6 +51,7 @@ pub const ROUTE_NAMES: &[&str] = &[
     "saas-results",
     "saas-legacy-process",
     "saas-bundle",
+    "account",
 ];
 
 /// `DefaultItemsPerPage` and `MaxItemsPerPage` of `api/api.go`.
@@ -159,6 +160,7 @@ enum Route<'a> {
     SaasResults(&'a str),
     SaasLegacyProcess(&'a str),
     SaasBundle(&'a str),
+    Account(&'a str),
 }
 
 impl<'a> Route<'a> {
@@ -171,6 +173,7 @@ impl<'a> Route<'a> {
             ["v2", "chain", "info"] => Route::ChainInfo,
             ["v2", "chain", "transactions", hash] => Route::Tx(hash),
             ["v2", "chain", "blocks", height] => Route::Block(height),
+            ["v2", "accounts", address] => Route::Account(address),
             ["v2", "elections", id] => Route::Election(id),
             ["v2", "elections", id, "keys"] => Route::Keys(id),
             ["v2", "elections", id, "scrutiny"] => Route::Scrutiny(id),
@@ -205,6 +208,7 @@ impl<'a> Route<'a> {
             Route::SaasProcess(_) => "saas-process",
             Route::SaasResults(_) => "saas-results",
             Route::SaasLegacyProcess(_) => "saas-legacy-process",
+            Route::Account(_) => "account",
             Route::SaasBundle(_) => "saas-bundle",
         }
     }
@@ -596,6 +600,7 @@ struct Node {
     saas_results: BTreeMap<String, Bytes>,
     legacy_processes: BTreeMap<String, Bytes>,
     process_bundles: BTreeMap<String, Bytes>,
+    accounts: BTreeMap<String, Bytes>,
     faults: FaultState,
 }
 
@@ -657,6 +662,11 @@ impl Node {
             })?,
             legacy_processes: saas_map(&world.legacy_processes, saas_json)?,
             process_bundles: saas_map(&world.process_bundles, saas_json)?,
+            accounts: world
+                .accounts
+                .iter()
+                .map(|(address, a)| Ok((address.to_ascii_lowercase(), node_json(a).map_err(ser)?)))
+                .collect::<Result<_, SimError>>()?,
             faults: FaultState::new(faults),
         })
     }
@@ -728,6 +738,20 @@ impl Node {
             Route::SaasResults(id) => saas_lookup(&self.saas_results, id, "processId"),
             Route::SaasLegacyProcess(id) => saas_lookup(&self.legacy_processes, id, "processId"),
             Route::SaasBundle(id) => saas_lookup(&self.process_bundles, id, "bundleId"),
+            Route::Account(address) => self.account(address),
+        }
+    }
+
+    /// `accountHandler` of `api/accounts.go`: 40 hex digits (`0x` optional) or 400/4000, an
+    /// unknown account 404/4003.
+    fn account(&self, param: &str) -> Reply {
+        let hex = param.strip_prefix("0x").unwrap_or(param);
+        if hex.len() != 40 {
+            return Reply::node_error(400, 4000, "address malformed");
+        }
+        match self.accounts.get(&hex.to_ascii_lowercase()) {
+            Some(body) => Reply::ok_json(body.clone()),
+            None => Reply::node_error(404, 4003, format!("account not found: 0x{hex}")),
         }
     }
 

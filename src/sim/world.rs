@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::api::node::{
-    Block, ChainInfo, Election, ElectionKeys, Scrutiny, TransactionResponse, VoteDetail,
+    Account, Block, ChainInfo, Election, ElectionKeys, Scrutiny, TransactionResponse, VoteDetail,
 };
 use crate::api::saas::{LegacyProcess, Process, ProcessBundle, ProcessResults};
 
@@ -36,6 +36,8 @@ pub struct World {
     pub legacy_processes: BTreeMap<String, LegacyProcess>,
     /// Legacy SaaS process bundles (`/process/bundle/{id}`) by 24-hex id.
     pub process_bundles: BTreeMap<String, ProcessBundle>,
+    /// `GET /accounts/{address}` by lowercase 40-hex address (the organisations').
+    pub accounts: BTreeMap<String, Account>,
 }
 
 /// One SaaS process: `GET /processes/{id}` and `GET /processes/{id}/results`.

@@ -140,6 +140,7 @@ pub fn verify(input: AuditInput, options: &VerifyOptions) -> AuditResult {
         saas,
         elections,
         gaps,
+        accounts,
     } = input;
     let mut checks = vec![
         bundle::integrity(bundle.as_ref()),
@@ -175,6 +176,34 @@ pub fn verify(input: AuditInput, options: &VerifyOptions) -> AuditResult {
             first.filter(|o| ids.all(|i| i == *o)).map(str::to_string)
         }
     };
+    // The organisation's name from its account metadata, when the node served it.
+    let names = organization.as_deref().and_then(|address| {
+        let address = address.trim_start_matches("0x");
+        accounts
+            .iter()
+            .find(|a| {
+                a.address
+                    .trim_start_matches("0x")
+                    .eq_ignore_ascii_case(address)
+            })
+            .and_then(|a| a.metadata.as_ref())
+            .map(|m| &m.name)
+            .filter(|n| !n.is_empty())
+    });
+    let organization_name = names.and_then(|n| {
+        n.get("default")
+            .or_else(|| n.values().next())
+            .filter(|name| !name.is_empty())
+            .cloned()
+    });
+    let organization_name_translations = names
+        .map(|n| {
+            n.iter()
+                .filter(|(lang, name)| lang.as_str() != "default" && !name.is_empty())
+                .map(|(lang, name)| (lang.to_ascii_lowercase(), name.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
     let mut result = AuditResult {
         schema: REPORT_SCHEMA.to_string(),
         tool: Default::default(),
@@ -185,6 +214,8 @@ pub fn verify(input: AuditInput, options: &VerifyOptions) -> AuditResult {
         verdict: Verdict::Pass,
         title,
         organization,
+        organization_name,
+        organization_name_translations,
         source,
         bundle: bundle.map(|b| b.info),
         saas: saas

@@ -436,6 +436,13 @@ pub struct AuditResult {
     /// `organizationId` when they all agree.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organization: Option<String>,
+    /// The organisation's name in its account metadata (`name.default`, else its one
+    /// language), when the node served it; presentation only, nothing checks it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organization_name: Option<String>,
+    /// The same name in the metadata's other languages, by lowercase language code.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub organization_name_translations: BTreeMap<String, String>,
     pub source: Source,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle: Option<BundleInfo>,

@@ -175,6 +175,10 @@ fn audit(verdict: Verdict, elections: Vec<ElectionAudit>) -> AuditResult {
         verdict,
         title: Some("General assembly 2025".into()),
         organization: Some("5e1c2b7d9a3f4e6c8b0a1d2f3e4c5b6a7d8e9f01".into()),
+        organization_name: Some("Cooperativa de Prova".into()),
+        organization_name_translations: [("es".to_string(), "Cooperativa de Prueba".to_string())]
+            .into_iter()
+            .collect(),
         source: Source {
             node: Some("https://api-dev.vocdoni.net/v2".into()),
             saas: None,
@@ -305,5 +309,6 @@ pub fn hostile() -> AuditResult {
     e.questions[0].title = "<img src=https://evil.example/x.png>".into();
     e.questions[0].choices[0] = "<b>Yes</b>".into();
     e.election_id = "../../etc/passwd".into();
+    result.organization_name = Some("<iframe src=x></iframe> Org".into());
     result
 }
