@@ -216,6 +216,7 @@ fn schema_categories_are_exactly_the_thirteen() {
         Category::CrossSource,
         Category::ProcessId,
         Category::Bundle,
+        Category::History,
     ];
     let names: Vec<Value> = all.iter().map(|c| json!(c.as_str())).collect();
     assert_eq!(

@@ -678,9 +678,13 @@ impl Tamperer<'_> {
     fn vote_outside_window(&mut self) -> Result<Location, TamperError> {
         let id = self.pick(|_| true, "an election with votes")?;
         let (_, at) = self.voter_zero(&id)?;
-        let end = chrono::DateTime::parse_from_rfc3339(&self.sim(&id)?.election.end_date)
+        let sim = self.sim(&id)?;
+        let (end_date, scheduled) = (sim.election.end_date.clone(), sim.scheduled_end);
+        let end = chrono::DateTime::parse_from_rfc3339(&end_date)
             .map_err(|e| self.malformed(e.to_string()))?
-            .timestamp();
+            .timestamp()
+            // After a manual end endDate is earlier than the schedule: outside both.
+            .max(scheduled.unwrap_or(i64::MIN));
         // The first block strictly after the end (+1 block of margin).
         let height = ((end - GENESIS_UNIX) / BLOCK_SECONDS + 2).max(0) as u64;
         let vote = self.vote(&id, at)?.clone();

@@ -73,6 +73,9 @@ pub struct SimElection {
     /// `votes` (same nullifier) in the list routes only. `/votes/{id}`, the state routes and
     /// `voteCount` keep following `votes`; a test that wants `voteCount` to follow sets it.
     pub extra_rows: Vec<VoteDetail>,
+    /// The end NEW_PROCESS scheduled (`startTime + duration`, Unix seconds), when the world
+    /// holds the election's history; `election.endDate` differs from it after a manual end.
+    pub scheduled_end: Option<i64>,
 }
 
 /// The arrival model of a live election.
@@ -159,6 +162,7 @@ impl SimElection {
             votes: Vec::new(),
             live: None,
             extra_rows: Vec::new(),
+            scheduled_end: None,
         }
     }
 }
