@@ -641,6 +641,7 @@ struct Node {
     transactions: BTreeMap<String, Bytes>,
     /// The indexer's transaction table, `block_height DESC, block_index DESC`.
     tx_index: Vec<TxMeta>,
+    no_tx_index: bool,
     blocks: BTreeMap<u64, Bytes>,
     ipfs: BTreeMap<String, Bytes>,
     saas_processes: BTreeMap<String, Bytes>,
@@ -689,6 +690,7 @@ impl Node {
                 .map(|(h, json)| (h.to_ascii_lowercase(), framed(json)))
                 .collect(),
             tx_index: TxMeta::index(&world.transactions).map_err(ser)?,
+            no_tx_index: world.no_tx_index,
             blocks: world
                 .blocks
                 .iter()
@@ -756,6 +758,11 @@ impl Node {
                     Some(body) => Reply::ok_json(body.clone()),
                     None => Reply::node_error(204, codes::TX_NOT_FOUND, "transaction not found"),
                 },
+            },
+            Route::TxList if self.no_tx_index => Reply {
+                status: StatusCode::METHOD_NOT_ALLOWED,
+                content_type: TEXT,
+                body: Bytes::new(),
             },
             Route::TxList => self.tx_list(query),
             Route::TxRef(hash) => match go_hex(hash) {

@@ -36,6 +36,9 @@ pub struct World {
     pub legacy_processes: BTreeMap<String, LegacyProcess>,
     /// Legacy SaaS process bundles (`/process/bundle/{id}`) by 24-hex id.
     pub process_bundles: BTreeMap<String, ProcessBundle>,
+    /// Answer as `release-lts-2` nodes do, which register `/chain/transactions` for POST only:
+    /// no filtered transaction list (HTTP 405).
+    pub no_tx_index: bool,
 }
 
 /// One SaaS process: `GET /processes/{id}` and `GET /processes/{id}/results`.
