@@ -119,7 +119,8 @@ async fn clean_world_passes(
         "approval",
         "multiple-choice",
         "overwrites",
-        "invalid-ballots"
+        "invalid-ballots",
+        "early-end"
     )]
     name: &str,
 ) {
@@ -157,7 +158,8 @@ async fn tamper_fails_its_category_only(
         "approval",
         "multiple-choice",
         "overwrites",
-        "invalid-ballots"
+        "invalid-ballots",
+        "early-end"
     )]
     name: &str,
     #[values(
@@ -175,7 +177,12 @@ async fn tamper_fails_its_category_only(
         "saas-results",
         "tx-hash",
         "overwrite-limit",
-        "saas-census-size"
+        "saas-census-size",
+        "vote-after-early-end",
+        "key-revealed-early",
+        "metadata-cid-mismatch",
+        "status-by-stranger",
+        "hidden-envelope"
     )]
     tamper: &str,
 ) {
@@ -295,7 +302,7 @@ fn tamper_categories_are_report_categories() {
 }
 
 /// The names in the `#[values]` lists above (rstest needs them as literals).
-const SCENARIOS: [&str; 10] = [
+const SCENARIOS: [&str; 11] = [
     "demo",
     "saas-csp",
     "weighted-encrypted",
@@ -306,8 +313,9 @@ const SCENARIOS: [&str; 10] = [
     "multiple-choice",
     "overwrites",
     "invalid-ballots",
+    "early-end",
 ];
-const TAMPERS: [&str; 15] = [
+const TAMPERS: [&str; 20] = [
     "result-cell",
     "scrutiny-differs",
     "weight-inflated",
@@ -323,4 +331,9 @@ const TAMPERS: [&str; 15] = [
     "tx-hash",
     "overwrite-limit",
     "saas-census-size",
+    "vote-after-early-end",
+    "key-revealed-early",
+    "metadata-cid-mismatch",
+    "status-by-stranger",
+    "hidden-envelope",
 ];

@@ -9,7 +9,7 @@ use std::path::Path;
 use report_common::*;
 use serde_json::{json, Map, Value};
 use vocaudit::report::{to_json_pretty, write_json};
-use vocaudit::verify::result::{AuditResult, Category};
+use vocaudit::verify::result::{ActualEnd, AuditResult, Category, ElectionHistory, HistoryEvent};
 
 fn schema() -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/report.schema.json");
@@ -135,12 +135,38 @@ fn as_json(result: &AuditResult) -> Value {
     serde_json::from_str(&to_json_pretty(result).unwrap()).unwrap()
 }
 
+/// A passing report whose first election was ended by hand, with its history.
+fn with_history() -> AuditResult {
+    let mut result = passing();
+    result.elections[0].history = Some(ElectionHistory {
+        scheduled_end: Some("2025-03-02T18:00:00Z".into()),
+        actual_end: Some(ActualEnd {
+            by: "manual".into(),
+            time: Some("2025-03-01T14:00:10Z".into()),
+            height: Some(1210),
+            tx_hash: Some("ab".repeat(32)),
+            status: Some("ENDED".into()),
+        }),
+        events: vec![HistoryEvent {
+            height: 1000,
+            index: 0,
+            time: Some("2025-03-01T08:00:00Z".into()),
+            tx_hash: "cd".repeat(32),
+            kind: "created".into(),
+            description: "created (start 2025-03-01T08:00:10Z, duration 122400 s)".into(),
+            signer: Some("12".repeat(20)),
+        }],
+    });
+    result
+}
+
 #[test]
 fn generated_reports_conform_to_the_schema() {
     for (name, result) in [
         ("passing", passing()),
         ("failing", failing()),
         ("hostile", hostile()),
+        ("history", with_history()),
     ] {
         let errors = violations(&as_json(&result));
         assert!(errors.is_empty(), "{name}: {errors:#?}");
@@ -201,7 +227,7 @@ fn the_schema_rejects_what_the_contract_forbids() {
 }
 
 #[test]
-fn schema_categories_are_exactly_the_thirteen() {
+fn schema_categories_are_exactly_the_report_categories() {
     let all = [
         Category::Tally,
         Category::Ballot,
@@ -216,6 +242,7 @@ fn schema_categories_are_exactly_the_thirteen() {
         Category::CrossSource,
         Category::ProcessId,
         Category::Bundle,
+        Category::History,
     ];
     let names: Vec<Value> = all.iter().map(|c| json!(c.as_str())).collect();
     assert_eq!(

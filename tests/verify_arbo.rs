@@ -219,6 +219,7 @@ fn run(mut a: ArboElection) -> AuditResult {
         gaps: Vec::new(),
         rereads: Default::default(),
         votes: Box::new(InMemoryVotes::new(votes, 3)),
+        history: Default::default(),
     };
     verify(
         AuditInput {

@@ -110,6 +110,7 @@ fn run(f: Fixture) -> AuditResult {
         gaps: f.gaps,
         rereads: Default::default(),
         votes: Box::new(InMemoryVotes::new(f.votes, 2)),
+        history: Default::default(),
     };
     verify(
         AuditInput {

@@ -180,6 +180,7 @@ fn run(e: CspElection) -> AuditResult {
         gaps: Vec::new(),
         rereads: Default::default(),
         votes: Box::new(InMemoryVotes::new(votes, 2)),
+        history: Default::default(),
     };
     verify(
         AuditInput {

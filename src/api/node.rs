@@ -330,6 +330,19 @@ pub struct TxInfo {
     pub signer: String,
 }
 
+/// `GET /chain/transactions?page&limit&type&subtype&height…`: `api.TransactionsList`
+/// (`api/api_types.go`; rows are `indexertypes.TransactionMetadata`, the same fields as
+/// [`TxInfo`]; newest first, `indexer/queries/transactions.sql: SearchTransactions`). The same
+/// row alone answers `GET /chain/transactions/reference/{hash}` (`api/chain.go:
+/// chainTxRefByHashHandler`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TransactionList {
+    #[serde(default)]
+    pub transactions: Option<Vec<TxInfo>>,
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
+}
+
 /// `GET /chain/transactions/{hash}`: `api.GenericTransactionWithInfo` — the decoded `Tx` as
 /// protojson (`json.RawMessage`; bytes as hex on modern nodes, base64 on old ones), its info
 /// and the signature (`HexBytes`).

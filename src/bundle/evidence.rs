@@ -6,7 +6,7 @@
 //! on-disk evidence onto these types and the tests build them by hand.
 
 use crate::api::node::{
-    Account, Election, ElectionKeys, Scrutiny, TransactionResponse, VoteDetail, VoteRow,
+    Account, Election, ElectionKeys, Scrutiny, TransactionResponse, TxInfo, VoteDetail, VoteRow,
 };
 use crate::api::saas::{Process, ProcessResults};
 use crate::api::Unreadable;
@@ -70,6 +70,37 @@ pub struct ElectionEvidence {
     pub rereads: Rereads,
     /// The listed votes with their detail and transaction.
     pub votes: Box<dyn VoteSource>,
+    /// What the chain's transaction index shows happened to the election.
+    pub history: History,
+}
+
+/// An election's history as the chain's transaction index and IPFS gave it (vochain-api.md
+/// §5.4): which of the bodies name this election is the verifier's to decide.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    /// Whether the fetcher read the filtered transaction list (false: an older bundle, or a node
+    /// without it; `notes` says which).
+    pub listed: bool,
+    /// Whether the organisation's delegations (`setAccount` ADD/DEL_DELEGATE_FOR_ACCOUNT signed
+    /// by it) were listed: only then is a signer that is neither it nor a delegate a finding.
+    pub delegations_listed: bool,
+    /// Bodies of the history transactions read (`/chain/transactions/{hash}`, any election's),
+    /// in the order stored.
+    pub txs: Vec<TransactionResponse>,
+    /// Vote rows of the scanned blocks (every election's), from the index.
+    pub vote_rows: Vec<TxInfo>,
+    /// The scanned heights, lowest and highest.
+    pub scanned: Option<(u64, u64)>,
+    /// The metadata document at `metadataURL` from IPFS, or why it is missing (`None`: the URL is
+    /// not `ipfs://` or it was not asked).
+    pub metadata: Option<Result<Vec<u8>, String>>,
+    /// Block times (RFC 3339) by height, for the blocks the bundle holds.
+    pub block_times: std::collections::BTreeMap<u64, String>,
+    /// `GET /elections/{id}/metadata/history` when the node served it.
+    pub metadata_history: Option<serde_json::Value>,
+    /// What the fetcher could not obtain for the history (nodes without the routes, a partial
+    /// scan, an unreachable gateway): never a discrepancy, each a located remark.
+    pub notes: Vec<String>,
 }
 
 /// The fetcher's second reads of one election (vote details, the election itself) and every

@@ -15,13 +15,13 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::api::node::{
-    Account, Block, Election, ElectionKeys, Scrutiny, TransactionResponse, VoteCount, VoteDetail,
-    VoteList, VoteRow,
+    Account, Block, Election, ElectionKeys, Scrutiny, TransactionList, TransactionResponse,
+    VoteCount, VoteDetail, VoteList, VoteRow,
 };
 use crate::api::saas::{Process, ProcessResults};
 use crate::bundle::evidence::{
-    AuditInput, BundleEvidence, BundleInfo, ElectionEvidence, Gap, GapKind, GapSubject, Rereads,
-    SaasEvidence, Source, VoteEvidence, VoteSource, VoteSourceError,
+    AuditInput, BundleEvidence, BundleInfo, ElectionEvidence, Gap, GapKind, GapSubject, History,
+    Rereads, SaasEvidence, Source, VoteEvidence, VoteSource, VoteSourceError,
 };
 use crate::bundle::{Bundle, BundleError, Records, SegmentEntry};
 
@@ -150,6 +150,8 @@ fn load_election(
     let census_dump = census_dump(bundle, &election)?;
     let listing = read_listing(bundle, id)?;
     let list_total = listing.total;
+    let mut history = history(bundle, id, &election)?;
+    history.block_times = blocks.iter().map(|(h, t)| (*h, t.clone())).collect();
     let votes = BundleVotes::new(bundle.clone(), id, listing, blocks)?;
     Ok(ElectionEvidence {
         election,
@@ -161,7 +163,102 @@ fn load_election(
         gaps,
         rereads: Rereads::default(),
         votes: Box::new(votes),
+        history,
     })
+}
+
+/// The stream of election `id`'s history: transaction list pages and bodies (see
+/// [`crate::fetch::history`]).
+pub fn history_stream(id: &str) -> String {
+    format!("history-{id}")
+}
+
+/// Gap kinds of the history crawl: none is a discrepancy (a node that does not serve the
+/// filtered transaction list, a partial block scan, a metadata document no gateway had), so the
+/// loader hands them to the history checks as notes instead of to V-BUNDLE-03.
+pub const HISTORY_GAPS: &[&str] = &[
+    "history-unavailable",
+    "history-scan-partial",
+    "metadata-unavailable",
+    "metadata-unreachable",
+];
+
+/// The history crawl of election `id` (stream `history-ID`, `metadata/{cid}`,
+/// `elections/ID/metadata-history.json`, and its gaps as notes). A body that does not parse is
+/// kept out with a note, never a refusal of the bundle.
+fn history(bundle: &Bundle, id: &str, election: &Election) -> Result<History, LoadError> {
+    let mut h = History::default();
+    let stream = history_stream(id);
+    for record in bundle.records(&stream) {
+        let record = record?;
+        let Some((_, route)) = record.url.split_once("/chain/transactions") else {
+            continue;
+        };
+        if let Some(query) = route.strip_prefix('?') {
+            if record.status != 200 {
+                continue;
+            }
+            let Ok(list) = serde_json::from_slice::<TransactionList>(&record.body) else {
+                continue;
+            };
+            h.listed = true;
+            if query.contains("subtype=add_delegate_for_account") {
+                h.delegations_listed = true;
+            }
+            if query
+                .split('&')
+                .any(|kv| kv.eq_ignore_ascii_case("type=vote"))
+            {
+                if let Some(height) = query
+                    .split('&')
+                    .find_map(|kv| kv.strip_prefix("height="))
+                    .and_then(|v| v.parse::<u64>().ok())
+                {
+                    h.scanned = Some(match h.scanned {
+                        None => (height, height),
+                        Some((lo, hi)) => (lo.min(height), hi.max(height)),
+                    });
+                }
+                h.vote_rows.extend(list.transactions.unwrap_or_default());
+            }
+        } else if record.status == 200 {
+            match serde_json::from_slice::<TransactionResponse>(&record.body) {
+                Ok(tx) => h.txs.push(tx),
+                Err(e) => h
+                    .notes
+                    .push(format!("{}: not a transaction: {e}", record.url)),
+            }
+        }
+    }
+    h.metadata = match crate::protocol::unixfs::Cid::parse(&election.metadata_url) {
+        Err(_) => None,
+        Ok(_) => {
+            let cid = election
+                .metadata_url
+                .trim_start_matches("ipfs://")
+                .split('/')
+                .next()
+                .unwrap_or_default();
+            let path = format!("metadata/{cid}");
+            match bundle.file(&path) {
+                None => Some(Err(format!("{} was not fetched", election.metadata_url))),
+                Some(entry) if entry.status != 200 => Some(Err(format!(
+                    "the gateway answered HTTP {} for {}",
+                    entry.status, entry.url
+                ))),
+                Some(_) => Some(Ok(bundle.read_file(&path)?)),
+            }
+        }
+    };
+    h.metadata_history = json_file(bundle, &format!("elections/{id}/metadata-history.json"))?;
+    for g in bundle.gaps() {
+        let ours = hex_after(&g.message, "election ").as_deref() == Some(id);
+        let history_kind = HISTORY_GAPS.contains(&g.kind.as_str());
+        if ours && history_kind {
+            h.notes.push(format!("{}: {}", g.kind, g.message));
+        }
+    }
+    Ok(h)
 }
 
 /// Reads a singleton JSON file: `None` when absent or when the source answered non-200.

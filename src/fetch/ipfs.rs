@@ -38,6 +38,26 @@ pub(crate) async fn census(ctx: &Ctx, election: &Election) -> Result<(), FetchEr
             .await?;
         return Ok(());
     };
+    object(
+        ctx,
+        &election.election_id,
+        cid,
+        &format!("census/{cid}"),
+        "census",
+    )
+    .await
+}
+
+/// Stores IPFS object `cid` as `path` from the first gateway that has it, or records a gap
+/// naming every gateway tried: `{what}-unavailable` when a gateway answered without it,
+/// `{what}-unreachable` when none could be asked (so nothing is proven either way).
+pub(crate) async fn object(
+    ctx: &Ctx,
+    election_id: &str,
+    cid: &str,
+    path: &str,
+    what: &str,
+) -> Result<(), FetchError> {
     let urls: Vec<String> = ctx
         .gateways
         .iter()
@@ -51,7 +71,7 @@ pub(crate) async fn census(ctx: &Ctx, election: &Election) -> Result<(), FetchEr
     for url in urls {
         match ctx.get(&url).await {
             Ok(Outcome::Ok(r)) => {
-                ctx.store.put(format!("census/{cid}"), r).await?;
+                ctx.store.put(path.to_string(), r).await?;
                 return Ok(());
             }
             Ok(other) => {
@@ -65,16 +85,15 @@ pub(crate) async fn census(ctx: &Ctx, election: &Election) -> Result<(), FetchEr
         tried.push("no IPFS gateway configured".into());
     }
     let kind = if answered {
-        "census-unavailable"
+        format!("{what}-unavailable")
     } else {
-        "census-unreachable"
+        format!("{what}-unreachable")
     };
     ctx.store
         .gap(
-            kind,
+            &kind,
             format!(
-                "election {}: census {cid} not obtained: {}",
-                election.election_id,
+                "election {election_id}: {what} {cid} not obtained: {}",
                 tried.join("; ")
             ),
         )

@@ -60,6 +60,9 @@
 //! | stream `reread-ID` | `NODE/votes/{nullifier}#reread` (the fragment is not sent) | the re-read sample of vote details ([`reread`]) |
 //! | file `accounts/ADDR.json` | `NODE/accounts/ADDR` | each organisation of the elections (any status kept; its name is for the report only) |
 //! | stream `blocks` | `NODE/chain/blocks/{height}` | heights of votes whose detail has no `date` |
+//! | stream `history-ID` | `NODE/chain/transactions?type=T&subtype=S&limit=100&page=P`, `NODE/chain/transactions?type=vote&height=H&limit=100&page=P`, and `NODE/chain/transactions/{hash}` of the rows read | the election's history ([`history`]) |
+//! | file `metadata/{cid}` | `GW/ipfs/{cid}` | `metadataURL` is `ipfs://` |
+//! | file `elections/ID/metadata-history.json` | `NODE/elections/ID/metadata/history` | when the node answers 200 |
 //!
 //! Records keep the node's negative answers too (404 vote not found, 204 transaction not found):
 //! read `status` before the body. Transactions are matched by the body's `txInfo.hash`, not by URL.
@@ -68,7 +71,9 @@
 //! `vote-count-route` (≠ `/votes/count`), `live-listing-unstable`, `vote-detail-missing`,
 //! `tx-missing`, `block-missing`, `census-unavailable`, `census-unreachable` (no gateway could be
 //! asked), `scrutiny-unavailable`,
-//! `saas-bad-upstream-id`, `keys-unavailable`, `saas-results-unavailable`. A gap about one
+//! `saas-bad-upstream-id`, `keys-unavailable`, `saas-results-unavailable`, and those of
+//! [`history`]: `history-unavailable`, `history-scan-partial`,
+//! `metadata-unavailable`, `metadata-unreachable`. A gap about one
 //! election says `election ID` in its message (and `transaction HASH` when about a tx).
 //!
 //! Two answers to the same question that differ — a re-read vote detail, the election at the
@@ -83,6 +88,7 @@
 //! is a malformed-response error naming the URL (on required routes), or a stored answer the
 //! verifier reports (on per-vote routes).
 
+pub mod history;
 pub mod http;
 mod ipfs;
 mod node;

@@ -18,7 +18,7 @@ use crate::protocol::hash::{sha256, Hash32};
 use super::http::{Outcome, Response};
 use super::progress::Task;
 use super::reread::{self, DetailFields, FirstRead};
-use super::{ipfs, Ctx, FetchError};
+use super::{history, ipfs, Ctx, FetchError};
 
 /// Rows per page asked of the modern list route (`MaxItemsPerPage`).
 const PAGE_LIMIT: u64 = 100;
@@ -217,6 +217,11 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<String, FetchError> 
         reread::sample_size(ctx.reread, distinct.rows.len()),
     );
     let firsts = votes(ctx, id, &distinct.rows, receiving, &sampled).await?;
+    let listed: Vec<(String, u64)> = distinct
+        .rows
+        .iter()
+        .map(|(r, _)| (r.tx_hash.clone(), r.block_height))
+        .collect();
     drop(distinct);
     let read_now: HashSet<&str> = firsts.iter().map(|f| f.nullifier.as_str()).collect();
     let earlier: HashMap<String, String> = sampled
@@ -226,6 +231,7 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<String, FetchError> 
         .collect();
     reread::vote_details(ctx, id, receiving, firsts, earlier).await?;
     reread::election(ctx, id, receiving, &first_read).await?;
+    history::history(ctx, &election, &listed).await?;
     Ok(election.organization_id)
 }
 

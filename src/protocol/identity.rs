@@ -10,6 +10,7 @@ use k256::PublicKey;
 use thiserror::Error;
 
 use crate::protocol::hash::{keccak256, Address, Hash32};
+use crate::protocol::proto::{ProcessStatus, ProtoEnum, Tx, TxPayload, TxType};
 
 /// Length of an Ethereum signature `r[32] ‖ s[32] ‖ v[1]`.
 pub const SIGNATURE_LEN: usize = 65;
@@ -187,6 +188,50 @@ pub fn vote_tx_message(process_id: &Hash32, tx_bytes: &[u8], chain_id: &str) -> 
         hex::encode(keccak256(&[tx_bytes])),
         chain_id
     )
+}
+
+/// The text signed for any transaction (`BuildVocdoniProtoTxMessage`): the VOTE, NEW_PROCESS and
+/// SET_PROCESS_* templates, and `Vocdoni signed transaction:\n{chain}\n{hash}` for the rest
+/// (admin transactions: key additions and reveals). Hex is lowercase without `0x`; a status is
+/// its enum name lower-cased (`ended`), another SET_PROCESS type its enum name. `tx_bytes` is
+/// `SignedTx.tx` exactly as it was sent.
+pub fn tx_message(tx: &Tx, tx_bytes: &[u8], chain_id: &str) -> String {
+    let hash = hex::encode(keccak256(&[tx_bytes]));
+    let tail = format!(
+        "\n\nThe hash of this transaction is {hash} and the destination chain is {chain_id}."
+    );
+    let typed =
+        |what: String| format!("You are signing a Vocdoni transaction of type {what}.{tail}");
+    match &tx.payload {
+        Some(TxPayload::Vote(v)) => typed(format!(
+            "VOTE for process ID {}",
+            hex::encode(&v.process_id)
+        )),
+        Some(TxPayload::NewProcess(_)) => typed("NEW_PROCESS".to_string()),
+        Some(TxPayload::SetProcess(s)) => {
+            let pid = hex::encode(&s.process_id);
+            match TxType::try_from(s.txtype) {
+                Ok(TxType::SetProcessCensus) => typed(format!(
+                    "SET_PROCESS_CENSUS for process ID {pid} and census {}",
+                    hex::encode(s.census_root.as_deref().unwrap_or_default())
+                )),
+                Ok(TxType::SetProcessStatus) => {
+                    let status = ProcessStatus::name_of(s.status.unwrap_or_default())
+                        .map_or_else(|| s.status.unwrap_or_default().to_string(), str::to_string);
+                    typed(format!(
+                        "SET_PROCESS_STATUS for process ID {pid} and status {}",
+                        status.to_lowercase()
+                    ))
+                }
+                _ => {
+                    let name = TxType::name_of(s.txtype)
+                        .map_or_else(|| s.txtype.to_string(), str::to_string);
+                    typed(format!("SET_PROCESS/{name} with process ID {pid}"))
+                }
+            }
+        }
+        _ => format!("Vocdoni signed transaction:\n{chain_id}\n{hash}"),
+    }
 }
 
 /// The nullifier (= vote id) of a signed vote: `keccak256(address[20] ‖ processId[32])`.

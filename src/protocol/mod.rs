@@ -14,4 +14,5 @@ pub mod proto;
 pub mod sealed_box;
 pub mod tally;
 pub mod tx;
+pub mod unixfs;
 pub mod zk;

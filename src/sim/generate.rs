@@ -41,13 +41,16 @@ use crate::protocol::hash::{keccak256, sha256, Address, Hash32};
 use crate::protocol::identity::{self, SignatureError};
 use crate::protocol::process_id::{EnvelopeType, ProcessId};
 use crate::protocol::proto::{
-    CaBundle, Proof, ProofArbo, ProofArboKeyType, ProofArboType, ProofCa, ProofPayload, Tx,
-    TxPayload, VoteEnvelope,
+    CaBundle, EnvelopeType as ProtoEnvelopeType, Process as ProtoProcess, ProcessMode,
+    ProcessStatus, ProcessVoteOptions, Proof, ProofArbo, ProofArboKeyType, ProofArboType, ProofCa,
+    ProofPayload, Tx, TxPayload, VoteEnvelope,
 };
 use crate::protocol::sealed_box::{self, SealedBoxError, X25519Public, X25519Secret};
 use crate::protocol::tally::{Tally, TallyError, TallyParams};
 use crate::protocol::tx::{encode_signed_tx, encode_tx, tx_hash, tx_to_node_json, ClientEncoding};
+use crate::protocol::unixfs;
 
+use super::history::{self as sim_history, HistoryWriter, Signer};
 use super::world::{SaasProcess, SimElection, World};
 use super::SimError;
 
@@ -69,6 +72,10 @@ pub const SAAS_CSP_URL: &str = "https://saas.sim.vocaudit.invalid/process";
 const SAAS_STORAGE_URL: &str = "https://saas.sim.vocaudit.invalid/storage";
 /// The stand-alone CSP's URL.
 pub const CSP_URL: &str = "https://csp.sim.vocaudit.invalid";
+/// Blocks an `early_end` election stays paused.
+const PAUSE_BLOCKS: u64 = 3;
+/// Blocks between an `early_end` election's manual end and its scheduled end.
+pub const EARLY_END_MARGIN: u64 = 30;
 /// The largest value a budget ballot draws for one position.
 const MAX_BUDGET_VALUE: u64 = 1_000_000_000;
 
@@ -174,6 +181,12 @@ pub struct ElectionSpec {
     pub invalid_percent: u8,
     /// Every `n`-th plain vote is encoded the ts-proto way (0 = never).
     pub ts_proto_every: usize,
+    /// A history beyond the schedule: the census grows by one member (SET_PROCESS_CENSUS on a
+    /// dynamic census) before voting starts, voting is paused half-way (PAUSED, then READY
+    /// three blocks later), and the organisation ends the election by hand (SET_PROCESS_STATUS
+    /// ENDED) right after the last vote, long before its scheduled end; the metadata is added to
+    /// IPFS as `ipfs add` does (CIDv0).
+    pub early_end: bool,
 }
 
 impl ElectionSpec {
@@ -337,6 +350,9 @@ struct ElectionCtx<'a> {
     keys: BTreeMap<u32, X25519Public>,
     first_height: u64,
     txs_per_block: u64,
+    /// Blocks without votes while the election is paused: (first vote block offset after
+    /// which they come, how many).
+    pause: Option<(u64, u64)>,
     /// Start of each round's envelopes in the election's sequence.
     round_offsets: Vec<u64>,
     /// For round r ≥ 1: number of voters before voter i that overwrite at least r times.
@@ -390,13 +406,16 @@ fn organization_account(
 
 /// Builds the world of `spec`.
 pub fn generate(spec: &WorldSpec) -> Result<World, GenError> {
-    let org_key = secp_key(&[b"vocaudit-sim/organization", &spec.seed.to_be_bytes()]);
+    let org_key = super::history::organization_key(spec.seed);
     let org = address_of_key(&org_key);
     let csp = CspSigner::new(&keccak256(&[b"vocaudit-sim/csp", &spec.seed.to_be_bytes()]))?;
     let mut world = World::new(ChainInfo::default());
     let mut next_height = FIRST_HEIGHT;
     let mut nonce = 0u32;
-    let mut stats = ChainStats::default();
+    let mut stats = ChainStats {
+        org_key: Some(org_key),
+        ..ChainStats::default()
+    };
     for election in &spec.elections {
         let url = if matches!(election.census, CensusKind::Csp(_)) {
             CSP_URL
@@ -460,6 +479,10 @@ struct ChainStats {
     elections: u64,
     votes: u64,
     transactions: u64,
+    /// The organisation, which signs every NEW_PROCESS and SET_PROCESS.
+    org_key: Option<SigningKey>,
+    /// The organisation account's nonce: each of its transactions carries the next one.
+    org_nonce: u32,
 }
 
 /// Generates one election into `world` and returns its id.
@@ -493,9 +516,10 @@ fn generate_election(
         ProcessId::new(&world_spec.chain_id, org, origin, envelope_type, nonce).encode();
     let members = plan_members(seed, nonce, &process_id, spec);
 
-    // Census.
+    // Census (and, for a dynamic census that grows, the one the election was created with).
     let census_root: Vec<u8>;
     let census_url: String;
+    let mut initial_census: Option<(Vec<u8>, u64)> = None;
     let census_ctx = match spec.census {
         CensusKind::WeightedArbo => {
             let leaves: Vec<([u8; 20], [u8; 32])> = members
@@ -513,6 +537,16 @@ fn generate_election(
                 .map(|(key, _)| tree.proof(key)?.packed())
                 .collect::<Result<Vec<_>, _>>()?;
             census_root = dump.root_hash.to_vec();
+            if spec.early_end && leaves.len() > 1 {
+                // The last member is never a voter (arbo censuses have more members than voters).
+                let before = &leaves[..leaves.len() - 1];
+                let tree = CensusTree::build(
+                    CensusTreeType::Weighted.hash_kind(),
+                    DEFAULT_MAX_LEVELS,
+                    before,
+                )?;
+                initial_census = Some((tree.root().to_vec(), before.len() as u64));
+            }
             let json = dump.to_json()?;
             let cid = cid_of(&json);
             world.ipfs.insert(cid.clone(), json);
@@ -561,10 +595,14 @@ fn generate_election(
     }
     let txs_per_block = total.div_ceil(MAX_VOTE_BLOCKS).max(1);
     let vote_blocks = total.div_ceil(txs_per_block);
+    let pause = spec.early_end.then_some((vote_blocks / 2, PAUSE_BLOCKS));
+    let vote_span = vote_blocks + pause.map_or(0, |(_, len)| len);
     let first_height = *next_height + 1;
     let start = block_time(first_height - 1);
-    let duration = (vote_blocks + 3) as i64 * BLOCK_SECONDS;
-    *next_height = first_height + vote_blocks + 5;
+    // An election ended by hand was scheduled to run well past its last vote.
+    let late = if spec.early_end { EARLY_END_MARGIN } else { 0 };
+    let duration = (vote_span + 3 + late) as i64 * BLOCK_SECONDS;
+    *next_height = first_height + vote_span + 5;
 
     let ctx = ElectionCtx {
         seed,
@@ -576,6 +614,7 @@ fn generate_election(
         keys,
         first_height,
         txs_per_block,
+        pause,
         round_offsets,
         round_ranks,
     };
@@ -595,8 +634,140 @@ fn generate_election(
     let rows: Vec<Vec<BigUint>> = results.rows().map(<[BigUint]>::to_vec).collect();
     let abi = encode_evm_results_args(&process_id, &org, &census_root, &[], &rows)?;
 
+    let metadata = metadata_json(spec);
+    let metadata_bytes = serde_json::to_vec(&metadata)?;
+    let metadata_cid = if spec.early_end {
+        unixfs::cid_v0(&metadata_bytes)
+    } else {
+        cid_of(&metadata_bytes)
+    };
+    world.ipfs.insert(metadata_cid.clone(), metadata_bytes);
+    let metadata_url = format!("ipfs://{metadata_cid}");
+
+    // The election's history: created two blocks before it starts, keys added and the census
+    // completed in the block before, paused and resumed, ended by hand or by its schedule, keys
+    // revealed in the block after the end.
+    let org_key = stats
+        .org_key
+        .clone()
+        .ok_or_else(|| GenError::Spec("no organisation key".into()))?;
+    let mut history = HistoryWriter::default();
+    let chain_id = world_spec.chain_id.as_str();
+    let p = spec.params;
+    let (root0, size0) = initial_census
+        .clone()
+        .unwrap_or_else(|| (census_root.clone(), members.len() as u64));
+    let process = ProtoProcess {
+        entity_id: org.to_vec(),
+        census_root: root0,
+        census_uri: Some(census_url.clone()),
+        status: ProcessStatus::Ready as i32,
+        envelope_type: Some(ProtoEnvelopeType {
+            serial: false,
+            anonymous: false,
+            encrypted_votes: encrypted,
+            unique_values: p.unique_values,
+            cost_from_weight: p.cost_from_weight,
+        }),
+        mode: Some(ProcessMode {
+            auto_start: true,
+            interruptible: true,
+            dynamic_census: spec.early_end,
+            encrypted_meta_data: false,
+            pre_register: false,
+        }),
+        vote_options: Some(ProcessVoteOptions {
+            max_count: p.max_count,
+            max_value: p.max_value,
+            max_vote_overwrites: p.max_vote_overwrites,
+            max_total_cost: p.max_total_cost,
+            cost_exponent: p.cost_exponent,
+        }),
+        census_origin: i32::from(origin),
+        metadata: Some(metadata_url.clone()),
+        max_census_size: size0,
+        start_time: start as u32,
+        duration: duration as u32,
+        ..ProtoProcess::default()
+    };
+    let org_tx = |history: &mut HistoryWriter, tx: &Tx, served: Option<&Tx>, height: u64| {
+        history.add(
+            chain_id,
+            tx,
+            served.unwrap_or(tx),
+            &org_key,
+            Signer::Sdk,
+            height,
+        )
+    };
+    let (signed, served) = sim_history::new_process(process, stats.org_nonce, &process_id);
+    stats.org_nonce += 1;
+    org_tx(&mut history, &signed, Some(&served), first_height - 2)?;
+    let keykeeper_nonce = |slot: u32, reveal: bool| {
+        let h = keccak256(&[
+            b"vocaudit-sim/keykeeper-nonce",
+            &process_id,
+            &slot.to_be_bytes(),
+            &[u8::from(reveal)],
+        ]);
+        u32::from_be_bytes([h[0], h[1], h[2], h[3]])
+    };
+    for (&slot, public) in &ctx.keys {
+        let tx = sim_history::process_keys(
+            &process_id,
+            slot,
+            public,
+            false,
+            keykeeper_nonce(slot, false),
+        );
+        let key = sim_history::keykeeper_key(&process_id, slot);
+        history.add(chain_id, &tx, &tx, &key, Signer::Go, first_height - 1)?;
+    }
+    if initial_census.is_some() {
+        let tx = sim_history::set_census(
+            &process_id,
+            &census_root,
+            &census_url,
+            members.len() as u64,
+            stats.org_nonce,
+        );
+        stats.org_nonce += 1;
+        org_tx(&mut history, &tx, None, first_height - 1)?;
+    }
+    if let Some((at, len)) = pause {
+        for (status, height) in [
+            (ProcessStatus::Paused, first_height + at),
+            (ProcessStatus::Ready, first_height + at + len - 1),
+        ] {
+            let tx = sim_history::set_status(&process_id, status, stats.org_nonce);
+            stats.org_nonce += 1;
+            org_tx(&mut history, &tx, None, height)?;
+        }
+    }
+    let end_height = if spec.early_end {
+        let height = first_height + vote_span;
+        let tx = sim_history::set_status(&process_id, ProcessStatus::Ended, stats.org_nonce);
+        stats.org_nonce += 1;
+        org_tx(&mut history, &tx, None, height)?;
+        height
+    } else {
+        // The block whose time reaches start + duration.
+        first_height + vote_span + 2
+    };
+    for (&slot, secret) in &secrets {
+        let tx =
+            sim_history::process_keys(&process_id, slot, secret, true, keykeeper_nonce(slot, true));
+        let key = sim_history::keykeeper_key(&process_id, slot);
+        history.add(chain_id, &tx, &tx, &key, Signer::Go, end_height + 1)?;
+    }
+
     // Blocks and transactions.
     let mut per_block: BTreeMap<u64, u64> = BTreeMap::new();
+    for tx in history.txs {
+        *per_block.entry(tx.height).or_default() += 1;
+        world.transactions.insert(tx.hash, tx.json);
+        stats.transactions += 1;
+    }
     let mut votes = Vec::with_capacity(outputs.len());
     for out in outputs {
         for env in out.envelopes {
@@ -610,22 +781,23 @@ fn generate_election(
         world.add_block(block(&world_spec.chain_id, height, count));
     }
 
-    let metadata = metadata_json(spec);
-    let metadata_bytes = serde_json::to_vec(&metadata)?;
-    let metadata_cid = cid_of(&metadata_bytes);
-    world.ipfs.insert(metadata_cid.clone(), metadata_bytes);
     let election_id = hex::encode(process_id);
-    let p = spec.params;
+    let (end_date, manually_ended) = if spec.early_end {
+        // The node moves endDate to the block that committed the results (§5.4).
+        (rfc3339(block_time(end_height + 1)), true)
+    } else {
+        (rfc3339(start + duration), false)
+    };
     let election = Election {
         election_id: election_id.clone(),
         organization_id: hex::encode(org),
         status: "RESULTS".into(),
         start_date: rfc3339(start),
-        end_date: rfc3339(start + duration),
+        end_date,
         vote_count: votes.len() as u64,
         final_results: true,
         result: Some(result_strings.clone()),
-        manually_ended: false,
+        manually_ended,
         chain_id: world_spec.chain_id.clone(),
         title: Some(spec.title.clone()),
         key_reveal_height: None,
@@ -641,7 +813,7 @@ fn generate_election(
             census_url,
             max_census_size: members.len() as u64,
         },
-        metadata_url: format!("ipfs://{metadata_cid}"),
+        metadata_url,
         creation_time: Some(rfc3339(start - BLOCK_SECONDS)),
         vote_mode: VoteMode {
             serial: false,
@@ -653,6 +825,7 @@ fn generate_election(
         election_mode: ElectionMode {
             auto_start: true,
             interruptible: true,
+            dynamic_census: spec.early_end,
             ..ElectionMode::default()
         },
         tally_mode: TallyMode {
@@ -696,6 +869,7 @@ fn generate_election(
         votes,
         live: None,
         extra_rows: Vec::new(),
+        scheduled_end: Some(start + duration),
     })?;
     Ok(process_id)
 }
@@ -816,7 +990,7 @@ fn cast_votes(ctx: &ElectionCtx<'_>, voter: u32, m: &Member) -> Result<VoterOutp
             ClientEncoding::GoCanonical
         };
         let seq = ctx.sequence(voter, round);
-        let height = ctx.first_height + seq / ctx.txs_per_block;
+        let height = ctx.vote_height(seq / ctx.txs_per_block);
         let index = (seq % ctx.txs_per_block) as u32;
         let (hash, json) = signed_vote_json(ctx.chain_id, &tx, client, &m.key, height, index)?;
         envelopes.push(Envelope {
@@ -854,6 +1028,15 @@ fn cast_votes(ctx: &ElectionCtx<'_>, voter: u32, m: &Member) -> Result<VoterOutp
 }
 
 impl ElectionCtx<'_> {
+    /// The height of the `block`-th block that holds votes (paused blocks skipped).
+    fn vote_height(&self, block: u64) -> u64 {
+        let shift = match self.pause {
+            Some((at, len)) if block >= at => len,
+            _ => 0,
+        };
+        self.first_height + block + shift
+    }
+
     /// Position of `voter`'s envelope of `round` in the election's sequence.
     fn sequence(&self, voter: u32, round: u32) -> u64 {
         let offset = self

@@ -8,6 +8,7 @@
 
 pub mod faults;
 pub mod generate;
+pub mod history;
 pub mod hostile;
 pub mod live;
 pub mod scenario;

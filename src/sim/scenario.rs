@@ -61,6 +61,10 @@ const SCENARIOS: &[ScenarioInfo] = &[
         name: "invalid-ballots",
         description: "20% of ballots the node skips (count, unique, value, cost)",
     },
+    ScenarioInfo {
+        name: "early-end",
+        description: "ended by hand long before its scheduled end, paused and resumed, census grown before the start, 2 keys revealed after the manual end, metadata as CIDv0",
+    },
 ];
 
 /// A scenario name not in the catalogue, or a generation failure.
@@ -229,6 +233,25 @@ pub fn scenario_spec(name: &str, votes: usize, seed: u64) -> Result<WorldSpec, S
                 },
             )
         }),
+        "early-end" => spec.elections.push(ElectionSpec {
+            title: "Extraordinary assembly".into(),
+            questions: texts(&[
+                ("Dissolve the current board?", NO_YES),
+                ("Call new elections within 60 days?", NO_YES),
+            ]),
+            encryption_keys: 2,
+            weights: Weights::Range { min: 1, max: 5 },
+            overwrite_percent: 20,
+            early_end: true,
+            ..base(
+                "single-choice-multiquestion",
+                votes,
+                TallyParams {
+                    max_vote_overwrites: 1,
+                    ..params(2, 1)
+                },
+            )
+        }),
         other => return Err(ScenarioError::Unknown(other.to_string())),
     }
     Ok(spec)
@@ -281,6 +304,7 @@ fn base(question_type: &str, votes: usize, params: TallyParams) -> ElectionSpec 
         overwrite_percent: 0,
         invalid_percent: 0,
         ts_proto_every: 7,
+        early_end: false,
     }
 }
 

@@ -45,6 +45,8 @@ pub const ROUTE_NAMES: &[&str] = &[
     "vote",
     "verify",
     "tx",
+    "tx-list",
+    "tx-ref",
     "block",
     "ipfs",
     "saas-process",
@@ -154,6 +156,8 @@ enum Route<'a> {
     Vote(&'a str),
     Verify(&'a str, &'a str),
     Tx(&'a str),
+    TxList,
+    TxRef(&'a str),
     Block(&'a str),
     Ipfs(&'a str),
     SaasProcess(&'a str),
@@ -171,6 +175,8 @@ impl<'a> Route<'a> {
         }
         Some(match segments[..] {
             ["v2", "chain", "info"] => Route::ChainInfo,
+            ["v2", "chain", "transactions"] => Route::TxList,
+            ["v2", "chain", "transactions", "reference", hash] => Route::TxRef(hash),
             ["v2", "chain", "transactions", hash] => Route::Tx(hash),
             ["v2", "chain", "blocks", height] => Route::Block(height),
             ["v2", "accounts", address] => Route::Account(address),
@@ -203,6 +209,8 @@ impl<'a> Route<'a> {
             Route::Vote(_) => "vote",
             Route::Verify(..) => "verify",
             Route::Tx(_) => "tx",
+            Route::TxList => "tx-list",
+            Route::TxRef(_) => "tx-ref",
             Route::Block(_) => "block",
             Route::Ipfs(_) => "ipfs",
             Route::SaasProcess(_) => "saas-process",
@@ -393,6 +401,47 @@ fn go_hex(s: &str) -> Result<Vec<u8>, String> {
 
 fn hex_value(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
+}
+
+/// One row of the indexer's transaction table (`indexertypes.TransactionMetadata`).
+#[derive(Debug)]
+struct TxMeta {
+    height: u64,
+    index: u32,
+    /// Lower-cased for the filters.
+    tx_type: String,
+    subtype: String,
+    signer: String,
+    hash: String,
+    /// The row as served (`{"hash","height","index","type","subtype","signer"}`).
+    json: Bytes,
+}
+
+impl TxMeta {
+    /// The rows of every served transaction, newest first; the hash is the one the world serves
+    /// the transaction under (a tamper may make it differ from the bytes' hash).
+    fn index(transactions: &BTreeMap<String, String>) -> Result<Vec<TxMeta>, serde_json::Error> {
+        let mut rows = Vec::with_capacity(transactions.len());
+        for (hash, json) in transactions {
+            // Hand-planted bodies that are not transactions are served by hash only.
+            let Ok(tx) = serde_json::from_str::<crate::api::node::TransactionResponse>(json) else {
+                continue;
+            };
+            let mut info = tx.tx_info;
+            info.hash = hash.to_ascii_lowercase();
+            rows.push(TxMeta {
+                height: info.height,
+                index: info.index,
+                tx_type: info.tx_type.to_ascii_lowercase(),
+                subtype: info.subtype.to_ascii_lowercase(),
+                signer: info.signer.to_ascii_lowercase(),
+                hash: info.hash.clone(),
+                json: Bytes::from(serde_json::to_vec(&info)?),
+            });
+        }
+        rows.sort_by_key(|t| (Reverse(t.height), Reverse(t.index)));
+        Ok(rows)
+    }
 }
 
 /// One vote-list row, pre-serialised for both list routes.
@@ -594,6 +643,9 @@ struct Node {
     chain_info: Bytes,
     elections: BTreeMap<String, ServedElection>,
     transactions: BTreeMap<String, Bytes>,
+    /// The indexer's transaction table, `block_height DESC, block_index DESC`.
+    tx_index: Vec<TxMeta>,
+    no_tx_index: bool,
     blocks: BTreeMap<u64, Bytes>,
     ipfs: BTreeMap<String, Bytes>,
     saas_processes: BTreeMap<String, Bytes>,
@@ -642,6 +694,8 @@ impl Node {
                 .iter()
                 .map(|(h, json)| (h.to_ascii_lowercase(), framed(json)))
                 .collect(),
+            tx_index: TxMeta::index(&world.transactions).map_err(ser)?,
+            no_tx_index: world.no_tx_index,
             blocks: world
                 .blocks
                 .iter()
@@ -715,6 +769,24 @@ impl Node {
                     None => Reply::node_error(204, codes::TX_NOT_FOUND, "transaction not found"),
                 },
             },
+            Route::TxList if self.no_tx_index => Reply {
+                status: StatusCode::METHOD_NOT_ALLOWED,
+                content_type: TEXT,
+                body: Bytes::new(),
+            },
+            Route::TxList => self.tx_list(query),
+            Route::TxRef(hash) => match go_hex(hash) {
+                Err(err) => Reply::plain_error(format!("encoding/hex: {err}")),
+                Ok(bytes) => {
+                    let hash = hex::encode(bytes);
+                    match self.tx_index.iter().find(|t| t.hash == hash) {
+                        Some(t) => Reply::ok_json(frame(t.json.to_vec(), b"\n")),
+                        None => {
+                            Reply::node_error(204, codes::TX_NOT_FOUND, "transaction not found")
+                        }
+                    }
+                }
+            },
             Route::Block(height) => match parse_uint(height) {
                 Err(err) => Reply::plain_error(err),
                 Ok(h) => match self.blocks.get(&h) {
@@ -753,6 +825,64 @@ impl Node {
             Some(body) => Reply::ok_json(body.clone()),
             None => Reply::node_error(404, 4003, format!("account not found: 0x{hex}")),
         }
+    }
+
+    /// `GET /chain/transactions?page&limit&hash&height&type&subtype&signer`
+    /// (`api/chain.go: chainTxListHandler`, `indexer/queries/transactions.sql: SearchTransactions`):
+    /// type, subtype and signer compared case-insensitively, a full hash exactly and a shorter one
+    /// as a substring, height 0 = any; newest first.
+    fn tx_list(&self, query: &str) -> Reply {
+        let page = match parse_page(query_param(query, "page")) {
+            Ok(page) => page,
+            Err(reply) => return reply,
+        };
+        let limit = match parse_limit(query_param(query, "limit")) {
+            Ok(limit) => limit,
+            Err(reply) => return reply,
+        };
+        let height = match parse_number(query_param(query, "height")) {
+            Ok(h) => h as u64,
+            Err(reply) => return reply,
+        };
+        let trim = |s: &str| s.strip_prefix("0x").unwrap_or(s).to_ascii_lowercase();
+        let (hash, signer) = (
+            trim(query_param(query, "hash")),
+            trim(query_param(query, "signer")),
+        );
+        let (tx_type, subtype) = (
+            query_param(query, "type").to_ascii_lowercase(),
+            query_param(query, "subtype").to_ascii_lowercase(),
+        );
+        let rows: Vec<&TxMeta> = self
+            .tx_index
+            .iter()
+            .filter(|t| height == 0 || t.height == height)
+            .filter(|t| tx_type.is_empty() || t.tx_type == tx_type)
+            .filter(|t| subtype.is_empty() || t.subtype == subtype)
+            .filter(|t| signer.is_empty() || t.signer == signer)
+            .filter(|t| {
+                hash.is_empty()
+                    || (hash.len() == 64 && t.hash == hash)
+                    || (hash.len() < 64 && t.hash.contains(&hash))
+            })
+            .collect();
+        let Some(pagination) = pagination(page, limit, rows.len() as u64) else {
+            return node_errors::page_not_found();
+        };
+        let start = usize::try_from(page.saturating_mul(limit)).unwrap_or(usize::MAX);
+        let mut out = b"{\"transactions\":[".to_vec();
+        for (i, t) in rows.iter().skip(start).take(limit as usize).enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(&t.json);
+        }
+        out.extend_from_slice(b"],\"pagination\":");
+        if let Ok(json) = serde_json::to_vec(&pagination) {
+            out.extend_from_slice(&json);
+        }
+        out.extend_from_slice(b"}\n");
+        Reply::ok_json(Bytes::from(out))
     }
 
     /// Decodes an `{electionId}` path parameter as the state handlers do and finds it.

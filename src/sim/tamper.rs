@@ -25,7 +25,7 @@ use crate::protocol::csp::{CaProofType, CspSigner, SaltRule};
 use crate::protocol::hash::{keccak256, sha256, Hash32};
 use crate::protocol::hex_bytes;
 use crate::protocol::identity;
-use crate::protocol::proto::{ProofPayload, TxPayload, VoteEnvelope};
+use crate::protocol::proto::{ProcessStatus, ProofPayload, Tx, TxPayload, TxType, VoteEnvelope};
 use crate::protocol::tally::Tally;
 use crate::protocol::tx::{decode_tx_json, reproduce_tx_bytes, ClientEncoding, Reproduction};
 
@@ -33,6 +33,7 @@ use super::generate::{
     address_of_key, block, block_time, secp_key, signed_vote_json, voter_key, BLOCK_SECONDS,
     GENESIS_UNIX,
 };
+use super::history::{self as sim_history, Signer};
 use super::world::{SimElection, World};
 
 /// What a finding caused by a tamper names besides the election.
@@ -175,6 +176,40 @@ const TAMPERS: &[TamperInfo] = &[
         category: "cross-source",
         location: LocationKind::Election,
     },
+    TamperInfo {
+        name: "vote-after-early-end",
+        description:
+            "a vote included after the election was ended by hand, inside its scheduled window",
+        category: "history",
+        location: LocationKind::VoteTx,
+    },
+    TamperInfo {
+        name: "key-revealed-early",
+        description: "an encryption key revealed on chain while voting was open",
+        category: "history",
+        location: LocationKind::Key,
+    },
+    TamperInfo {
+        name: "metadata-cid-mismatch",
+        description: "the metadata document served on IPFS does not hash to the CID in metadataURL",
+        category: "history",
+        location: LocationKind::Election,
+    },
+    TamperInfo {
+        name: "status-by-stranger",
+        description:
+            "a status change signed by an account that is neither the organisation nor a delegate",
+        category: "history",
+        location: LocationKind::Tx,
+    },
+    TamperInfo {
+        name: "hidden-envelope",
+        description:
+            "the vote list omits a vote the chain holds (voteCount and results follow the list)",
+        // Recomputing the votes from the chain's own vote transactions is V-COUNT-03's job.
+        category: "count",
+        location: LocationKind::VoteTx,
+    },
 ];
 
 /// The tamper catalogue.
@@ -205,6 +240,11 @@ pub fn apply_tamper(world: &mut World, name: &str) -> Result<AppliedTamper, Tamp
         "tx-hash" => t.tx_hash()?,
         "overwrite-limit" => t.overwrite_limit()?,
         "saas-census-size" => t.saas_census_size()?,
+        "vote-after-early-end" => t.vote_after_early_end()?,
+        "key-revealed-early" => t.key_revealed_early()?,
+        "metadata-cid-mismatch" => t.metadata_cid_mismatch()?,
+        "status-by-stranger" => t.status_by_stranger()?,
+        "hidden-envelope" => t.hidden_envelope()?,
         _ => return Err(TamperError::Unknown(name.to_string())),
     };
     Ok(AppliedTamper { info, location })
@@ -678,14 +718,43 @@ impl Tamperer<'_> {
     fn vote_outside_window(&mut self) -> Result<Location, TamperError> {
         let id = self.pick(|_| true, "an election with votes")?;
         let (_, at) = self.voter_zero(&id)?;
-        let end = chrono::DateTime::parse_from_rfc3339(&self.sim(&id)?.election.end_date)
+        let sim = self.sim(&id)?;
+        let (end_date, scheduled) = (sim.election.end_date.clone(), sim.scheduled_end);
+        let end = chrono::DateTime::parse_from_rfc3339(&end_date)
             .map_err(|e| self.malformed(e.to_string()))?
-            .timestamp();
+            .timestamp()
+            // After a manual end endDate is earlier than the schedule: outside both.
+            .max(scheduled.unwrap_or(i64::MIN));
         // The first block strictly after the end (+1 block of margin).
         let height = ((end - GENESIS_UNIX) / BLOCK_SECONDS + 2).max(0) as u64;
-        let vote = self.vote(&id, at)?.clone();
+        self.move_vote(&id, at, height)?;
+        self.vote_location(&id, at)
+    }
+
+    /// Moves vote `at` of election `id` (its transaction and detail) to the end of block
+    /// `height`, keeping the block table coherent.
+    fn move_vote(&mut self, id: &str, at: usize, height: u64) -> Result<(), TamperError> {
+        let vote = self.vote(id, at)?.clone();
+        let index = self.move_tx(&vote.tx_hash, height)?;
+        if let Some(v) = self.sim(id)?.votes.get_mut(at) {
+            v.block_height = height;
+            v.transaction_index = index;
+            v.date = super::generate::rfc3339(block_time(height));
+        }
+        Ok(())
+    }
+
+    /// Moves transaction `hash` to the end of block `height`; returns its new index there.
+    fn move_tx(&mut self, hash: &str, height: u64) -> Result<u32, TamperError> {
         let chain_id = self.world.chain_info.chain_id.clone();
-        if let Some(old) = self.world.blocks.get_mut(&vote.block_height) {
+        let json = self
+            .world
+            .transactions
+            .get(hash)
+            .ok_or_else(|| self.malformed(format!("transaction {hash} missing")))?;
+        let mut response: TransactionResponse =
+            serde_json::from_str(json).map_err(|e| self.malformed(e.to_string()))?;
+        if let Some(old) = self.world.blocks.get_mut(&response.tx_info.height) {
             old.tx_count = old.tx_count.saturating_sub(1);
         }
         let target = self
@@ -695,23 +764,185 @@ impl Tamperer<'_> {
             .or_insert_with(|| block(&chain_id, height, 0));
         let index = target.tx_count as u32;
         target.tx_count += 1;
-        let json = self
-            .world
-            .transactions
-            .get_mut(&vote.tx_hash)
-            .ok_or_else(|| TamperError::Unknown("tx".into()))?;
-        let mut response: TransactionResponse =
-            serde_json::from_str(json).map_err(|e| TamperError::Unknown(e.to_string()))?;
         response.tx_info.height = height;
         response.tx_info.index = index;
-        *json =
-            serde_json::to_string(&response).map_err(|e| TamperError::Unknown(e.to_string()))?;
-        if let Some(v) = self.sim(&id)?.votes.get_mut(at) {
-            v.block_height = height;
-            v.transaction_index = index;
-            v.date = super::generate::rfc3339(block_time(height));
+        let json = serde_json::to_string(&response).map_err(|e| self.malformed(e.to_string()))?;
+        self.world.transactions.insert(hash.to_string(), json);
+        Ok(index)
+    }
+
+    /// The history transactions (not votes) naming election `id`: hash, response, decoded tx,
+    /// in chain order.
+    fn history_txs(&self, id: &str) -> Vec<(String, TransactionResponse, Tx)> {
+        let mut out: Vec<(String, TransactionResponse, Tx)> = self
+            .world
+            .transactions
+            .iter()
+            .filter_map(|(hash, json)| {
+                let response: TransactionResponse = serde_json::from_str(json).ok()?;
+                let value: serde_json::Value = serde_json::from_str(response.tx.get()).ok()?;
+                let tx = decode_tx_json(&value).ok()?.tx;
+                let pid = match &tx.payload {
+                    Some(TxPayload::NewProcess(n)) => n.process.as_ref()?.process_id.clone(),
+                    Some(TxPayload::SetProcess(s)) => s.process_id.clone(),
+                    Some(TxPayload::Admin(a)) => a.process_id.clone(),
+                    _ => return None,
+                };
+                (hex::encode(pid) == id).then(|| (hash.clone(), response, tx))
+            })
+            .collect();
+        out.sort_by_key(|(_, r, _)| (r.tx_info.height, r.tx_info.index));
+        out
+    }
+
+    /// The height of the SET_PROCESS_STATUS that ended election `id` by hand.
+    fn manual_end_height(&self, id: &str) -> Option<u64> {
+        self.history_txs(id)
+            .into_iter()
+            .find_map(|(_, r, tx)| match tx.payload {
+                Some(TxPayload::SetProcess(s)) if s.status == Some(ProcessStatus::Ended as i32) => {
+                    Some(r.tx_info.height)
+                }
+                _ => None,
+            })
+    }
+
+    fn vote_after_early_end(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(
+            |s| s.election.manually_ended && s.scheduled_end.is_some(),
+            "an election ended by hand",
+        )?;
+        let ended = self
+            .manual_end_height(&id)
+            .ok_or_else(|| self.malformed("no SET_PROCESS_STATUS ENDED"))?;
+        let (_, at) = self.voter_zero(&id)?;
+        // After the results block, long before the scheduled end.
+        let height = ended + 3;
+        let scheduled = self.sim(&id)?.scheduled_end.unwrap_or(i64::MAX);
+        if block_time(height) >= scheduled {
+            return Err(self.malformed("the manual end is too close to the schedule"));
         }
+        self.move_vote(&id, at, height)?;
         self.vote_location(&id, at)
+    }
+
+    fn key_revealed_early(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(
+            |s| is_encrypted(s) && s.scheduled_end.is_some(),
+            "an encrypted election with its history",
+        )?;
+        let (hash, slot) = self
+            .history_txs(&id)
+            .into_iter()
+            .find_map(|(hash, _, tx)| match tx.payload {
+                Some(TxPayload::Admin(a)) if a.txtype == TxType::RevealProcessKeys as i32 => {
+                    Some((hash, a.key_index))
+                }
+                _ => None,
+            })
+            .ok_or_else(|| self.malformed("no REVEAL_PROCESS_KEYS"))?;
+        // Into the block of voter 0's vote: voting is open there.
+        let (_, at) = self.voter_zero(&id)?;
+        let height = self.vote(&id, at)?.block_height;
+        self.move_tx(&hash, height)?;
+        Ok(Location {
+            tx_hash: Some(hash),
+            key_index: slot,
+            ..Location::election(id)
+        })
+    }
+
+    fn metadata_cid_mismatch(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(
+            |s| s.election.metadata_url.starts_with("ipfs://"),
+            "metadata on IPFS",
+        )?;
+        let url = self.sim(&id)?.election.metadata_url.clone();
+        let cid = url.trim_start_matches("ipfs://").to_string();
+        let bytes = self
+            .world
+            .ipfs
+            .get_mut(&cid)
+            .ok_or_else(|| TamperError::Unknown(format!("ipfs object {cid}")))?;
+        // One more space: still the same JSON to every reader, another document to IPFS.
+        bytes.push(b' ');
+        Ok(Location::election(id))
+    }
+
+    fn status_by_stranger(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(
+            |s| s.scheduled_end.is_some(),
+            "an election with its history",
+        )?;
+        let pid: Hash32 = hex_bytes::decode_array("electionId", &id)
+            .map_err(|e| self.malformed(e.to_string()))?;
+        let chain_id = self.world.chain_info.chain_id.clone();
+        let stranger = sim_history::stranger_key(u64::from(pid[31]));
+        let status = self.history_txs(&id).into_iter().find(|(_, _, tx)| {
+            matches!(&tx.payload, Some(TxPayload::SetProcess(s))
+                if s.txtype == TxType::SetProcessStatus as i32)
+        });
+        let (tx, height, index) = match status {
+            // Re-signed by the stranger in its place.
+            Some((hash, response, tx)) => {
+                self.world.transactions.remove(&hash);
+                (tx, response.tx_info.height, response.tx_info.index)
+            }
+            // Or an end in the block that reaches the schedule (the end the IST would make).
+            None => {
+                let end = self
+                    .sim(&id)?
+                    .scheduled_end
+                    .ok_or_else(|| self.malformed("no schedule"))?;
+                let height = ((end - GENESIS_UNIX) / BLOCK_SECONDS).max(0) as u64;
+                let target = self
+                    .world
+                    .blocks
+                    .entry(height)
+                    .or_insert_with(|| block(&chain_id, height, 0));
+                let index = target.tx_count as u32;
+                target.tx_count += 1;
+                (
+                    sim_history::set_status(&pid, ProcessStatus::Ended, 0),
+                    height,
+                    index,
+                )
+            }
+        };
+        let signed =
+            sim_history::sign_tx(&chain_id, &tx, &tx, &stranger, Signer::Sdk, height, index)
+                .map_err(|e| self.malformed(e.to_string()))?;
+        self.world
+            .transactions
+            .insert(signed.hash.clone(), signed.json);
+        Ok(Location {
+            tx_hash: Some(signed.hash),
+            ..Location::election(id)
+        })
+    }
+
+    fn hidden_envelope(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(
+            |s| s.scheduled_end.is_some(),
+            "an election with its history",
+        )?;
+        let (_, at) = self.voter_zero(&id)?;
+        let location = self.vote_location(&id, at)?;
+        let sim = self.sim(&id)?;
+        sim.votes.remove(at);
+        let count = sim.votes.len() as u64;
+        let params = sim.election.tally_params();
+        let mut tally = Tally::new(params).map_err(|e| self.malformed(e.to_string()))?;
+        for vote in &self.sim(&id)?.votes {
+            let weight: BigUint = vote.weight.parse().unwrap_or_default();
+            if let Ok(package) = VotePackage::decode(vote.package.get().as_bytes()) {
+                tally.add(&package.votes, &weight);
+            }
+        }
+        let results = tally.results().to_decimal_strings();
+        self.set_vote_count(&id, count)?;
+        self.republish(&id, &results, true, true, true)?;
+        Ok(location)
     }
 
     fn census_dump_root(&mut self) -> Result<Location, TamperError> {

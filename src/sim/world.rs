@@ -38,6 +38,9 @@ pub struct World {
     pub process_bundles: BTreeMap<String, ProcessBundle>,
     /// `GET /accounts/{address}` by lowercase 40-hex address (the organisations').
     pub accounts: BTreeMap<String, Account>,
+    /// Answer as `release-lts-2` nodes do, which register `/chain/transactions` for POST only:
+    /// no filtered transaction list (HTTP 405).
+    pub no_tx_index: bool,
 }
 
 /// One SaaS process: `GET /processes/{id}` and `GET /processes/{id}/results`.
@@ -75,6 +78,9 @@ pub struct SimElection {
     /// `votes` (same nullifier) in the list routes only. `/votes/{id}`, the state routes and
     /// `voteCount` keep following `votes`; a test that wants `voteCount` to follow sets it.
     pub extra_rows: Vec<VoteDetail>,
+    /// The end NEW_PROCESS scheduled (`startTime + duration`, Unix seconds), when the world
+    /// holds the election's history; `election.endDate` differs from it after a manual end.
+    pub scheduled_end: Option<i64>,
 }
 
 /// The arrival model of a live election.
@@ -161,6 +167,7 @@ impl SimElection {
             votes: Vec::new(),
             live: None,
             extra_rows: Vec::new(),
+            scheduled_end: None,
         }
     }
 }

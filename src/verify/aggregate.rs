@@ -2,10 +2,11 @@
 //! themselves, only what the conclusions need (the distinct nullifiers, the running tally, the
 //! vote times, counts). At a million votes this is tens of megabytes.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use num_bigint::BigUint;
 
+use crate::protocol::hex_bytes;
 use crate::protocol::tally::Tally;
 use crate::verify::check::{Level, Remarks};
 use crate::verify::context::ElectionContext;
@@ -48,6 +49,12 @@ pub struct Aggregate {
     /// (V-CENSUS-04 reports them once per election).
     pub csp_proofs: u64,
     pub csp_legacy_salt: u64,
+    /// Nullifier → tx hash of each listed vote's envelope, kept only when the block scan found
+    /// other envelopes of the election (V-COUNT-03 puts them in chain order).
+    pub listed_tx: HashMap<[u8; 32], [u8; 32]>,
+    track_txs: bool,
+    /// The lowest block height of a listed vote (when voting started, as the chain shows it).
+    pub first_height: Option<u64>,
 }
 
 impl Aggregate {
@@ -68,6 +75,9 @@ impl Aggregate {
             first_undetermined: None,
             csp_proofs: 0,
             csp_legacy_salt: 0,
+            listed_tx: HashMap::new(),
+            track_txs: !ctx.history.envelopes.is_empty(),
+            first_height: None,
         }
     }
 
@@ -114,6 +124,33 @@ impl Aggregate {
             return VoteOutcome::Duplicate;
         }
         self.distinct += 1;
+        if let Some(h) = vote.block_height {
+            self.first_height = Some(self.first_height.map_or(h, |f| f.min(h)));
+        }
+        if self.track_txs {
+            let tx = vote.location.tx_hash.as_deref().unwrap_or_default();
+            let (Step::Done(id), Ok(tx)) =
+                (&vote.vote_id, hex_bytes::decode_array::<32>("txHash", tx))
+            else {
+                return self.record_ballot(vote);
+            };
+            if let Ok(id) = <[u8; 32]>::try_from(id.as_slice()) {
+                self.listed_tx.insert(id, tx);
+            }
+        }
+        self.record_ballot(vote)
+    }
+
+    /// Whether the vote list holds `nullifier`.
+    pub fn lists(&self, nullifier: &[u8]) -> bool {
+        let mut key = [0u8; 32];
+        let n = nullifier.len().min(32);
+        key[..n].copy_from_slice(&nullifier[..n]);
+        self.seen.contains(&(n as u8, key))
+    }
+
+    /// The tally and the other sums of a first-listed vote.
+    fn record_ballot(&mut self, vote: &DerivedVote) -> VoteOutcome {
         if let Step::Done(t) = vote.time {
             self.times.push(t);
         }

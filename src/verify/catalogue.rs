@@ -66,7 +66,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
     entry("V-COUNT-02", C::Count, Election, "No duplicate vote",
         "No nullifier (vote id) is listed twice."),
     entry("V-COUNT-03", C::Count, Election, "Overwrites within the limit",
-        "Every vote's overwriteCount is at most tallyMode.maxVoteOverwrites."),
+        "Every vote's overwriteCount is at most tallyMode.maxVoteOverwrites; where the chain's vote transactions were scanned, each vote id's envelopes in chain order end with the counted one within 1 + maxVoteOverwrites, and an envelope the vote list hides fails."),
     entry("V-COUNT-04", C::Count, Election, "Voters within the census size",
         "The number of distinct voters is at most census.maxCensusSize."),
     entry("V-TXHASH-01", C::TxHash, Election, "Transaction hashes",
@@ -102,7 +102,17 @@ pub const CATALOGUE: &[CheckInfo] = &[
     entry("V-TALLY-03", C::Tally, Election, "Scrutiny ABI encoding",
         "The scrutiny's abiEncoded equals abi.encode(electionId, organizationId, censusRoot, sourceContract, results)."),
     entry("V-WINDOW-01", C::Window, Election, "Votes inside the voting window",
-        "Every vote's block time lies in [startDate, startDate + duration]; endDate may have been moved to the results block."),
+        "Every vote's block time lies in [startDate, startDate + duration]: the schedule NEW_PROCESS set (and SET_PROCESS_DURATION moved) when the chain's history was read, else endDate, which may have been moved to the results block."),
+    entry("V-HIST-01", C::History, Election, "Who created and changed the election",
+        "NEW_PROCESS and every SET_PROCESS status, census and duration change are signed by the organisation or one of its delegates (signer recovered over the per-type message, NEW_PROCESS after undoing the node's changes), in an order the node allows."),
+    entry("V-HIST-02", C::History, Election, "Actual end",
+        "The height and time of the transaction that ended the election by hand, beside the scheduled end; no vote was accepted after it or while the election was paused (an early end is information)."),
+    entry("V-HIST-03", C::History, Election, "Census history",
+        "Every census change with its height, root and size; the last is the census the election publishes; a change after voting started is flagged with what changed."),
+    entry("V-HIST-04", C::History, Election, "Metadata integrity",
+        "The metadata document from IPFS hashes to the CID in metadataURL (UnixFS as ipfs add builds it) and NEW_PROCESS set that URI: verified, mismatch, unrecorded or unreachable."),
+    entry("V-HIST-05", C::History, Election, "Key history",
+        "Encryption keys were added before voting started and each private key was revealed only after the actual end (the manual end, else the scheduled one); the revealing account is shown."),
 ];
 
 /// The catalogue entry of `id`.
@@ -147,6 +157,7 @@ mod tests {
             C::CrossSource,
             C::ProcessId,
             C::Bundle,
+            C::History,
         ] {
             assert!(covered.contains(&c), "{c:?}");
         }

@@ -18,6 +18,7 @@ use crate::protocol::hash::Hash32;
 use crate::protocol::hex_bytes;
 use crate::protocol::sealed_box::public_from_private;
 use crate::protocol::tally::TallyParams;
+use crate::verify::history::HistoryFacts;
 use crate::verify::result::Location;
 
 /// Everything about one election except its votes.
@@ -50,6 +51,8 @@ pub struct ElectionContext {
     pub census_root: Result<Hash32, String>,
     /// The census dump at `censusURL`, parsed (`None` when none was fetched).
     pub dump: Option<Result<DumpFacts, String>>,
+    /// What the chain's transactions show happened to the election.
+    pub history: HistoryFacts,
 }
 
 /// What the census dump holds: the root it claims, the root its leaves rebuild, and the leaves.
@@ -134,6 +137,7 @@ impl ElectionContext {
                 gaps: Vec::new(),
                 rereads: Rereads::default(),
                 votes: Box::new(InMemoryVotes::new(Vec::new(), 1)),
+                history: Default::default(),
             },
             None,
         )
@@ -154,6 +158,7 @@ impl ElectionContext {
             gaps,
             rereads,
             votes,
+            history,
         } = ev;
         let id_hex = normal_hex(&election.election_id);
         let revealed: BTreeMap<u32, [u8; 32]> = keys
@@ -183,12 +188,15 @@ impl ElectionContext {
                 .map_err(Clone::clone)
                 .and_then(|raw| DumpFacts::parse(raw))
         });
+        let id = decode_election_id(&id_hex);
+        let history = HistoryFacts::derive(history, &election, id.as_ref().ok());
         let ctx = ElectionContext {
+            history,
             revealed,
             mismatched_keys,
             census_root,
             dump,
-            id: decode_election_id(&id_hex),
+            id,
             start: parse_time("startDate", &election.start_date),
             end: parse_time("endDate", &election.end_date),
             saas: saas.and_then(|s| saas_question(s, &id_hex)),

@@ -53,6 +53,7 @@ mod bundle;
 mod census;
 mod count;
 mod cross_source;
+pub mod history;
 mod keys;
 mod nullifier;
 mod process_id;
@@ -72,8 +73,9 @@ use crate::verify::aggregate::Aggregate;
 use crate::verify::check::{ElectionCheck, Remarks};
 use crate::verify::context::{CensusKind, ElectionContext};
 use crate::verify::result::{
-    AuditResult, Authentication, ElectionAudit, HexId, Question, QuestionText, ResultsVisibility,
-    SaasProcessFacts, TallyPair, Verdict, VoteCounts, VoteOutcome, VoteRecord, REPORT_SCHEMA,
+    ActualEnd, AuditResult, Authentication, ElectionAudit, ElectionHistory, HexId, HistoryEvent,
+    Question, QuestionText, ResultsVisibility, SaasProcessFacts, TallyPair, Verdict, VoteCounts,
+    VoteOutcome, VoteRecord, REPORT_SCHEMA,
 };
 
 /// How to run an audit.
@@ -112,6 +114,11 @@ fn election_checks() -> Vec<&'static dyn ElectionCheck> {
         &tally::ScrutinyMatch,
         &tally::AbiEncoding,
         &window::InsideWindow,
+        &history::Signers,
+        &history::ActualEnd,
+        &history::CensusHistory,
+        &history::MetadataIntegrity,
+        &history::KeyHistory,
     ]
 }
 
@@ -237,6 +244,49 @@ pub fn verify(input: AuditInput, options: &VerifyOptions) -> AuditResult {
     result
 }
 
+/// The report's view of the election's history, when the transaction index was read.
+fn history_of(ctx: &ElectionContext) -> Option<ElectionHistory> {
+    let h = &ctx.history;
+    if !h.listed {
+        return None;
+    }
+    let scheduled = h.scheduled_end();
+    let actual_end = match h.manual_end() {
+        Some(e) => Some(ActualEnd {
+            by: "manual".into(),
+            time: e.time.map(history::rfc3339),
+            height: Some(e.height),
+            tx_hash: Some(e.hash.clone()),
+            status: match e.kind {
+                history::EventKind::Status(s) => Some(history::status_name(s)),
+                _ => None,
+            },
+        }),
+        None => scheduled.map(|t| ActualEnd {
+            by: "scheduled".into(),
+            time: Some(history::rfc3339(t)),
+            ..ActualEnd::default()
+        }),
+    };
+    Some(ElectionHistory {
+        scheduled_end: scheduled.map(history::rfc3339),
+        actual_end,
+        events: h
+            .events
+            .iter()
+            .map(|e| HistoryEvent {
+                height: e.height,
+                index: e.index,
+                time: e.time.map(history::rfc3339),
+                tx_hash: e.hash.clone(),
+                kind: e.kind.name().into(),
+                description: e.kind.describe(),
+                signer: e.signer.as_ref().ok().map(hex::encode),
+            })
+            .collect(),
+    })
+}
+
 /// Verifies one election; the flag is false when its evidence could not be obtained in full.
 fn verify_election(ev: ElectionEvidence, saas: Option<&SaasEvidence>) -> (ElectionAudit, bool) {
     let (ctx, mut votes) = ElectionContext::new(ev, saas);
@@ -333,6 +383,7 @@ fn verify_election(ev: ElectionEvidence, saas: Option<&SaasEvidence>) -> (Electi
         shares,
         participation: participation::buckets(&agg.times),
         checks: results,
+        history: history_of(&ctx),
         ballots: Some(ballots),
     };
     (audit, complete)

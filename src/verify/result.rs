@@ -57,6 +57,8 @@ pub enum Category {
     CrossSource,
     ProcessId,
     Bundle,
+    /// What the chain's transactions show happened: status, end, census, metadata, keys.
+    History,
 }
 
 impl Category {
@@ -76,6 +78,7 @@ impl Category {
             Category::CrossSource => "cross-source",
             Category::ProcessId => "process-id",
             Category::Bundle => "bundle",
+            Category::History => "history",
         }
     }
 }
@@ -326,11 +329,66 @@ pub struct ElectionAudit {
     #[serde(default)]
     pub participation: Vec<ParticipationBucket>,
     pub checks: Vec<CheckResult>,
+    /// The scheduled and the actual end, and the transactions that changed the election, as
+    /// the chain's transaction index shows them (absent when it was not read).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<ElectionHistory>,
     /// Every listed vote in list order, as the tally saw it: the ledger behind votes.csv. Kept
     /// out of report.json (a million votes would make it hundreds of megabytes), so a result
     /// read back from report.json has `None` and re-rendering it writes no votes.csv.
     #[serde(skip)]
     pub ballots: Option<Vec<VoteRecord>>,
+}
+
+/// What happened to an election on chain, beyond its schedule.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ElectionHistory {
+    /// NEW_PROCESS `startTime + duration` (SET_PROCESS_DURATION applied), RFC 3339; absent when
+    /// the index holds no NEW_PROCESS for the election.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scheduled_end: Option<String>,
+    /// When voting really closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual_end: Option<ActualEnd>,
+    /// The transactions that created and changed the election, in chain order.
+    #[serde(default)]
+    pub events: Vec<HistoryEvent>,
+}
+
+/// The actual end: a manual SET_PROCESS_STATUS (ENDED or CANCELED), or the schedule.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActualEnd {
+    /// `manual` (a status transaction) or `scheduled`.
+    pub by: String,
+    /// RFC 3339, when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tx_hash: Option<String>,
+    /// `ENDED` or `CANCELED` for a manual end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+}
+
+/// One history transaction.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HistoryEvent {
+    pub height: u64,
+    pub index: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    pub tx_hash: String,
+    /// `created`, `status`, `census`, `duration`, `set-process`, `key-added`, `key-revealed`.
+    pub kind: String,
+    pub description: String,
+    /// The signer recovered over the transaction's message (hex), when it could be.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signer: Option<String>,
 }
 
 /// One listed vote: its identifiers, when it landed, its weight and what the tally made of it.

@@ -163,6 +163,7 @@ fn election(id: &str, title: &str) -> ElectionAudit {
                 "no SaaS source given",
             ),
         ],
+        history: None,
         ballots: None,
     }
 }

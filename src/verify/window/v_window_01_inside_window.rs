@@ -5,7 +5,10 @@
 //! RESULTS — the time of the block that committed the results. Votes are refused after the
 //! election ends and results come later, so after RESULTS a vote past `endDate` is provably
 //! outside; before that the end may still have moved (SET_PROCESS_DURATION), so it is flagged
-//! for review. The state compares whole seconds (`uint32(blockTime.Unix())`), and so does this.
+//! for review. When the chain's history was read, the end is the schedule itself (NEW_PROCESS
+//! `startTime + duration`, SET_PROCESS_DURATION applied): exact, so a vote past it fails, and a
+//! vote after a manual end but inside the schedule is V-HIST-02's finding. The state compares
+//! whole seconds (`uint32(blockTime.Unix())`), and so does this.
 
 use crate::verify::aggregate::Aggregate;
 use crate::verify::check::{skip, step_value, ElectionCheck, Level, Remarks};
@@ -42,6 +45,21 @@ impl ElectionCheck for InsideWindow {
             );
             return;
         }
+        // The schedule NEW_PROCESS set is exact; after a manual end the actual end is V-HIST-02's.
+        if let Some(end) = ctx.history.scheduled_end() {
+            if t <= end {
+                out.pass();
+            } else {
+                out.add(
+                    Level::Fail,
+                    vote.location.clone(),
+                    "vote cast after the scheduled end (NEW_PROCESS startTime + duration)",
+                    Some(format!("<= {}", rfc3339(end))),
+                    Some(rfc3339(t)),
+                );
+            }
+            return;
+        }
         let Ok(end) = &ctx.end else {
             out.pass();
             return;
@@ -72,10 +90,13 @@ impl ElectionCheck for InsideWindow {
         match (&ctx.start, &ctx.end) {
             (Err(e), _) => skip(&self.info(), format!("no voting window: {e}")),
             (Ok(s), end) => {
-                let end = end
-                    .as_ref()
-                    .map(|e| e.to_rfc3339())
-                    .unwrap_or_else(|e| e.clone());
+                let end = match ctx.history.scheduled_end() {
+                    Some(end) => format!("{} (scheduled)", rfc3339(end)),
+                    None => end
+                        .as_ref()
+                        .map(|e| e.to_rfc3339())
+                        .unwrap_or_else(|e| e.clone()),
+                };
                 out.conclude(&self.info(), format!("window {} – {end}", s.to_rfc3339()))
             }
         }

@@ -1,0 +1,152 @@
+//! Issue #15 end to end on the loopback node: the election's history read from the chain's
+//! transaction index (scheduled and actual end, status and census changes, keys, metadata), the
+//! checks that judge it, and what a node that does not serve the index still gives.
+
+use serde_json::Value;
+use tempfile::TempDir;
+
+use vocaudit::audit::{audit, AuditOptions, AuditRun};
+use vocaudit::fetch::{FetchConfig, Target};
+use vocaudit::sim::{apply_tamper, scenario, serve_local, FaultPlan, World};
+use vocaudit::verify::result::{CheckResult, ElectionAudit, Status, Verdict};
+
+const VOTES: usize = 24;
+const SEED: u64 = 7;
+
+/// Serves `world` and audits its only election.
+async fn audit_only(world: &World, faults: FaultPlan) -> (AuditRun, TempDir) {
+    let id = world.elections.keys().next().expect("one election").clone();
+    let server = serve_local(world, faults).await.expect("serve");
+    let dir = TempDir::new().expect("tempdir");
+    let mut config = FetchConfig::new(
+        server.node_url().parse().expect("node url"),
+        Target::Election(id),
+        dir.path().join("bundle"),
+    );
+    config.ipfs_gateways = vec![server.base_url().parse().expect("gateway")];
+    config.quiet = true;
+    let options = AuditOptions {
+        sign_with: None,
+        generated_at: Some("2026-06-01T12:00:00Z".into()),
+        ..Default::default()
+    };
+    let run = audit(config, dir.path(), &options).await.expect("audit");
+    server.shutdown().await.expect("shutdown");
+    (run, dir)
+}
+
+fn check<'a>(e: &'a ElectionAudit, id: &str) -> &'a CheckResult {
+    e.checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("{id} missing"))
+}
+
+fn statuses(e: &ElectionAudit) -> String {
+    e.checks
+        .iter()
+        .map(|c| format!("{} {:?}: {}", c.id, c.status, c.message))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn early_end_shows_scheduled_and_actual_end_and_passes() {
+    let world = scenario("early-end", VOTES, SEED).expect("scenario");
+    let (run, dir) = audit_only(&world, FaultPlan::none()).await;
+    assert_eq!(run.result.verdict, Verdict::Pass);
+    let e = &run.result.elections[0];
+    for id in [
+        "V-HIST-01",
+        "V-HIST-02",
+        "V-HIST-03",
+        "V-HIST-04",
+        "V-HIST-05",
+    ] {
+        assert_eq!(check(e, id).status, Status::Pass, "{}", statuses(e));
+    }
+    assert!(
+        check(e, "V-HIST-02").message.contains("by hand"),
+        "{}",
+        check(e, "V-HIST-02").message
+    );
+    assert!(check(e, "V-HIST-04").message.contains("verified"));
+    assert!(check(e, "V-HIST-01").message.contains("(organisation)"));
+    assert!(check(e, "V-COUNT-03").message.contains("superseded"));
+    // report.json: the schedule and the manual end, a transaction apart by many blocks.
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    let history = &json["elections"][0]["history"];
+    let scheduled = history["scheduledEnd"].as_str().expect("scheduledEnd");
+    let actual = &history["actualEnd"];
+    assert_eq!(actual["by"], "manual");
+    assert_eq!(actual["status"], "ENDED");
+    assert!(actual["time"].as_str().expect("time") < scheduled);
+    let kinds: Vec<&str> = history["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            "created",
+            "key-added",
+            "key-added",
+            "census",
+            "status",
+            "status",
+            "status",
+            "key-revealed",
+            "key-revealed"
+        ]
+    );
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(
+        html.contains("History on chain"),
+        "the HTML has the history table"
+    );
+    assert!(
+        html.contains("ended by hand at block"),
+        "and the actual end"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_without_the_transaction_index_still_audits() {
+    let mut world = scenario("early-end", VOTES, SEED).expect("scenario");
+    // release-lts-2 registers /chain/transactions for POST only.
+    world.no_tx_index = true;
+    let (run, _dir) = audit_only(&world, FaultPlan::none()).await;
+    let e = &run.result.elections[0];
+    assert_eq!(run.result.verdict, Verdict::Pass, "{}", statuses(e));
+    for id in ["V-HIST-01", "V-HIST-02", "V-HIST-03", "V-HIST-05"] {
+        let c = check(e, id);
+        assert_eq!(c.status, Status::Warn, "{id}: {}", c.message);
+        assert!(
+            c.findings[0].message.contains("history-unavailable"),
+            "{id}"
+        );
+    }
+    // The metadata comes from IPFS, not from the index.
+    assert_eq!(check(e, "V-HIST-04").status, Status::Pass);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn vote_after_early_end_fails_at_its_vote_although_inside_the_schedule() {
+    let mut world = scenario("early-end", VOTES, SEED).expect("scenario");
+    let applied = apply_tamper(&mut world, "vote-after-early-end").expect("tamper");
+    let (run, _dir) = audit_only(&world, FaultPlan::none()).await;
+    assert_eq!(run.result.exit_code(), 1);
+    let e = &run.result.elections[0];
+    assert_eq!(
+        check(e, "V-WINDOW-01").status,
+        Status::Pass,
+        "{}",
+        statuses(e)
+    );
+    let c = check(e, "V-HIST-02");
+    assert_eq!(c.status, Status::Fail);
+    assert_eq!(c.findings[0].location.vote_id, applied.location.vote_id);
+}
