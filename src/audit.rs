@@ -37,6 +37,9 @@ pub struct AuditOptions {
     pub generated_at: Option<String>,
     /// The language of report.html, the charts and report.pdf.
     pub lang: Lang,
+    /// The circuit keys anonymous votes are checked with (Vocdoni's plus `--zk-key` files);
+    /// Vocdoni's alone when `None`.
+    pub circuits: Option<std::sync::Arc<crate::protocol::zk::CircuitRegistry>>,
 }
 
 /// A finished audit: the result and the files written.
@@ -60,6 +63,7 @@ pub fn verify_bundle(
         input,
         &VerifyOptions {
             generated_at: options.generated_at.clone(),
+            circuits: options.circuits.clone(),
         },
     );
     tracing::info!(
@@ -177,6 +181,7 @@ pub async fn demo(out_dir: &Path, quiet: bool, lang: Lang) -> Result<Vec<DemoPar
         sign_with: Some(keys.secret_key.clone()),
         generated_at: Some(DEMO_CLOCK.to_string()),
         lang,
+        circuits: None,
     };
     let targets = [
         (

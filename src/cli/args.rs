@@ -156,6 +156,7 @@ impl OutputArgs {
             sign_with: self.sign_key.clone(),
             generated_at: None,
             lang: self.lang,
+            circuits: None,
         }
     }
 }

@@ -59,6 +59,8 @@ pub enum Category {
     Bundle,
     /// What the chain's transactions show happened: status, end, census, metadata, keys.
     History,
+    /// Anonymous votes' Groth16 proofs and their public inputs.
+    Zk,
 }
 
 impl Category {
@@ -79,6 +81,7 @@ impl Category {
             Category::ProcessId => "process-id",
             Category::Bundle => "bundle",
             Category::History => "history",
+            Category::Zk => "zk",
         }
     }
 }
