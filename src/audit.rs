@@ -42,6 +42,26 @@ pub struct AuditOptions {
     pub circuits: Option<std::sync::Arc<crate::protocol::zk::CircuitRegistry>>,
 }
 
+/// Vocdoni's circuit keys plus every `--zk-key FILE` (a snarkjs `verification_key.json` with the
+/// v1.0.0 public-signal layout), trusted because the user named it; `None` when no file is given
+/// (Vocdoni's keys alone). Reports name each key used and flag those that are not Vocdoni's.
+pub fn circuits_with(
+    zk_keys: &[PathBuf],
+) -> Result<Option<std::sync::Arc<crate::protocol::zk::CircuitRegistry>>, String> {
+    use crate::protocol::zk::{CircuitRegistry, SignalLayout};
+    if zk_keys.is_empty() {
+        return Ok(None);
+    }
+    let mut registry = CircuitRegistry::vocdoni().map_err(|e| e.to_string())?;
+    for path in zk_keys {
+        let bytes = std::fs::read(path).map_err(|e| format!("--zk-key {}: {e}", path.display()))?;
+        registry
+            .add_trusted_key(&path.display().to_string(), &bytes, SignalLayout::V1_0_0)
+            .map_err(|e| format!("--zk-key {}: {e}", path.display()))?;
+    }
+    Ok(Some(std::sync::Arc::new(registry)))
+}
+
 /// A finished audit: the result and the files written.
 #[derive(Debug, Clone)]
 pub struct AuditRun {

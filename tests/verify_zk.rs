@@ -276,6 +276,13 @@ fn a_clean_anonymous_election_passes_with_every_zk_check_reported() {
         "{}",
         zk01.message
     );
+    // report.json names the key and flags it.
+    let keys = &r.elections[0].zk_keys;
+    assert_eq!(keys.len(), 1);
+    assert_eq!(
+        (keys[0].name.as_str(), keys[0].vocdoni, keys[0].proofs),
+        ("trusted key sim-key.json", false, VOTERS as u64)
+    );
     assert_eq!(status(&r, "V-ZK-07"), Status::Skip);
     for id in ["V-SIG-01", "V-NULL-01", "V-CENSUS-02", "V-WEIGHT-01"] {
         assert_eq!(status(&r, id), Status::Skip, "{id}");

@@ -76,7 +76,7 @@ use crate::verify::context::{CensusKind, ElectionContext};
 use crate::verify::result::{
     ActualEnd, AuditResult, Authentication, ElectionAudit, ElectionHistory, HexId, HistoryEvent,
     Question, QuestionText, ResultsVisibility, SaasProcessFacts, TallyPair, Verdict, VoteCounts,
-    VoteOutcome, VoteRecord, REPORT_SCHEMA,
+    VoteOutcome, VoteRecord, ZkKeyUse, REPORT_SCHEMA,
 };
 
 /// How to run an audit.
@@ -406,6 +406,16 @@ fn verify_election(
         participation: participation::buckets(&agg.times),
         checks: results,
         history: history_of(&ctx),
+        zk_keys: agg
+            .zk_keys
+            .values()
+            .map(|(by, proofs)| ZkKeyUse {
+                name: by.key.clone(),
+                sha256: by.sha256.clone(),
+                vocdoni: by.vocdoni,
+                proofs: *proofs,
+            })
+            .collect(),
         ballots: Some(ballots),
     };
     (audit, complete)
