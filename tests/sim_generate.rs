@@ -243,7 +243,7 @@ fn audit(world: &World) -> (Failures, Facts) {
             };
             let message = vote_tx_message(&pid, &r.tx_bytes, chain_id);
             let signer = address_of(&recover_eip191(message.as_bytes(), &signature).unwrap());
-            if !seen.contains(&nullifier(&signer, &pid)[..].to_vec()) {
+            if !seen.contains(&nullifier(&signer, &pid)[..]) {
                 flag("count", format!("{id} vote tx {hash} not listed"));
             }
         }
@@ -416,7 +416,7 @@ fn each_tamper_breaks_exactly_its_category() {
     // changed an election after its creation) are the verifier's, in tests/history.rs and
     // tests/audit_matrix.rs.
     for info in tampers().iter().filter(|t| t.category != "history") {
-        let (mut world, applied) = cleans
+        let (world, applied) = cleans
             .iter()
             .find_map(|clean| {
                 let mut world = clean.clone();

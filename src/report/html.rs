@@ -15,7 +15,7 @@ use crate::verify::result::{
     AuditResult, CheckResult, ElectionAudit, EligibleSource, PowerSource, Status, Verdict,
 };
 
-use super::charts::{ChartFile, ChartKind};
+use super::charts::ChartFile;
 use super::i18n::{Arg, Messages};
 use super::view::{
     choice_title, election_title, finding_rows, organization_name, question_title, result_rows,
@@ -108,10 +108,7 @@ pub fn render_html(
                 .iter()
                 .filter(|c| c.election_id == election.election_id)
                 .collect();
-            own.sort_by_key(|c| match c.kind {
-                ChartKind::Question(q) => q,
-                ChartKind::Participation => usize::MAX,
-            });
+            own.sort_by_key(|c| c.kind.order());
             let turnout = &election.turnout;
             ElectionView {
                 title: election_title(election, m),

@@ -25,7 +25,7 @@ use sha2::{Digest, Sha256};
 
 use crate::verify::result::{AuditResult, EligibleSource, PowerSource, Status, Verdict};
 
-use super::charts::{ChartFile, ChartKind, FONT};
+use super::charts::{ChartFile, FONT};
 use super::i18n::{Arg, Messages};
 use super::summary::Summary;
 use super::view::{election_title, finding_rows, result_rows, CheckCounts};
@@ -849,10 +849,7 @@ fn lay_out(
             .enumerate()
             .filter(|(_, c)| c.election_id == e.election_id)
             .collect();
-        own.sort_by_key(|(_, c)| match c.kind {
-            ChartKind::Question(q) => q,
-            ChartKind::Participation => usize::MAX,
-        });
+        own.sort_by_key(|(_, c)| c.kind.order());
         if !own.is_empty() {
             l.heading(&m.get("charts-heading"), 11.5);
             for (index, chart) in own {

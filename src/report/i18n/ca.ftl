@@ -142,6 +142,19 @@ chart-participation-title-day = Participació al llarg del temps (UTC, { $day })
 chart-axis-votes = vots
 chart-alt-question = Gràfic de barres de la pregunta { $n }, { $title }: { $bars }.
 chart-alt-participation = Gràfic de barres dels vots emesos per interval de temps, { $count } intervals, del { $from } al { $to } (UTC).
+chart-timeline-title = Cronologia: vots i el que va registrar la cadena (UTC)
+chart-axis-votes-so-far = vots acumulats
+chart-alt-timeline = Gràfic de línies dels vots comptats al llarg del temps, { $votes } en total, amb marques: { $marks }.
+timeline-votes = vots acumulats
+timeline-created = creada
+timeline-start = obertura de la votació
+timeline-status = canvi d'estat
+timeline-census = canvi de cens
+timeline-duration = canvi de durada
+timeline-key-added = clau afegida
+timeline-scheduled-end = final previst
+timeline-actual-end = final real (manual)
+timeline-key-revealed = clau revelada
 
 ## Comprovacions i incidències
 

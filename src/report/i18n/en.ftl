@@ -143,6 +143,19 @@ chart-participation-title-day = Participation over time (UTC, { $day })
 chart-axis-votes = votes
 chart-alt-question = Bar chart of question { $n }, { $title }: { $bars }.
 chart-alt-participation = Bar chart of the votes cast per time interval, { $count } intervals, from { $from } to { $to } (UTC).
+chart-timeline-title = Timeline: votes and what the chain recorded (UTC)
+chart-axis-votes-so-far = votes so far
+chart-alt-timeline = Line chart of the votes counted over time, { $votes } in all, with marks: { $marks }.
+timeline-votes = votes so far
+timeline-created = created
+timeline-start = voting opens
+timeline-status = status change
+timeline-census = census change
+timeline-duration = duration change
+timeline-key-added = key added
+timeline-scheduled-end = scheduled end
+timeline-actual-end = actual end (by hand)
+timeline-key-revealed = key revealed
 
 ## Checks and findings
 

@@ -142,6 +142,19 @@ chart-participation-title-day = Participación a lo largo del tiempo (UTC, { $da
 chart-axis-votes = votos
 chart-alt-question = Gráfico de barras de la pregunta { $n }, { $title }: { $bars }.
 chart-alt-participation = Gráfico de barras de los votos emitidos por intervalo de tiempo, { $count } intervalos, del { $from } al { $to } (UTC).
+chart-timeline-title = Cronología: votos y lo que registró la cadena (UTC)
+chart-axis-votes-so-far = votos acumulados
+chart-alt-timeline = Gráfico de líneas de los votos contados a lo largo del tiempo, { $votes } en total, con marcas: { $marks }.
+timeline-votes = votos acumulados
+timeline-created = creada
+timeline-start = apertura de la votación
+timeline-status = cambio de estado
+timeline-census = cambio de censo
+timeline-duration = cambio de duración
+timeline-key-added = clave añadida
+timeline-scheduled-end = fin previsto
+timeline-actual-end = fin real (manual)
+timeline-key-revealed = clave revelada
 
 ## Comprobaciones e incidencias
 

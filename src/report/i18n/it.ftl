@@ -142,6 +142,19 @@ chart-participation-title-day = Affluenza nel tempo (UTC, { $day })
 chart-axis-votes = voti
 chart-alt-question = Grafico a barre del quesito { $n }, { $title }: { $bars }.
 chart-alt-participation = Grafico a barre dei voti espressi per intervallo di tempo, { $count } intervalli, dal { $from } al { $to } (UTC).
+chart-timeline-title = Cronologia: voti e ciò che la catena ha registrato (UTC)
+chart-axis-votes-so-far = voti finora
+chart-alt-timeline = Grafico a linee dei voti contati nel tempo, { $votes } in tutto, con segni: { $marks }.
+timeline-votes = voti finora
+timeline-created = creata
+timeline-start = apertura del voto
+timeline-status = cambio di stato
+timeline-census = cambio del censimento
+timeline-duration = cambio di durata
+timeline-key-added = chiave aggiunta
+timeline-scheduled-end = fine prevista
+timeline-actual-end = fine effettiva (manuale)
+timeline-key-revealed = chiave rivelata
 
 ## Verifiche e anomalie
 
