@@ -363,3 +363,50 @@ fn an_invalid_ballot_is_listed_not_failed() {
     );
     assert_eq!(r.elections[0].votes.skipped, 1);
 }
+
+/// V-CENSUS-05 on a census kind vocaudit cannot check: the verdict is `incomplete` (exit 2), no
+/// check fails, and the check names the kind and why.
+#[rstest::rstest]
+#[case::erc20("ERC20", false, "token census")]
+#[case::mini_me("MINI_ME", false, "token census")]
+#[case::farcaster("FARCASTER_FRAME", false, "Farcaster")]
+#[case::anonymous_csp("OFF_CHAIN_CA", true, "anonymous votes")]
+#[case::erc721("ERC721", false, "token census")]
+fn an_uncheckable_census_makes_the_verdict_incomplete(
+    #[case] origin: &str,
+    #[case] anonymous: bool,
+    #[case] why: &str,
+) {
+    use vocaudit::protocol::process_id::{EnvelopeType, ProcessId};
+    use vocaudit::protocol::proto::{CensusOrigin, ProtoEnum};
+    let mut f = fixture(3);
+    f.election.census.census_origin = origin.into();
+    f.election.vote_mode.anonymous = anonymous;
+    // The election id carries the census origin and the anonymous bit (V-PID-01).
+    let mut id = ProcessId::decode(&hex::decode(ELECTION).unwrap().try_into().unwrap());
+    id.census_origin = CensusOrigin::value_of(origin).unwrap_or(42) as u8;
+    id.envelope_type = EnvelopeType(id.envelope_type.0 | if anonymous { 0x02 } else { 0 });
+    f.election.election_id = hex::encode(id.encode());
+    let r = run(f);
+    assert_eq!(failures(&r), []);
+    assert_eq!(r.verdict, Verdict::Incomplete);
+    assert_eq!(r.exit_code(), 2);
+    let check = r
+        .all_checks()
+        .find(|c| c.id == "V-CENSUS-05")
+        .expect("V-CENSUS-05 reported");
+    assert_eq!(check.status, Status::Skip);
+    assert!(
+        check.message.contains("verdict incomplete"),
+        "{}",
+        check.message
+    );
+    assert!(check.message.contains(why), "{}", check.message);
+}
+
+#[test]
+fn a_checkable_census_passes_its_eligibility_check() {
+    let r = run(fixture(2));
+    let check = r.all_checks().find(|c| c.id == "V-CENSUS-05").unwrap();
+    assert_eq!(check.status, Status::Pass, "{}", check.message);
+}

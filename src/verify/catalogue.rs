@@ -83,6 +83,8 @@ pub const CATALOGUE: &[CheckInfo] = &[
         "Every CSP (ProofCA) signature verifies against the census key for this election; the bundle names the signer and the election."),
     entry("V-CENSUS-04", C::Census, Election, "CSP proofs bound to the election",
         "CSP proofs salted with processId[:20] (legacy) verify for every election of the organisation (vocdoni-node#1424): flagged for review."),
+    entry("V-CENSUS-05", C::Census, Election, "Every vote's eligibility checked",
+        "The election's census is of a kind whose votes vocaudit verifies (signature or proof, census membership, weight); otherwise this check names what could not run and why, and the verdict is incomplete (exit 2), never pass."),
     entry("V-WEIGHT-01", C::Weight, Election, "Vote weights",
         "The weight the node stored for each vote equals the weight its census proof grants."),
     entry("V-KEYS-01", C::Keys, Election, "Revealed keys",

@@ -220,14 +220,14 @@ impl ElectionContext {
     /// The kind of census proof votes must carry (vocdoni-node:vochain/transaction/proof.go).
     pub fn census_kind(&self) -> CensusKind {
         let origin = self.election.census.census_origin.as_str();
+        // The node takes the zk path for every anonymous process, whatever its census origin
+        // (vochain/transaction/vote_tx.go: `if process.EnvelopeType.Anonymous`).
+        if self.election.vote_mode.anonymous {
+            return CensusKind::Other(format!("{origin} (anonymous)"));
+        }
         match origin {
-            "OFF_CHAIN_TREE" | "OFF_CHAIN_TREE_WEIGHTED" if !self.election.vote_mode.anonymous => {
-                CensusKind::Arbo
-            }
+            "OFF_CHAIN_TREE" | "OFF_CHAIN_TREE_WEIGHTED" => CensusKind::Arbo,
             "OFF_CHAIN_CA" | "OFF_CHAIN_CA_V2" => CensusKind::Csp,
-            _ if self.election.vote_mode.anonymous => {
-                CensusKind::Other(format!("{origin} (anonymous)"))
-            }
             _ => CensusKind::Other(origin.to_string()),
         }
     }

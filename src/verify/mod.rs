@@ -104,6 +104,7 @@ fn election_checks() -> Vec<&'static dyn ElectionCheck> {
         &census::MerkleProofs,
         &census::CspProofs,
         &census::CspSalt,
+        &census::EligibilityChecked,
         &weight::Weight,
         &keys::RevealedKeys,
         &keys::IndexesRevealed,
@@ -338,7 +339,9 @@ fn verify_election(ev: ElectionEvidence, saas: Option<&SaasEvidence>) -> (Electi
         .zip(remarks)
         .map(|(check, r)| check.conclude(&ctx, &agg, r))
         .collect();
+    // A census kind whose votes cannot be checked leaves the verdict incomplete (V-CENSUS-05).
     let complete = agg.source_error.is_none()
+        && census::unchecked_eligibility(&ctx).is_none()
         && !ctx
             .gaps
             .iter()

@@ -1,0 +1,67 @@
+//! V-CENSUS-05: every counted vote's eligibility can be checked. A verdict `pass` means each
+//! vote's signature or proof, census membership and weight were verified (DESIGN.md, "An honest
+//! verdict"); when the election's census is of a kind vocaudit does not verify — token storage
+//! proofs, Farcaster frames, anything unknown — the other checks can only skip its votes, so this
+//! check names what could not run and why, and the election's verdict becomes `incomplete`
+//! (exit 2), never `pass`.
+
+use crate::verify::aggregate::Aggregate;
+use crate::verify::check::{result, ElectionCheck, Remarks};
+use crate::verify::context::{CensusKind, ElectionContext};
+use crate::verify::result::{CheckResult, Status};
+
+pub struct EligibilityChecked;
+
+/// Why the eligibility of this election's votes cannot be checked, or `None` when it can
+/// (the reason names the census kind, the check that could not run and the node's verifier).
+pub fn unchecked_eligibility(ctx: &ElectionContext) -> Option<String> {
+    let origin = ctx.election.census.census_origin.as_str();
+    match ctx.census_kind() {
+        CensusKind::Arbo | CensusKind::Csp => None,
+        CensusKind::Other(_) if ctx.election.vote_mode.anonymous => Some(format!(
+            "anonymous votes (census origin {origin}): their Groth16 proofs are not verified, so \
+             no vote's census membership or weight was checked"
+        )),
+        CensusKind::Other(_) if origin.starts_with("ERC") || origin == "MINI_ME" => Some(format!(
+            "token census ({origin}): votes carry Ethereum storage proofs against a storage root \
+             (vocdoni-node:vochain/transaction/proofs/ethereumproof), which vocaudit does not \
+             verify, so no vote's signature, census membership or weight was checked"
+        )),
+        CensusKind::Other(_) if origin == "FARCASTER_FRAME" => Some(
+            "Farcaster census (FARCASTER_FRAME): votes carry ed25519-signed frame messages with an \
+             arbo proof (vocdoni-node:vochain/transaction/proofs/farcasterproof), which vocaudit \
+             does not verify, so no vote's signature, census membership or weight was checked"
+                .to_string(),
+        ),
+        CensusKind::Other(_) => Some(format!(
+            "census origin {origin:?}: vocaudit does not know how the node verifies these votes, \
+             so no vote's census membership or weight was checked"
+        )),
+    }
+}
+
+impl ElectionCheck for EligibilityChecked {
+    fn id(&self) -> &'static str {
+        "V-CENSUS-05"
+    }
+
+    fn conclude(&self, ctx: &ElectionContext, _agg: &Aggregate, _out: Remarks) -> CheckResult {
+        match unchecked_eligibility(ctx) {
+            Some(why) => result(
+                &self.info(),
+                Status::Skip,
+                format!("verdict incomplete: {why}"),
+                Vec::new(),
+            ),
+            None => result(
+                &self.info(),
+                Status::Pass,
+                format!(
+                    "{}: every vote's signature or proof, census membership and weight are checked",
+                    ctx.census_kind()
+                ),
+                Vec::new(),
+            ),
+        }
+    }
+}
