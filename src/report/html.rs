@@ -18,8 +18,8 @@ use crate::verify::result::{
 use super::charts::ChartFile;
 use super::i18n::{Arg, Messages};
 use super::view::{
-    choice_title, election_title, finding_rows, organization_name, question_title, result_rows,
-    CheckCounts, FindingRow, ResultRow,
+    by_choice, choice_title, election_title, finding_rows, organization_name, question_title,
+    result_rows, ByChoice, CheckCounts, FindingRow, ResultRow,
 };
 use super::ReportError;
 
@@ -53,6 +53,8 @@ struct ElectionView<'a> {
     eligible_source: &'static str,
     power_source: &'static str,
     rows: Vec<ResultRow>,
+    /// The results by choice, for ballot modes whose rows are not questions.
+    by_choice: Option<ByChoice>,
     any_differs: bool,
     counts: CheckCounts,
     charts: Vec<ChartView<'a>>,
@@ -138,6 +140,7 @@ pub fn render_html(
                 },
                 any_differs: rows.iter().any(|r| r.differs),
                 rows,
+                by_choice: by_choice(election, m),
                 counts: CheckCounts::of(&election.checks),
                 charts: own
                     .into_iter()

@@ -28,7 +28,7 @@ use crate::verify::result::{AuditResult, EligibleSource, PowerSource, Status, Ve
 use super::charts::{ChartFile, FONT};
 use super::i18n::{Arg, Messages};
 use super::summary::Summary;
-use super::view::{election_title, finding_rows, result_rows, CheckCounts};
+use super::view::{by_choice, election_title, finding_rows, result_rows, CheckCounts};
 use super::ReportError;
 
 const PAGE_W: f32 = 595.28;
@@ -795,7 +795,7 @@ fn lay_out(
             let mut rows = vec![vec![
                 m.get("col-question"),
                 m.get("col-choice"),
-                m.format("col-computed", &[("unit", unit.into())]),
+                m.format("col-computed", &[("unit", unit.clone().into())]),
                 m.get("col-of-counted"),
                 m.get("col-of-eligible"),
                 m.get("col-published"),
@@ -840,6 +840,41 @@ fn lay_out(
                     ),
                     BODY,
                     GREY,
+                );
+            }
+            if let Some(reading) = by_choice(e, m) {
+                l.heading(&m.get("by-choice-heading"), 10.5);
+                l.paragraph(&reading.note, SMALL, GREY);
+                let mut rows = vec![vec![
+                    m.get("col-choice"),
+                    m.format("col-computed", &[("unit", unit.into())]),
+                    m.get("col-of-counted"),
+                    m.get("col-published"),
+                    m.get("col-match"),
+                ]];
+                let mut highlight = vec![false];
+                for r in reading.rows.iter().take(MAX_RESULT_ROWS) {
+                    rows.push(vec![
+                        r.title.clone(),
+                        number(&r.computed),
+                        share(&r.of_counted),
+                        number(&r.published),
+                        if r.differs {
+                            m.get("match-differs")
+                        } else if r.computed.is_some() && r.published.is_some() {
+                            "=".into()
+                        } else {
+                            m.get("not-applicable")
+                        },
+                    ]);
+                    highlight.push(r.differs);
+                }
+                l.table(
+                    &[0.36, 0.18, 0.14, 0.18, 0.14],
+                    &rows,
+                    &highlight,
+                    SMALL,
+                    true,
                 );
             }
         }

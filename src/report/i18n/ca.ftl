@@ -108,6 +108,12 @@ weighted-participation = Participació ponderada
 
 questions-heading = Preguntes
 results-heading = Resultats
+by-choice-heading = Resultats per opció
+by-choice-multiple = Papereta d'opció múltiple: cada fila dels resultats de dalt és una posició seleccionada; el total d'una opció és la seva columna sumada sobre totes, de manera que una papereta compta una vegada per cada opció que selecciona i els percentatges sumen més del 100 %. Les abstencions són els valors d'abstenció de la papereta.
+by-choice-approval = Papereta d'aprovació: cada fila dels resultats de dalt és una opció; les seves aprovacions són la columna «1».
+by-choice-budget = Papereta de pressupost: cada fila dels resultats de dalt és una opció; el seu import és la primera columna.
+choice-abstain = Abstenció
+selection-title = { $question } (selecció { $n })
 results-differ = Les files destacades difereixen entre els resultats publicats i el recompte recalculat.
 col-question = Pregunta
 col-choice = Opció

@@ -109,6 +109,12 @@ weighted-participation = Weighted participation
 
 questions-heading = Questions
 results-heading = Results
+by-choice-heading = Results by choice
+by-choice-multiple = A multiple-choice ballot: each row of the results above is one selected position; a choice's total is its column summed over them, so a ballot counts once for every choice it selects and the shares add up to more than 100 %. Abstentions are the ballot's abstain values.
+by-choice-approval = An approval ballot: each row of the results above is one choice; its approvals are the "1" column.
+by-choice-budget = A budget ballot: each row of the results above is one choice; its amount is the first column.
+choice-abstain = Abstention
+selection-title = { $question } (selection { $n })
 results-differ = Highlighted rows differ between the published results and the recomputed tally.
 col-question = Question
 col-choice = Choice

@@ -108,6 +108,12 @@ weighted-participation = Participación ponderada
 
 questions-heading = Preguntas
 results-heading = Resultados
+by-choice-heading = Resultados por opción
+by-choice-multiple = Papeleta de opción múltiple: cada fila de los resultados de arriba es una posición seleccionada; el total de una opción es su columna sumada sobre ellas, de modo que una papeleta cuenta una vez por cada opción que selecciona y los porcentajes suman más del 100 %. Las abstenciones son los valores de abstención de la papeleta.
+by-choice-approval = Papeleta de aprobación: cada fila de los resultados de arriba es una opción; sus aprobaciones son la columna «1».
+by-choice-budget = Papeleta de presupuesto: cada fila de los resultados de arriba es una opción; su importe es la primera columna.
+choice-abstain = Abstención
+selection-title = { $question } (selección { $n })
 results-differ = Las filas resaltadas difieren entre los resultados publicados y el recuento recalculado.
 col-question = Pregunta
 col-choice = Opción

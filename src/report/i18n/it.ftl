@@ -108,6 +108,12 @@ weighted-participation = Affluenza ponderata
 
 questions-heading = Quesiti
 results-heading = Risultati
+by-choice-heading = Risultati per opzione
+by-choice-multiple = Scheda a scelta multipla: ogni riga dei risultati sopra è una posizione selezionata; il totale di un'opzione è la sua colonna sommata su di esse, quindi una scheda conta una volta per ogni opzione che seleziona e le percentuali superano il 100 %. Le astensioni sono i valori di astensione della scheda.
+by-choice-approval = Scheda di approvazione: ogni riga dei risultati sopra è un'opzione; le sue approvazioni sono la colonna «1».
+by-choice-budget = Scheda di bilancio: ogni riga dei risultati sopra è un'opzione; il suo importo è la prima colonna.
+choice-abstain = Astensione
+selection-title = { $question } (selezione { $n })
 results-differ = Le righe evidenziate differiscono tra i risultati pubblicati e lo scrutinio ricalcolato.
 col-question = Quesito
 col-choice = Opzione
