@@ -37,6 +37,29 @@ pub struct AuditOptions {
     pub generated_at: Option<String>,
     /// The language of report.html, the charts and report.pdf.
     pub lang: Lang,
+    /// The circuit keys anonymous votes are checked with (Vocdoni's plus `--zk-key` files);
+    /// Vocdoni's alone when `None`.
+    pub circuits: Option<std::sync::Arc<crate::protocol::zk::CircuitRegistry>>,
+}
+
+/// Vocdoni's circuit keys plus every `--zk-key FILE` (a snarkjs `verification_key.json` with the
+/// v1.0.0 public-signal layout), trusted because the user named it; `None` when no file is given
+/// (Vocdoni's keys alone). Reports name each key used and flag those that are not Vocdoni's.
+pub fn circuits_with(
+    zk_keys: &[PathBuf],
+) -> Result<Option<std::sync::Arc<crate::protocol::zk::CircuitRegistry>>, String> {
+    use crate::protocol::zk::{CircuitRegistry, SignalLayout};
+    if zk_keys.is_empty() {
+        return Ok(None);
+    }
+    let mut registry = CircuitRegistry::vocdoni().map_err(|e| e.to_string())?;
+    for path in zk_keys {
+        let bytes = std::fs::read(path).map_err(|e| format!("--zk-key {}: {e}", path.display()))?;
+        registry
+            .add_trusted_key(&path.display().to_string(), &bytes, SignalLayout::V1_0_0)
+            .map_err(|e| format!("--zk-key {}: {e}", path.display()))?;
+    }
+    Ok(Some(std::sync::Arc::new(registry)))
 }
 
 /// A finished audit: the result and the files written.
@@ -60,6 +83,7 @@ pub fn verify_bundle(
         input,
         &VerifyOptions {
             generated_at: options.generated_at.clone(),
+            circuits: options.circuits.clone(),
         },
     );
     tracing::info!(
@@ -177,6 +201,7 @@ pub async fn demo(out_dir: &Path, quiet: bool, lang: Lang) -> Result<Vec<DemoPar
         sign_with: Some(keys.secret_key.clone()),
         generated_at: Some(DEMO_CLOCK.to_string()),
         lang,
+        circuits: None,
     };
     let targets = [
         (

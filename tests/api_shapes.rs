@@ -268,6 +268,7 @@ async fn audit_offline(world: &World, pid: &str, dir: &Path) -> AuditResult {
     let input = vocaudit::bundle::load::load(&dir.join("bundle")).expect("load");
     let options = VerifyOptions {
         generated_at: Some("2026-06-01T12:00:00Z".into()),
+        ..Default::default()
     };
     verify(input, &options)
 }

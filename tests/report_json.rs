@@ -270,6 +270,7 @@ fn schema_categories_are_exactly_the_report_categories() {
         Category::ProcessId,
         Category::Bundle,
         Category::History,
+        Category::Zk,
     ];
     let names: Vec<Value> = all.iter().map(|c| json!(c.as_str())).collect();
     assert_eq!(

@@ -232,6 +232,7 @@ fn run(mut a: ArboElection) -> AuditResult {
         },
         &VerifyOptions {
             generated_at: Some("2024-06-01T00:00:00Z".into()),
+            ..Default::default()
         },
     )
 }

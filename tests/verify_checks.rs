@@ -123,6 +123,7 @@ fn run(f: Fixture) -> AuditResult {
         },
         &VerifyOptions {
             generated_at: Some("2024-06-01T00:00:00Z".into()),
+            ..Default::default()
         },
     )
 }

@@ -193,6 +193,7 @@ fn run(e: CspElection) -> AuditResult {
         },
         &VerifyOptions {
             generated_at: Some("2024-06-01T00:00:00Z".into()),
+            ..Default::default()
         },
     )
 }

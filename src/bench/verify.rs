@@ -181,6 +181,7 @@ pub fn time_verify(dir: &Path, threads: usize) -> Result<VerifyRun, VerifyBenchE
             input,
             &VerifyOptions {
                 generated_at: Some("1970-01-01T00:00:00Z".into()),
+                ..Default::default()
             },
         ))
     })?;
@@ -426,7 +427,7 @@ fn time_election(
                 );
             }
         }
-        CensusKind::Other(_) => {}
+        CensusKind::Zk | CensusKind::Other(_) => {}
     }
     let open = |i: usize| {
         let env = &sample[i].envelope;

@@ -3,6 +3,7 @@
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
@@ -11,6 +12,7 @@ use reqwest::Url;
 use vocaudit::audit::{AuditOptions, AuditRun};
 use vocaudit::fetch::http::{HttpConfig, Secret};
 use vocaudit::fetch::{FetchConfig, Target};
+use vocaudit::protocol::zk::CircuitRegistry;
 use vocaudit::report::{self, Lang, Messages};
 
 /// Which election, and where it is published.
@@ -150,12 +152,31 @@ pub struct OutputArgs {
     pub lang: Lang,
 }
 
+/// Extra verifying keys for anonymous votes.
+#[derive(Args, Default)]
+pub struct ZkKeyArgs {
+    /// Trust this snarkjs verification_key.json (v1.0.0 signal layout) for anonymous votes'
+    /// proofs, beside Vocdoni's pinned keys: for development networks and the simulator (`sim
+    /// serve` prints `zk-key: PATH`). Repeatable. The report names every key used and flags those
+    /// that are not Vocdoni's; a key served by the node is never trusted.
+    #[arg(long = "zk-key", value_name = "FILE")]
+    pub zk_keys: Vec<PathBuf>,
+}
+
+impl ZkKeyArgs {
+    /// The registry to verify with (`None`: Vocdoni's keys alone).
+    pub fn circuits(&self) -> Result<Option<Arc<CircuitRegistry>>, String> {
+        vocaudit::audit::circuits_with(&self.zk_keys)
+    }
+}
+
 impl OutputArgs {
     pub fn audit_options(&self) -> AuditOptions {
         AuditOptions {
             sign_with: self.sign_key.clone(),
             generated_at: None,
             lang: self.lang,
+            circuits: None,
         }
     }
 }

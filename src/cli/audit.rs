@@ -7,7 +7,7 @@ use tokio::runtime::Runtime;
 
 use vocaudit::audit;
 
-use super::args::{show, OutputArgs, SourceArgs};
+use super::args::{show, OutputArgs, SourceArgs, ZkKeyArgs};
 
 #[derive(Args)]
 pub struct Audit {
@@ -18,17 +18,19 @@ pub struct Audit {
     out: PathBuf,
     #[command(flatten)]
     output: OutputArgs,
+    #[command(flatten)]
+    zk: ZkKeyArgs,
 }
 
 impl Audit {
     pub fn run(self, runtime: &Runtime) -> Result<u8, String> {
         let config = self.source.fetch_config(self.out.join("bundle"))?;
+        let options = audit::AuditOptions {
+            circuits: self.zk.circuits()?,
+            ..self.output.audit_options()
+        };
         let run = runtime
-            .block_on(audit::audit(
-                config,
-                &self.out,
-                &self.output.audit_options(),
-            ))
+            .block_on(audit::audit(config, &self.out, &options))
             .map_err(|e| e.to_string())?;
         Ok(show(&run, self.output.format, self.output.lang))
     }

@@ -6,7 +6,7 @@ use clap::Args;
 
 use vocaudit::audit;
 
-use super::args::{show, OutputArgs};
+use super::args::{show, OutputArgs, ZkKeyArgs};
 
 #[derive(Args)]
 pub struct Verify {
@@ -17,12 +17,18 @@ pub struct Verify {
     out: PathBuf,
     #[command(flatten)]
     output: OutputArgs,
+    #[command(flatten)]
+    zk: ZkKeyArgs,
 }
 
 impl Verify {
     pub fn run(self) -> Result<u8, String> {
-        let run = audit::verify_bundle(&self.bundle, &self.out, &self.output.audit_options())
-            .map_err(|e| e.to_string())?;
+        let options = audit::AuditOptions {
+            circuits: self.zk.circuits()?,
+            ..self.output.audit_options()
+        };
+        let run =
+            audit::verify_bundle(&self.bundle, &self.out, &options).map_err(|e| e.to_string())?;
         Ok(show(&run, self.output.format, self.output.lang))
     }
 }

@@ -11,7 +11,7 @@ use tokio::runtime::Runtime;
 use vocaudit::audit::AuditOptions;
 use vocaudit::watch;
 
-use super::args::{HttpArgs, TargetArgs};
+use super::args::{HttpArgs, TargetArgs, ZkKeyArgs};
 
 #[derive(Args)]
 pub struct Watch {
@@ -34,6 +34,8 @@ pub struct Watch {
     /// Retries and timeout within one poll (a failed poll is retried next interval).
     #[command(flatten)]
     http: HttpArgs,
+    #[command(flatten)]
+    zk: ZkKeyArgs,
 }
 
 impl Watch {
@@ -48,7 +50,10 @@ impl Watch {
             out: self.out,
             http: self.http.config(),
             ipfs_gateways: self.ipfs_gateways,
-            audit: AuditOptions::default(),
+            audit: AuditOptions {
+                circuits: self.zk.circuits()?,
+                ..AuditOptions::default()
+            },
         };
         let mut print = |event: &watch::Event| match serde_json::to_string(event) {
             Ok(line) => {

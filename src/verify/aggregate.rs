@@ -2,15 +2,16 @@
 //! themselves, only what the conclusions need (the distinct nullifiers, the running tally, the
 //! vote times, counts). At a million votes this is tens of megabytes.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use num_bigint::BigUint;
 
 use crate::protocol::hex_bytes;
 use crate::protocol::tally::Tally;
+use crate::protocol::zk::inputs::fr_to_root;
 use crate::verify::check::{Level, Remarks};
 use crate::verify::context::ElectionContext;
-use crate::verify::derive::{CensusGrant, DerivedVote, ProofKind, Step};
+use crate::verify::derive::{CensusGrant, DerivedVote, ProofKind, Step, VerifiedBy};
 use crate::verify::result::VoteOutcome;
 
 /// A nullifier as a fixed-size key: length and bytes (zk nullifiers may be 31 bytes).
@@ -55,6 +56,12 @@ pub struct Aggregate {
     track_txs: bool,
     /// The lowest block height of a listed vote (when voting started, as the chain shows it).
     pub first_height: Option<u64>,
+    /// Anonymous votes whose proof was read.
+    pub zk_proofs: u64,
+    /// The keys anonymous votes' proofs verified under, by sha256, with how many proofs each.
+    pub zk_keys: BTreeMap<String, (VerifiedBy, u64)>,
+    /// The distinct SIK roots the proofs name (V-ZK-07).
+    pub zk_sik_roots: HashSet<[u8; 32]>,
 }
 
 impl Aggregate {
@@ -78,6 +85,9 @@ impl Aggregate {
             listed_tx: HashMap::new(),
             track_txs: !ctx.history.envelopes.is_empty(),
             first_height: None,
+            zk_proofs: 0,
+            zk_keys: BTreeMap::new(),
+            zk_sik_roots: HashSet::new(),
         }
     }
 
@@ -103,6 +113,17 @@ impl Aggregate {
     /// [`VoteOutcome::Duplicate`] and is not counted twice.
     pub fn record(&mut self, vote: &DerivedVote) -> VoteOutcome {
         self.listed += 1;
+        if let Step::Done(zk) = &vote.zk {
+            self.zk_proofs += 1;
+            self.zk_sik_roots
+                .insert(fr_to_root(&zk.signal(zk.layout.indices().sik_root)));
+            if let Step::Done(by) = &zk.verified {
+                self.zk_keys
+                    .entry(by.sha256.clone())
+                    .or_insert_with(|| (by.clone(), 0))
+                    .1 += 1;
+            }
+        }
         let first = match &vote.vote_id {
             Step::Done(id) => {
                 let mut key = [0u8; 32];

@@ -85,6 +85,20 @@ pub const CATALOGUE: &[CheckInfo] = &[
         "CSP proofs salted with processId[:20] (legacy) verify for every election of the organisation (vocdoni-node#1424): flagged for review."),
     entry("V-CENSUS-05", C::Census, Election, "Every vote's eligibility checked",
         "The election's census is of a kind whose votes vocaudit verifies (signature or proof, census membership, weight); otherwise this check names what could not run and why, and the verdict is incomplete (exit 2), never pass."),
+    entry("V-ZK-01", C::Zk, Election, "Groth16 proofs verify",
+        "Each anonymous vote's Groth16 proof verifies under the key in force at its height (Vocdoni's v0.0.1 or v1.0.0, pinned) or a key trusted with --zk-key (flagged); never a key the node serves. Batch-verified per election, one by one only to locate a bad proof."),
+    entry("V-ZK-02", C::Zk, Election, "Proofs made for this election",
+        "The proof's electionId signals are split(sha256(processId)): a proof made for another election fails."),
+    entry("V-ZK-03", C::Zk, Election, "Proofs against the census root",
+        "The proof's censusRoot signal is the election's census root (for a dynamic census whose history was read, the root in force at the vote's height)."),
+    entry("V-ZK-04", C::Zk, Election, "Proofs bound to the vote package",
+        "The proof's voteHash signals are split(sha256(votePackage)) of the package counted (the weight's hash before 2024-02-28; the SDK's dropped-leading-zero quirk flagged). The chain no longer checks this since 2025-11-18, so a mismatch means a proof replayed with another package."),
+    entry("V-ZK-05", C::Zk, Election, "Nullifiers from the proofs",
+        "Each anonymous vote's id is its proof's nullifier (minimal big-endian bytes); distinct ids and overwrites are V-COUNT-02 and V-COUNT-03 over these ids."),
+    entry("V-ZK-06", C::Zk, Election, "Weights from the proofs",
+        "The weight stored is the proof's weight signal, positive and at most the heaviest census leaf; counted weights add up to at most the census's total weight, distinct votes to at most its leaves."),
+    entry("V-ZK-07", C::Zk, Election, "SIK roots",
+        "Whether each proof's sikRoot was a valid SIK root when cast cannot be checked offline (API v2 keeps no past SIK roots): an explicit skip saying so, with the roots the proofs name."),
     entry("V-WEIGHT-01", C::Weight, Election, "Vote weights",
         "The weight the node stored for each vote equals the weight its census proof grants."),
     entry("V-KEYS-01", C::Keys, Election, "Revealed keys",
@@ -160,6 +174,7 @@ mod tests {
             C::ProcessId,
             C::Bundle,
             C::History,
+            C::Zk,
         ] {
             assert!(covered.contains(&c), "{c:?}");
         }

@@ -4,6 +4,7 @@
 //! say exactly why they could not run.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 
@@ -13,11 +14,14 @@ use crate::api::Unreadable;
 use crate::bundle::evidence::{
     ElectionEvidence, Gap, InMemoryVotes, Rereads, SaasEvidence, VoteSource,
 };
-use crate::protocol::arbo::dump::{decode_records, CensusDump};
+use num_bigint::BigUint;
+
+use crate::protocol::arbo::dump::{decode_records, value_to_weight, CensusDump};
 use crate::protocol::hash::Hash32;
 use crate::protocol::hex_bytes;
 use crate::protocol::sealed_box::public_from_private;
 use crate::protocol::tally::TallyParams;
+use crate::protocol::zk::CircuitRegistry;
 use crate::verify::history::HistoryFacts;
 use crate::verify::result::Location;
 
@@ -53,6 +57,22 @@ pub struct ElectionContext {
     pub dump: Option<Result<DumpFacts, String>>,
     /// What the chain's transactions show happened to the election.
     pub history: HistoryFacts,
+    /// The verifying keys anonymous votes' proofs are checked with: Vocdoni's, plus any the user
+    /// trusted (`--zk-key`); never a key the node served.
+    pub circuits: Result<Arc<CircuitRegistry>, String>,
+}
+
+/// Vocdoni's embedded circuit keys, loaded once. They are pinned by sha256 at build time, so a
+/// load error is a broken build; it is kept as a reason so that the zk checks report it.
+pub fn vocdoni_circuits() -> Result<Arc<CircuitRegistry>, String> {
+    static REGISTRY: OnceLock<Result<Arc<CircuitRegistry>, String>> = OnceLock::new();
+    REGISTRY
+        .get_or_init(|| {
+            CircuitRegistry::vocdoni()
+                .map(Arc::new)
+                .map_err(|e| e.to_string())
+        })
+        .clone()
 }
 
 /// What the census dump holds: the root it claims, the root its leaves rebuild, and the leaves.
@@ -61,6 +81,9 @@ pub struct DumpFacts {
     pub rebuilt_root: Result<Hash32, String>,
     /// Leaf key → value, to find each voter's leaf.
     pub leaves: HashMap<Vec<u8>, Vec<u8>>,
+    /// The leaves' weights (little-endian values) added up, and the largest.
+    pub total_weight: BigUint,
+    pub max_weight: BigUint,
 }
 
 impl DumpFacts {
@@ -70,12 +93,19 @@ impl DumpFacts {
         let records = dump
             .records_bytes()
             .map_err(|e| format!("census dump records: {e}"))?;
-        let leaves = decode_records(&records)
+        let leaves: HashMap<Vec<u8>, Vec<u8>> = decode_records(&records)
             .map_err(|e| format!("census dump records: {e}"))?
             .into_iter()
             .map(|(k, v)| (k.to_vec(), v.to_vec()))
             .collect();
+        let weights = leaves.values().map(|v| value_to_weight(v));
+        let (total_weight, max_weight) = weights
+            .fold((BigUint::default(), BigUint::default()), |(sum, max), w| {
+                (sum + &w, max.max(w))
+            });
         Ok(DumpFacts {
+            total_weight,
+            max_weight,
             claimed_root: dump.root_hash,
             rebuilt_root: dump.rebuild_root().map_err(|e| e.to_string()),
             leaves,
@@ -90,7 +120,11 @@ pub enum CensusKind {
     Arbo,
     /// A credential service provider's signature (`OFF_CHAIN_CA`, `OFF_CHAIN_CA_V2`).
     Csp,
-    /// Anything vocaudit does not verify (zk, token, Farcaster censuses), by origin name.
+    /// An anonymous election on a Poseidon arbo census (`OFF_CHAIN_TREE(_WEIGHTED)`, census
+    /// type zkweighted): unsigned votes carrying a Groth16 proof of membership (vochain-zk.md).
+    Zk,
+    /// Anything vocaudit does not verify (token, Farcaster censuses, an anonymous election on
+    /// another origin), by origin name.
     Other(String),
 }
 
@@ -99,6 +133,7 @@ impl std::fmt::Display for CensusKind {
         match self {
             CensusKind::Arbo => f.write_str("arbo census"),
             CensusKind::Csp => f.write_str("CSP census"),
+            CensusKind::Zk => f.write_str("anonymous (zk) Poseidon census"),
             CensusKind::Other(o) => write!(f, "census origin {o:?}"),
         }
     }
@@ -191,6 +226,7 @@ impl ElectionContext {
         let id = decode_election_id(&id_hex);
         let history = HistoryFacts::derive(history, &election, id.as_ref().ok());
         let ctx = ElectionContext {
+            circuits: vocdoni_circuits(),
             history,
             revealed,
             mismatched_keys,
@@ -223,7 +259,10 @@ impl ElectionContext {
         // The node takes the zk path for every anonymous process, whatever its census origin
         // (vochain/transaction/vote_tx.go: `if process.EnvelopeType.Anonymous`).
         if self.election.vote_mode.anonymous {
-            return CensusKind::Other(format!("{origin} (anonymous)"));
+            return match origin {
+                "OFF_CHAIN_TREE" | "OFF_CHAIN_TREE_WEIGHTED" => CensusKind::Zk,
+                _ => CensusKind::Other(format!("{origin} (anonymous)")),
+            };
         }
         match origin {
             "OFF_CHAIN_TREE" | "OFF_CHAIN_TREE_WEIGHTED" => CensusKind::Arbo,

@@ -8,6 +8,7 @@
 //! check reads the step instead of recomputing it.
 
 use num_bigint::BigUint;
+use rayon::prelude::*;
 
 use crate::api::node::{TransactionResponse, VoteDetail};
 use crate::bundle::evidence::VoteEvidence;
@@ -20,7 +21,8 @@ use crate::protocol::hash::{Address, Hash32};
 use crate::protocol::hex_bytes;
 use crate::protocol::identity;
 use crate::protocol::proto::{
-    CensusOrigin, ProofArbo, ProofCa, ProofPayload, ProtoEnum, Tx, TxPayload, VoteEnvelope,
+    CensusOrigin, ProofArbo, ProofCa, ProofPayload, ProofZkSnark, ProtoEnum, Tx, TxPayload,
+    VoteEnvelope,
 };
 use crate::protocol::sealed_box::{open_layers, LayeredOpenError};
 use crate::protocol::tally::parse_decimal;
@@ -28,6 +30,10 @@ use crate::protocol::tx::{
     decode_tx_json, encode_signed_tx, encode_tx, reproduce_tx_bytes, tx_hash, ClientEncoding,
     Reproduction,
 };
+use crate::protocol::zk::batch::{batch_holds, BatchItem};
+use crate::protocol::zk::field::fr_to_minimal_be;
+use crate::protocol::zk::registry::SignalLayout;
+use crate::protocol::zk::{bytes_to_arbo_split, parse_public_signals, CircuitKey, Fr, Proof};
 use crate::verify::context::{normal_hex, parse_time, CensusKind, ElectionContext};
 use crate::verify::result::Location;
 
@@ -130,6 +136,8 @@ pub struct DerivedVote {
     pub nullifier: Step<Hash32>,
     /// The census proof verified; the weight it grants.
     pub census: Step<CensusGrant>,
+    /// An anonymous vote's Groth16 proof and public signals (anonymous elections only).
+    pub zk: Step<ZkVote>,
     /// The package from the transaction, decrypted when encrypted.
     pub package: Step<Package>,
     pub ballot: Step<Ballot>,
@@ -159,6 +167,61 @@ pub struct MatchedTx {
 pub struct CensusGrant {
     pub weight: BigUint,
     pub proof: ProofKind,
+}
+
+/// An anonymous vote's proof as its envelope carries it (vochain-zk.md §2.1, §3.2).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZkVote {
+    pub proof: Proof,
+    /// The public signals, canonical decimals below r, as many as the layout has.
+    pub signals: Vec<Fr>,
+    /// The signal order of the circuit in force at the vote's height (v0.0.1 before the
+    /// chain's Voceremony fork, v1.0.0 after; a trusted key uses v1.0.0's).
+    pub layout: SignalLayout,
+    /// The vote's height, 0 when the node gives none.
+    pub height: u64,
+    /// Which rule the voteHash signals follow for the envelope's `votePackage`.
+    pub vote_hash: VoteHashRule,
+    /// The proof verified, and under which key ([`check_zk_proofs`] sets it).
+    pub verified: Step<VerifiedBy>,
+}
+
+impl ZkVote {
+    /// The signal at `index` of the layout, or zero when the list is short (never: the signals
+    /// are parsed with the layout's count).
+    pub fn signal(&self, index: usize) -> Fr {
+        self.signals.get(index).copied().unwrap_or_default()
+    }
+}
+
+/// The key an anonymous vote's proof verified under.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedBy {
+    /// The key's name (`Vocdoni census circuit v1.0.0`, `trusted key PATH`).
+    pub key: String,
+    /// One of Vocdoni's embedded keys (otherwise a key the user trusted with `--zk-key`).
+    pub vocdoni: bool,
+    /// sha256 of the key's JSON, hex.
+    pub sha256: String,
+}
+
+/// How an anonymous vote's voteHash signals relate to the package its envelope carries
+/// (vochain-zk.md §3.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VoteHashRule {
+    /// `split(sha256(votePackage))`: the current rule (Go client; SDK since 2024-02-28).
+    Package,
+    /// `split(sha256(votePackage without its leading zero bytes))`: the SDK's BigInt round trip
+    /// drops them (about 1 in 256 encrypted packages).
+    PackageWithoutLeadingZeros,
+    /// `split(sha256(weight's minimal big-endian bytes))`: the legacy rule of clients before
+    /// 2024-02-28 (vocdoni-node#1252).
+    LegacyWeight,
+    /// None of them: the hash proved is of another package.
+    Mismatch {
+        /// sha256 of the envelope's package, hex.
+        package_sha256: String,
+    },
 }
 
 /// Which census proof a vote carried, with what only that kind tells.
@@ -200,6 +263,10 @@ pub fn derive(ctx: &ElectionContext, ev: VoteEvidence) -> DerivedVote {
         None => Step::NotRun("the vote has neither a list row nor a detail".into()),
         Some(h) => match hex_bytes::decode("voteID", h) {
             Ok(b) if b.len() == 31 || b.len() == 32 => Step::Done(b),
+            // An anonymous vote's id is the nullifier's minimal big-endian bytes.
+            Ok(b) if ctx.election.vote_mode.anonymous && !b.is_empty() && b.len() <= 32 => {
+                Step::Done(b)
+            }
             Ok(b) => Step::Bad(format!("voteID is {} bytes, not 32", b.len())),
             Err(e) => Step::Bad(e.to_string()),
         },
@@ -283,6 +350,18 @@ pub fn derive(ctx: &ElectionContext, ev: VoteEvidence) -> DerivedVote {
         Err(why) => why.relay(),
         Ok(env) => census_grant(ctx, env, &address),
     };
+    let block_height = detail
+        .as_ref()
+        .map(|d| d.block_height)
+        .or(row.as_ref().map(|r| r.block_height))
+        .filter(|h| *h > 0);
+    let zk = match envelope {
+        _ if ctx.census_kind() != CensusKind::Zk => {
+            Step::NotRun("not an anonymous election".into())
+        }
+        Err(why) => why.relay(),
+        Ok(env) => zk_vote(ctx, env, block_height.unwrap_or(0)),
+    };
     let package = match envelope {
         Err(why) => why.relay(),
         Ok(env) => open_package(ctx, env),
@@ -293,11 +372,7 @@ pub fn derive(ctx: &ElectionContext, ev: VoteEvidence) -> DerivedVote {
         vote_id,
         voter,
         time,
-        block_height: detail
-            .as_ref()
-            .map(|d| d.block_height)
-            .or(row.as_ref().map(|r| r.block_height))
-            .filter(|h| *h > 0),
+        block_height,
         overwrite_count: detail.as_ref().map(|d| d.overwrite_count),
         evidence_errors: errors,
         stored_weight,
@@ -308,8 +383,148 @@ pub fn derive(ctx: &ElectionContext, ev: VoteEvidence) -> DerivedVote {
         signer,
         nullifier,
         census,
+        zk,
         package,
         ballot,
+    }
+}
+
+/// Reads an anonymous vote's `ProofZkSNARK`: the proof points, the public signals (go-rapidsnark's
+/// rules: the layout's count of canonical decimals below r) and the voteHash rule they follow.
+fn zk_vote(ctx: &ElectionContext, env: &VoteEnvelope, height: u64) -> Step<ZkVote> {
+    let Some(ProofPayload::ZkSnark(zk)) = env.proof.as_ref().and_then(|p| p.payload.as_ref())
+    else {
+        return Step::Bad("the anonymous vote carries no zkSnark proof".into());
+    };
+    let circuits = match &ctx.circuits {
+        Ok(c) => c,
+        Err(e) => return Step::Unverifiable(format!("circuit keys: {e}")),
+    };
+    let layout = circuits
+        .vocdoni_key_at(&ctx.election.chain_id, height)
+        .layout();
+    let ProofZkSnark {
+        a,
+        b,
+        c,
+        public_inputs,
+        ..
+    } = zk;
+    let proof = match Proof::from_protobuf(a, b, c) {
+        Ok(p) => p,
+        Err(e) => return Step::Bad(format!("zkSnark proof: {e}")),
+    };
+    let signals = match parse_public_signals(public_inputs, SignalLayout::COUNT) {
+        Ok(s) => s,
+        Err(e) => return Step::Bad(format!("zkSnark public inputs: {e}")),
+    };
+    let at = layout.indices();
+    let proved = [signals[at.vote_hash[0]], signals[at.vote_hash[1]]];
+    let package = &env.vote_package;
+    let trimmed = &package[package.iter().take_while(|b| **b == 0).count()..];
+    let weight = fr_to_minimal_be(&signals[at.weight]);
+    let vote_hash = if bytes_to_arbo_split(package) == proved {
+        VoteHashRule::Package
+    } else if trimmed.len() < package.len() && bytes_to_arbo_split(trimmed) == proved {
+        VoteHashRule::PackageWithoutLeadingZeros
+    } else if bytes_to_arbo_split(&weight) == proved {
+        VoteHashRule::LegacyWeight
+    } else {
+        VoteHashRule::Mismatch {
+            package_sha256: hex::encode(crate::protocol::hash::sha256(&[package])),
+        }
+    };
+    Step::Done(ZkVote {
+        proof,
+        signals,
+        layout,
+        height,
+        vote_hash,
+        verified: Step::NotRun("the proof was not verified".into()),
+    })
+}
+
+/// Verifies the Groth16 proofs of a batch of an election's anonymous votes and records, on each,
+/// the key it verified under.
+///
+/// Candidate keys are Vocdoni's key in force at each vote's height, then every key the user
+/// trusted, in that order (vochain-zk.md §3.1). For each candidate, the proofs not yet verified
+/// are tested together with one random linear combination ([`batch_holds`], OS randomness: the
+/// coefficients must be unpredictable to whoever made the proofs); only when no batch holds is
+/// each remaining proof checked on its own under every candidate, which locates the bad ones.
+pub fn check_zk_proofs(ctx: &ElectionContext, votes: &mut [DerivedVote]) {
+    let Ok(circuits) = &ctx.circuits else {
+        return;
+    };
+    let chain = ctx.election.chain_id.as_str();
+    // Votes whose proof parsed, grouped by the candidate list of their height.
+    let mut pending: Vec<usize> = (0..votes.len())
+        .filter(|&i| votes[i].zk.done().is_some())
+        .collect();
+    let mut by_candidates: Vec<(Vec<&CircuitKey>, Vec<usize>)> = Vec::new();
+    for &i in &pending {
+        let height = votes[i].zk.done().map(|z| z.height).unwrap_or(0);
+        let keys = circuits.keys_at(chain, height);
+        match by_candidates.iter_mut().find(|(k, _)| {
+            k.len() == keys.len() && k.iter().zip(&keys).all(|(a, b)| std::ptr::eq(*a, *b))
+        }) {
+            Some((_, group)) => group.push(i),
+            None => by_candidates.push((keys, vec![i])),
+        }
+    }
+    pending.clear();
+    let mut outcome: Vec<(usize, Step<VerifiedBy>)> = Vec::new();
+    for (keys, group) in by_candidates {
+        let mut left = group;
+        for key in &keys {
+            if left.is_empty() {
+                break;
+            }
+            let items: Vec<BatchItem<'_>> = left
+                .iter()
+                .filter_map(|&i| votes[i].zk.done().map(|z| (&z.proof, z.signals.as_slice())))
+                .collect();
+            if batch_holds(key.key(), &items, &mut rand::rngs::OsRng).unwrap_or(false) {
+                outcome.extend(left.drain(..).map(|i| (i, Step::Done(verified_by(key)))));
+            }
+        }
+        // No batch held for these: each on its own, under every candidate.
+        let singles: Vec<(usize, Step<VerifiedBy>)> = left
+            .par_iter()
+            .map(|&i| {
+                let Some(z) = votes[i].zk.done() else {
+                    return (i, Step::NotRun("no proof".into()));
+                };
+                let found = keys
+                    .iter()
+                    .find(|k| k.key().verify(&z.proof, &z.signals).unwrap_or(false));
+                let step = match found {
+                    Some(k) => Step::Done(verified_by(k)),
+                    None => Step::Bad(format!(
+                        "the Groth16 proof does not verify under {}",
+                        keys.iter()
+                            .map(|k| k.name())
+                            .collect::<Vec<_>>()
+                            .join(" nor ")
+                    )),
+                };
+                (i, step)
+            })
+            .collect();
+        outcome.extend(singles);
+    }
+    for (i, step) in outcome {
+        if let Step::Done(z) = &mut votes[i].zk {
+            z.verified = step;
+        }
+    }
+}
+
+fn verified_by(key: &CircuitKey) -> VerifiedBy {
+    VerifiedBy {
+        key: key.name(),
+        vocdoni: key.is_vocdoni(),
+        sha256: hex::encode(key.sha256()),
     }
 }
 
@@ -431,6 +646,10 @@ fn census_grant(
     match (ctx.census_kind(), payload) {
         (CensusKind::Arbo, ProofPayload::Arbo(proof)) => arbo_grant(ctx, proof, voter),
         (CensusKind::Csp, ProofPayload::Ca(proof)) => csp_grant(ctx, env, proof, voter),
+        (CensusKind::Zk, _) => Step::NotRun(
+            "anonymous vote: its census membership and weight are the zk proof's (V-ZK checks)"
+                .into(),
+        ),
         (CensusKind::Other(origin), _) => {
             Step::NotRun(format!("census proofs of {origin} are not verified"))
         }

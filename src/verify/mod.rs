@@ -63,6 +63,7 @@ pub(crate) mod tally;
 mod tx_hash;
 mod weight;
 mod window;
+mod zk;
 
 use std::collections::BTreeMap;
 
@@ -76,7 +77,7 @@ use crate::verify::context::{CensusKind, ElectionContext};
 use crate::verify::result::{
     ActualEnd, AuditResult, Authentication, ElectionAudit, ElectionHistory, HexId, HistoryEvent,
     Question, QuestionText, ResultsVisibility, SaasProcessFacts, TallyPair, Verdict, VoteCounts,
-    VoteOutcome, VoteRecord, REPORT_SCHEMA,
+    VoteOutcome, VoteRecord, ZkKeyUse, REPORT_SCHEMA,
 };
 
 /// How to run an audit.
@@ -84,6 +85,9 @@ use crate::verify::result::{
 pub struct VerifyOptions {
     /// The `generatedAt` to write (RFC 3339); the current time when `None`. Tests pin it.
     pub generated_at: Option<String>,
+    /// The keys anonymous votes' proofs are checked with: Vocdoni's plus those the user trusted
+    /// (`--zk-key`); Vocdoni's alone when `None`.
+    pub circuits: Option<std::sync::Arc<crate::protocol::zk::CircuitRegistry>>,
 }
 
 /// Every per-election check, in catalogue order.
@@ -106,6 +110,13 @@ fn election_checks() -> Vec<&'static dyn ElectionCheck> {
         &census::CspProofs,
         &census::CspSalt,
         &census::EligibilityChecked,
+        &zk::ProofVerifies,
+        &zk::ElectionBound,
+        &zk::CensusRootBound,
+        &zk::VoteHashBound,
+        &zk::NullifierFromProof,
+        &zk::WeightFromProof,
+        &zk::SikRoot,
         &weight::Weight,
         &keys::RevealedKeys,
         &keys::IndexesRevealed,
@@ -163,7 +174,7 @@ pub fn verify(input: AuditInput, options: &VerifyOptions) -> AuditResult {
         .any(|g| g.kind == GapKind::Unreachable && g.subject.blocks_recomputation());
     let mut audits = Vec::with_capacity(elections.len());
     for ev in elections {
-        let (audit, complete) = verify_election(ev, saas.as_ref());
+        let (audit, complete) = verify_election(ev, saas.as_ref(), options);
         incomplete |= !complete;
         audits.push(audit);
     }
@@ -290,8 +301,15 @@ fn history_of(ctx: &ElectionContext) -> Option<ElectionHistory> {
 }
 
 /// Verifies one election; the flag is false when its evidence could not be obtained in full.
-fn verify_election(ev: ElectionEvidence, saas: Option<&SaasEvidence>) -> (ElectionAudit, bool) {
-    let (ctx, mut votes) = ElectionContext::new(ev, saas);
+fn verify_election(
+    ev: ElectionEvidence,
+    saas: Option<&SaasEvidence>,
+    options: &VerifyOptions,
+) -> (ElectionAudit, bool) {
+    let (mut ctx, mut votes) = ElectionContext::new(ev, saas);
+    if let Some(circuits) = &options.circuits {
+        ctx.circuits = Ok(circuits.clone());
+    }
     let checks = election_checks();
     let mut agg = Aggregate::new(&ctx);
     let mut remarks: Vec<Remarks> = vec![Remarks::default(); checks.len()];
@@ -306,10 +324,11 @@ fn verify_election(ev: ElectionEvidence, saas: Option<&SaasEvidence>) -> (Electi
                 break;
             }
         };
-        let derived: Vec<_> = batch
+        let mut derived: Vec<_> = batch
             .into_par_iter()
             .map(|v| derive::derive(&ctx, v))
             .collect();
+        derive::check_zk_proofs(&ctx, &mut derived);
         let batch_remarks = derived
             .par_iter()
             .fold(
@@ -406,6 +425,16 @@ fn verify_election(ev: ElectionEvidence, saas: Option<&SaasEvidence>) -> (Electi
         participation: participation::buckets(&agg.times),
         checks: results,
         history: history_of(&ctx),
+        zk_keys: agg
+            .zk_keys
+            .values()
+            .map(|(by, proofs)| ZkKeyUse {
+                name: by.key.clone(),
+                sha256: by.sha256.clone(),
+                vocdoni: by.vocdoni,
+                proofs: *proofs,
+            })
+            .collect(),
         ballots: Some(ballots),
     };
     (audit, complete)
@@ -421,6 +450,7 @@ fn authentication(ctx: &ElectionContext) -> Authentication {
         CensusKind::Csp => Authentication::Csp,
         CensusKind::Arbo if origin.ends_with("_WEIGHTED") => Authentication::WeightedList,
         CensusKind::Arbo => Authentication::List,
+        CensusKind::Zk => Authentication::Anonymous,
         CensusKind::Other(_) if origin.starts_with("ERC") || origin == "MINI_ME" => {
             Authentication::Token
         }

@@ -59,6 +59,8 @@ pub enum Category {
     Bundle,
     /// What the chain's transactions show happened: status, end, census, metadata, keys.
     History,
+    /// Anonymous votes' Groth16 proofs and their public inputs.
+    Zk,
 }
 
 impl Category {
@@ -79,6 +81,7 @@ impl Category {
             Category::ProcessId => "process-id",
             Category::Bundle => "bundle",
             Category::History => "history",
+            Category::Zk => "zk",
         }
     }
 }
@@ -370,11 +373,29 @@ pub struct ElectionAudit {
     /// the chain's transaction index shows them (absent when it was not read).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub history: Option<ElectionHistory>,
+    /// The verifying keys the anonymous votes' proofs verified under, each flagged when it is
+    /// not one of Vocdoni's (absent for other elections).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub zk_keys: Vec<ZkKeyUse>,
     /// Every listed vote in list order, as the tally saw it: the ledger behind votes.csv. Kept
     /// out of report.json (a million votes would make it hundreds of megabytes), so a result
     /// read back from report.json has `None` and re-rendering it writes no votes.csv.
     #[serde(skip)]
     pub ballots: Option<Vec<VoteRecord>>,
+}
+
+/// A verifying key anonymous votes' proofs verified under.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ZkKeyUse {
+    /// `Vocdoni census circuit v1.0.0`, or `trusted key PATH` for a `--zk-key` file.
+    pub name: String,
+    /// sha256 of the key's JSON, hex.
+    pub sha256: String,
+    /// One of Vocdoni's pinned keys; false for a key trusted only because the user named it.
+    pub vocdoni: bool,
+    /// How many listed votes' proofs verified under it.
+    pub proofs: u64,
 }
 
 /// What happened to an election on chain, beyond its schedule.

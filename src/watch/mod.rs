@@ -441,6 +441,8 @@ struct Watcher {
     reported_mismatch: Option<(Matrix, Matrix)>,
     /// How many private keys were revealed at the last poll.
     keys_revealed: usize,
+    /// The circuit keys anonymous votes' proofs are checked with (`--zk-key`).
+    circuits: Option<std::sync::Arc<crate::protocol::zk::CircuitRegistry>>,
 }
 
 impl Watcher {
@@ -456,6 +458,7 @@ impl Watcher {
             tally: None,
             reported_mismatch: None,
             keys_revealed: 0,
+            circuits: config.audit.circuits.clone(),
         })
     }
 
@@ -472,7 +475,10 @@ impl Watcher {
         } else {
             None
         };
-        let ctx = ElectionContext::for_single_votes(election.clone(), keys);
+        let mut ctx = ElectionContext::for_single_votes(election.clone(), keys);
+        if let Some(circuits) = &self.circuits {
+            ctx.circuits = Ok(circuits.clone());
+        }
         let params = ctx.tally_params();
         // Ballots sealed when first seen are read again once more keys are revealed.
         let retry = if ctx.revealed.len() > self.keys_revealed {
@@ -758,7 +764,8 @@ fn judge_all(
                 .as_ref()
                 .map(|r| normal_hex(&r.vote_id))
                 .unwrap_or_default();
-            let vote = derive::derive(ctx, ev);
+            let mut vote = derive::derive(ctx, ev);
+            derive::check_zk_proofs(ctx, std::slice::from_mut(&mut vote));
             let anomalies = crate::verify::judge_vote(ctx, &vote)
                 .into_iter()
                 .filter(|(_, r)| r.count(Level::Fail) + r.count(Level::Warn) > 0)

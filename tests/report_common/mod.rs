@@ -165,6 +165,7 @@ fn election(id: &str, title: &str) -> ElectionAudit {
             ),
         ],
         history: None,
+        zk_keys: Vec::new(),
         ballots: None,
     }
 }

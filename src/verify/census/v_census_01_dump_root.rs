@@ -14,7 +14,7 @@ impl ElectionCheck for DumpRoot {
     }
 
     fn conclude(&self, ctx: &ElectionContext, _agg: &Aggregate, mut out: Remarks) -> CheckResult {
-        if ctx.census_kind() != CensusKind::Arbo {
+        if !matches!(ctx.census_kind(), CensusKind::Arbo | CensusKind::Zk) {
             return skip(
                 &self.info(),
                 format!("not an arbo census ({})", ctx.census_kind()),

@@ -43,6 +43,11 @@ impl ElectionCheck for MerkleProofs {
     fn conclude(&self, ctx: &ElectionContext, _agg: &Aggregate, out: Remarks) -> CheckResult {
         match ctx.census_kind() {
             CensusKind::Arbo => out.conclude(&self.info(), "arbo census proofs checked"),
+            CensusKind::Zk => skip(
+                &self.info(),
+                "anonymous election: each vote proves its census membership in its zk proof \
+                 (V-ZK-01, V-ZK-03), not with an arbo proof",
+            ),
             other => skip(&self.info(), format!("not an arbo census ({other})")),
         }
     }

@@ -18,9 +18,13 @@ pub fn unchecked_eligibility(ctx: &ElectionContext) -> Option<String> {
     let origin = ctx.election.census.census_origin.as_str();
     match ctx.census_kind() {
         CensusKind::Arbo | CensusKind::Csp => None,
+        CensusKind::Zk => ctx.circuits.as_ref().err().map(|e| {
+            format!("anonymous votes: no circuit key to verify their proofs with ({e})")
+        }),
         CensusKind::Other(_) if ctx.election.vote_mode.anonymous => Some(format!(
-            "anonymous votes (census origin {origin}): their Groth16 proofs are not verified, so \
-             no vote's census membership or weight was checked"
+            "anonymous votes with census origin {origin:?}: only OFF_CHAIN_TREE(_WEIGHTED) \
+             anonymous censuses have Groth16 proofs vocaudit checks, so no vote's census \
+             membership or weight was checked"
         )),
         CensusKind::Other(_) if origin.starts_with("ERC") || origin == "MINI_ME" => Some(format!(
             "token census ({origin}): votes carry Ethereum storage proofs against a storage root \

@@ -2,8 +2,8 @@
 //! value (or a partial `voteWeight` ≤ it), the CSP bundle's `voteWeight`, 1 by default.
 
 use crate::verify::aggregate::Aggregate;
-use crate::verify::check::{step_value, ElectionCheck, Level, Remarks};
-use crate::verify::context::ElectionContext;
+use crate::verify::check::{skip, step_value, ElectionCheck, Level, Remarks};
+use crate::verify::context::{CensusKind, ElectionContext};
 use crate::verify::derive::DerivedVote;
 use crate::verify::result::CheckResult;
 
@@ -36,7 +36,13 @@ impl ElectionCheck for Weight {
         }
     }
 
-    fn conclude(&self, _ctx: &ElectionContext, _agg: &Aggregate, out: Remarks) -> CheckResult {
+    fn conclude(&self, ctx: &ElectionContext, _agg: &Aggregate, out: Remarks) -> CheckResult {
+        if ctx.census_kind() == CensusKind::Zk {
+            return skip(
+                &self.info(),
+                "anonymous election: the weight counted is the proof's weight signal (V-ZK-06)",
+            );
+        }
         out.conclude(
             &self.info(),
             "stored weights compared with the census proofs",
