@@ -6,6 +6,7 @@ mod report_common;
 use report_common::*;
 use vocaudit::report::charts::ChartKind;
 use vocaudit::report::{render_all, Lang, Messages, RenderOptions};
+use vocaudit::verify::result::{ActualEnd, ElectionHistory, HistoryEvent};
 
 fn render_charts(
     result: &vocaudit::verify::result::AuditResult,
@@ -33,9 +34,11 @@ fn one_chart_per_question_and_participation_with_stable_names() {
             format!("{E1}-q1"),
             format!("{E1}-q2"),
             format!("{E1}-participation"),
+            format!("{E1}-timeline"),
             format!("{E2}-q1"),
             format!("{E2}-q2"),
             format!("{E2}-participation"),
+            format!("{E2}-timeline"),
         ]
     );
     assert_eq!(charts[1].kind, ChartKind::Question(1));
@@ -73,7 +76,7 @@ fn same_input_same_bytes() {
     let (d1, d2) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let r1 = render_all(&failing(), d1.path(), &RenderOptions::default()).unwrap();
     let r2 = render_all(&failing(), d2.path(), &RenderOptions::default()).unwrap();
-    assert_eq!(r1.charts.len(), 12);
+    assert_eq!(r1.charts.len(), 16);
     for (p1, p2) in r1.charts.iter().zip(&r2.charts) {
         assert_eq!(p1.file_name(), p2.file_name());
         assert_eq!(
@@ -168,4 +171,85 @@ fn bars_say_their_share_in_the_right_unit_with_colour_blind_safe_colours() {
     let ca = vocaudit::report::render_charts(&passing(), &Messages::new(Lang::Ca)).unwrap();
     assert!(ca[0].svg.contains("75 (37,50"), "catalan share");
     assert!(ca[0].svg.contains("pes de vot (recalculat)"));
+}
+
+/// An election ended by hand at 11:00, three hours before its scheduled 14:00 end, with a
+/// census change at 09:30 and its key revealed after the manual end.
+fn ended_early() -> vocaudit::verify::result::AuditResult {
+    let mut result = passing();
+    let event = |height: u64, time: &str, kind: &str| HistoryEvent {
+        height,
+        index: 0,
+        time: Some(time.into()),
+        tx_hash: format!("{height:064x}"),
+        kind: kind.into(),
+        description: kind.into(),
+        signer: None,
+    };
+    result.elections[0].history = Some(ElectionHistory {
+        scheduled_end: Some("2025-03-01T14:00:00Z".into()),
+        actual_end: Some(ActualEnd {
+            by: "manual".into(),
+            time: Some("2025-03-01T11:00:00Z".into()),
+            height: Some(30),
+            tx_hash: Some(format!("{:064x}", 30)),
+            status: Some("ENDED".into()),
+        }),
+        events: vec![
+            event(1, "2025-03-01T07:50:00Z", "created"),
+            event(20, "2025-03-01T09:30:00Z", "census"),
+            event(30, "2025-03-01T11:00:00Z", "status"),
+            event(31, "2025-03-01T11:01:00Z", "key-revealed"),
+        ],
+    });
+    result
+}
+
+#[rstest::rstest]
+#[case(Lang::En, "scheduled end", "actual end (by hand)", "census change")]
+#[case(Lang::Es, "fin previsto", "fin real (manual)", "cambio de censo")]
+#[case(Lang::Ca, "final previst", "final real (manual)", "canvi de cens")]
+#[case(
+    Lang::It,
+    "fine prevista",
+    "fine effettiva (manuale)",
+    "cambio del censimento"
+)]
+fn the_timeline_marks_the_scheduled_and_the_actual_end(
+    #[case] lang: Lang,
+    #[case] scheduled: &str,
+    #[case] actual: &str,
+    #[case] census: &str,
+) {
+    let charts = vocaudit::report::render_charts(&ended_early(), &Messages::new(lang)).unwrap();
+    let timeline = charts
+        .iter()
+        .find(|c| c.election_id == E1 && c.kind == ChartKind::Timeline)
+        .expect("a timeline for the election ended early");
+    assert_eq!(png_size(&timeline.png), (800, 450));
+    for word in [scheduled, actual, census] {
+        assert!(timeline.svg.contains(word), "{word:?} not in the legend");
+        assert!(
+            timeline.alt.contains(word),
+            "{word:?} not in {:?}",
+            timeline.alt
+        );
+    }
+    // The manual end in vermillion; its status transaction is not marked twice.
+    assert!(timeline.svg.contains(RED_BAR));
+    assert_eq!(timeline.alt.matches(actual).count(), 1, "{}", timeline.alt);
+    // The alt text says when: the manual end at 11:00, the schedule at 14:00.
+    assert!(timeline.alt.contains("11:00:00") && timeline.alt.contains("14:00:00"));
+}
+
+#[test]
+fn without_a_manual_end_the_timeline_has_no_actual_end() {
+    let charts = render_charts(&passing()).unwrap();
+    let timeline = charts
+        .iter()
+        .find(|c| c.kind == ChartKind::Timeline)
+        .expect("timeline");
+    assert!(timeline.svg.contains("scheduled end"));
+    assert!(!timeline.svg.contains("actual end"));
+    assert!(!timeline.svg.contains(RED_BAR));
 }

@@ -64,7 +64,8 @@ fn passing_page_has_a_green_banner_and_everything_the_auditor_needs() {
     ] {
         assert!(page.contains(needle), "missing {needle}");
     }
-    assert_eq!(page.matches("<svg").count(), 6, "charts inlined");
+    assert_eq!(page.matches("<svg").count(), 8, "charts inlined");
+    assert!(page.contains("Timeline: votes and what the chain recorded"));
     assert!(!page.contains("class=\"differs\""));
     assert!(page.contains("@media print"));
 }

@@ -9,7 +9,9 @@ use std::path::Path;
 use report_common::*;
 use serde_json::{json, Map, Value};
 use vocaudit::report::{to_json_pretty, write_json};
-use vocaudit::verify::result::{ActualEnd, AuditResult, Category, ElectionHistory, HistoryEvent};
+use vocaudit::verify::result::{
+    ActualEnd, AuditResult, Category, ChoiceReading, ChoiceTotal, ElectionHistory, HistoryEvent,
+};
 
 fn schema() -> Value {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("schema/report.schema.json");
@@ -160,6 +162,30 @@ fn with_history() -> AuditResult {
     result
 }
 
+/// A passing report whose first election is read by choice (a multiple-choice ballot with
+/// abstentions, one published total unknown).
+fn with_reading() -> AuditResult {
+    let mut result = passing();
+    let total = |values: Vec<u64>, n: &str| ChoiceTotal {
+        values,
+        computed: Some(n.into()),
+        published: Some(n.into()),
+        of_counted: Some("12.50".into()),
+    };
+    result.elections[0].by_choice = Some(ChoiceReading {
+        mode: "multiple-choice".into(),
+        choices: vec![
+            total(vec![0], "5"),
+            ChoiceTotal {
+                published: None,
+                ..total(vec![1], "3")
+            },
+        ],
+        abstain: Some(total(vec![2, 3], "2")),
+    });
+    result
+}
+
 #[test]
 fn generated_reports_conform_to_the_schema() {
     for (name, result) in [
@@ -167,6 +193,7 @@ fn generated_reports_conform_to_the_schema() {
         ("failing", failing()),
         ("hostile", hostile()),
         ("history", with_history()),
+        ("by choice", with_reading()),
     ] {
         let errors = violations(&as_json(&result));
         assert!(errors.is_empty(), "{name}: {errors:#?}");

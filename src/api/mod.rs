@@ -180,6 +180,17 @@ where
     Ok(Option::<T>::deserialize(deserializer)?.unwrap_or_default())
 }
 
+/// A field only the report reads: its value when it has the expected shape, else the default
+/// (a metadata `type` that is a string, say, must not cost the questions beside it).
+pub(crate) fn or_default<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::de::DeserializeOwned + Default,
+{
+    let value = serde_json::Value::deserialize(deserializer)?;
+    Ok(serde_json::from_value(value).unwrap_or_default())
+}
+
 /// A multilingual text as the metadata carries it (`{"default": "…", "en": "…"}`) or a plain
 /// string; [`text`] picks the best single string for display.
 pub fn text(value: &serde_json::Value) -> Option<String> {

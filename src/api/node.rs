@@ -164,6 +164,42 @@ pub struct ElectionMetadata {
     pub description: serde_json::Value,
     #[serde(deserialize_with = "super::go_nil")]
     pub questions: Vec<MetadataQuestion>,
+    /// `type` (`api.ElectionProperties`): how the app reads the results matrix.
+    #[serde(rename = "type", deserialize_with = "super::or_default")]
+    pub kind: ElectionType,
+}
+
+/// `api.ElectionProperties` (`api/metadata_types.go`, vocdoni-node `8e2adfd0`): `name` is the
+/// SDK's `ElectionResultsTypeNames` (`single-choice-multiquestion`, `multiple-choice`,
+/// `approval`, `budget`, `quadratic`), `properties` is `any` — for `multiple-choice` the SDK
+/// writes `canAbstain`, `abstainValues` (decimal strings), `repeatChoice` and `numChoices`
+/// (vocdoni-sdk `src/types/election/multichoice.ts`, `77b5a98`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ElectionType {
+    pub name: String,
+    pub properties: serde_json::Value,
+}
+
+impl ElectionType {
+    /// The results columns that mean "abstain" (`properties.abstainValues`, strings or numbers);
+    /// empty when the properties name none or are not an object.
+    pub fn abstain_values(&self) -> Vec<u64> {
+        let Some(values) = self
+            .properties
+            .get("abstainValues")
+            .and_then(|v| v.as_array())
+        else {
+            return Vec::new();
+        };
+        values
+            .iter()
+            .filter_map(|v| match v {
+                serde_json::Value::String(s) => s.trim().parse().ok(),
+                other => other.as_u64(),
+            })
+            .collect()
+    }
 }
 
 /// One question of the metadata (`api.Question`, `api/metadata_types.go`);

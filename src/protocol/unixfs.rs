@@ -1,4 +1,4 @@
-//! Content identifiers of files as IPFS adds them: parsing a CID (v0 base58btc, v1 multibase) and
+//! Content identifiers of files as IPFS adds them: reading a CID (v0 base58btc, v1 multibase) and
 //! recomputing the CID of a file's bytes, so a metadata document can be checked against the
 //! `ipfs://` URI an election names. Mirrors `vocdoni/vocdoni-node:data/ipfs/cid.go`
 //! (`CalculateCIDv1json`: boxo's balanced layout with `DagBuilderParams{}` and chunker
@@ -9,6 +9,11 @@
 //! raw-codec CID (the sha256 of the bytes). A larger file is rebuilt as a one-level balanced DAG
 //! (≤ 174 chunks, the importer's default fan-out); that shape is an expectation, not a certainty,
 //! so callers treat its mismatch as "cannot verify".
+//!
+//! CID text (multibase, versions, multihash) is the `cid` crate's. The dag-pb nodes are encoded
+//! here with prost's wire primitives rather than derived messages: dag-pb's canonical form writes
+//! `Links` (field 2) before `Data` (field 1), the reverse of field order, which derived encoders
+//! follow.
 
 use prost::encoding::{encode_key, encode_varint, WireType};
 use thiserror::Error;
@@ -29,19 +34,14 @@ const SHA2_256: u64 = 0x12;
 /// UnixFS `DataType.File`.
 const UNIXFS_FILE: u64 = 2;
 
-/// A CID that cannot be read.
+/// A CID that cannot be read or names something other than a sha2-256 file.
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum CidError {
     #[error("empty CID")]
     Empty,
-    #[error("unsupported multibase prefix {0:?}")]
-    Multibase(char),
-    #[error("invalid {0} text")]
-    Encoding(&'static str),
-    #[error("truncated or malformed CID bytes")]
-    Malformed,
-    #[error("unsupported CID version {0}")]
-    Version(u64),
+    /// Not a CID at all (multibase, varint or multihash): the `cid` crate's reason.
+    #[error("not a CID: {0}")]
+    Invalid(String),
     #[error("unsupported codec 0x{0:x} (only dag-pb and raw)")]
     Codec(u64),
     #[error("unsupported multihash 0x{0:x} (only sha2-256)")]
@@ -78,47 +78,36 @@ pub enum CidCheck {
 }
 
 impl Cid {
-    /// Parses `Qm…` (CIDv0) or a multibase CIDv1 (`b` base32, `B`, `z` base58btc, `f`/`F` hex),
-    /// with an optional `ipfs://` or `/ipfs/` prefix and path after the CID ignored.
+    /// Parses `Qm…` (CIDv0) or any multibase CIDv1, with an optional `ipfs://` or `/ipfs/`
+    /// prefix and a path after the CID ignored.
     pub fn parse(text: &str) -> Result<Cid, CidError> {
         let text = text
             .trim()
             .trim_start_matches("ipfs://")
             .trim_start_matches("/ipfs/");
         let text = text.split(['/', '?', '#']).next().unwrap_or_default();
-        let first = text.chars().next().ok_or(CidError::Empty)?;
-        if text.len() == 46 && text.starts_with("Qm") {
-            let bytes = bs58::decode(text)
-                .into_vec()
-                .map_err(|_| CidError::Encoding("base58btc"))?;
-            return multihash(&bytes).map(|digest| Cid {
-                version: 0,
-                codec: Codec::DagPb,
-                digest,
-            });
+        if text.is_empty() {
+            return Err(CidError::Empty);
         }
-        let rest = &text[first.len_utf8()..];
-        let bytes = match first {
-            'b' => base32_decode(rest).ok_or(CidError::Encoding("base32"))?,
-            'B' => base32_decode(&rest.to_ascii_lowercase()).ok_or(CidError::Encoding("base32"))?,
-            'z' => bs58::decode(rest)
-                .into_vec()
-                .map_err(|_| CidError::Encoding("base58btc"))?,
-            'f' | 'F' => hex::decode(rest).map_err(|_| CidError::Encoding("base16"))?,
-            other => return Err(CidError::Multibase(other)),
-        };
-        let (version, n) = read_varint(&bytes).ok_or(CidError::Malformed)?;
-        if version != 1 {
-            return Err(CidError::Version(version));
-        }
-        let (codec, m) = read_varint(&bytes[n..]).ok_or(CidError::Malformed)?;
-        let codec = match codec {
+        let cid = cid::Cid::try_from(text).map_err(|e| CidError::Invalid(e.to_string()))?;
+        let codec = match cid.codec() {
             DAG_PB => Codec::DagPb,
             RAW => Codec::Raw,
             other => return Err(CidError::Codec(other)),
         };
-        multihash(&bytes[n + m..]).map(|digest| Cid {
-            version: 1,
+        let hash = cid.hash();
+        if hash.code() != SHA2_256 {
+            return Err(CidError::Hash(hash.code()));
+        }
+        let digest: [u8; 32] = hash
+            .digest()
+            .try_into()
+            .map_err(|_| CidError::Invalid(format!("a {}-byte sha2-256 digest", hash.size())))?;
+        Ok(Cid {
+            version: match cid.version() {
+                cid::Version::V0 => 0,
+                cid::Version::V1 => 1,
+            },
             codec,
             digest,
         })
@@ -142,9 +131,11 @@ impl Cid {
 
 /// The CIDv0 (`Qm…`) of a file as `ipfs add` (and the node's `CalculateCIDv1json`) builds it.
 pub fn cid_v0(bytes: &[u8]) -> String {
-    let mut mh = vec![SHA2_256 as u8, 32];
-    mh.extend_from_slice(&file_root(bytes));
-    bs58::encode(mh).into_string()
+    let hash = cid::multihash::Multihash::<64>::wrap(SHA2_256, &file_root(bytes))
+        .expect("a 32-byte digest fits a 64-byte multihash");
+    cid::Cid::new_v0(hash)
+        .expect("a sha2-256 multihash is a valid CIDv0")
+        .to_string()
 }
 
 /// sha256 of the root dag-pb node of `bytes` chunked at [`CHUNK_SIZE`].
@@ -205,55 +196,6 @@ fn put_bytes_field(out: &mut Vec<u8>, tag: u32, b: &[u8]) {
     out.extend_from_slice(b);
 }
 
-/// The sha2-256 digest of a multihash.
-fn multihash(bytes: &[u8]) -> Result<[u8; 32], CidError> {
-    let (code, n) = read_varint(bytes).ok_or(CidError::Malformed)?;
-    if code != SHA2_256 {
-        return Err(CidError::Hash(code));
-    }
-    let (len, m) = read_varint(&bytes[n..]).ok_or(CidError::Malformed)?;
-    let digest = &bytes[n + m..];
-    if len != 32 || digest.len() != 32 {
-        return Err(CidError::Malformed);
-    }
-    let mut out = [0u8; 32];
-    out.copy_from_slice(digest);
-    Ok(out)
-}
-
-/// An unsigned LEB128 varint and its length (at most 9 bytes, as multiformats allows).
-fn read_varint(bytes: &[u8]) -> Option<(u64, usize)> {
-    let mut v = 0u64;
-    for (i, &b) in bytes.iter().enumerate().take(9) {
-        v |= u64::from(b & 0x7f) << (7 * i);
-        if b & 0x80 == 0 {
-            return Some((v, i + 1));
-        }
-    }
-    None
-}
-
-/// RFC 4648 base32, lowercase, no padding.
-fn base32_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 5 / 8);
-    let (mut buffer, mut bits) = (0u32, 0u32);
-    for c in text.bytes() {
-        let v = match c {
-            b'a'..=b'z' => c - b'a',
-            b'2'..=b'7' => c - b'2' + 26,
-            _ => return None,
-        };
-        buffer = (buffer << 5) | u32::from(v);
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,15 +238,43 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn every_multibase_of_one_cid_parses_alike() {
+        // The same CIDv1 dag-pb sha2-256 in base32 (`b`), base16 (`f`) and base58btc (`z`).
+        let v0 = Cid::parse("QmT78zSuBmuS4z925WZfrqQ1qHaJ56DQaTfyMUF7F8ff5o").unwrap();
+        let digest = hex::encode(v0.digest);
+        let base16 = format!("f01701220{digest}");
+        let v1 = Cid::parse(&base16).unwrap();
+        assert_eq!(
+            (v1.version, v1.codec, v1.digest),
+            (1, Codec::DagPb, v0.digest)
+        );
+        let text = cid::Cid::try_from(base16.as_str()).unwrap().to_string();
+        assert!(text.starts_with("bafy"), "{text}");
+        assert_eq!(Cid::parse(&text).unwrap(), v1);
+    }
+
     #[rstest]
-    #[case("", CidError::Empty)]
-    #[case("xabc", CidError::Multibase('x'))]
-    #[case("b!!", CidError::Encoding("base32"))]
-    #[case("f0155", CidError::Malformed)]
-    #[case("f02551220", CidError::Version(2))]
-    #[case("f01711220", CidError::Codec(0x71))]
-    #[case("f01551320", CidError::Hash(0x13))]
-    fn unreadable_cids_are_errors_not_panics(#[case] text: &str, #[case] err: CidError) {
-        assert_eq!(Cid::parse(text), Err(err));
+    #[case("".to_string(), CidError::Empty)]
+    #[case("ipfs://".to_string(), CidError::Empty)]
+    // CIDv1 dag-cbor (0x71) of a zero sha2-256 digest.
+    #[case(format!("f01711220{}", "00".repeat(32)), CidError::Codec(0x71))]
+    // CIDv1 raw with a sha2-512 (0x13) multihash of 64 zero bytes.
+    #[case(format!("f01551340{}", "00".repeat(64)), CidError::Hash(0x13))]
+    fn unsupported_cids_are_typed_errors(#[case] text: String, #[case] err: CidError) {
+        assert_eq!(Cid::parse(&text), Err(err));
+    }
+
+    #[rstest]
+    #[case("xabc")]
+    #[case("b!!")]
+    #[case("f0155")]
+    #[case("f02551220")]
+    #[case("Qm")]
+    fn unreadable_cids_are_errors_not_panics(#[case] text: &str) {
+        assert!(
+            matches!(Cid::parse(text), Err(CidError::Invalid(_))),
+            "{text}"
+        );
     }
 }

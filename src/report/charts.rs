@@ -2,7 +2,7 @@
 //! report.pdf) and PNG: per question the computed results as bars labelled with the figure and
 //! its share of the counted ballots, in votes or in voting power for a weighted census, the
 //! published value as a black marker and any differing bar in vermillion (Okabe–Ito colours);
-//! per election the participation buckets. Words follow the report's language. Text uses the DejaVu Sans font embedded in the
+//! per election the participation buckets and the timeline of votes and chain events. Words follow the report's language. Text uses the DejaVu Sans font embedded in the
 //! binary (assets/), so output is the same bytes on any machine, with or without fonts.
 
 use std::sync::OnceLock;
@@ -15,6 +15,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use crate::verify::result::{AuditResult, ElectionAudit};
 
 use super::i18n::Messages;
+use super::timeline::{draw as draw_timeline, timeline, Timeline};
 use super::view::{choice_title, file_stem, question_title};
 use super::ReportError;
 use crate::protocol::tally::parse_decimal;
@@ -37,6 +38,19 @@ pub enum ChartKind {
     Question(usize),
     /// Votes per participation bucket.
     Participation,
+    /// Votes over time with the chain's events ([`super::timeline`]).
+    Timeline,
+}
+
+impl ChartKind {
+    /// Position among an election's charts: questions, participation, then the timeline.
+    pub fn order(self) -> usize {
+        match self {
+            ChartKind::Question(q) => q,
+            ChartKind::Participation => usize::MAX - 1,
+            ChartKind::Timeline => usize::MAX,
+        }
+    }
 }
 
 /// One rendered chart in both formats.
@@ -44,7 +58,8 @@ pub enum ChartKind {
 pub struct ChartFile {
     pub election_id: String,
     pub kind: ChartKind,
-    /// File name without extension: `<electionId>-q<N>` (N 1-based) or `<electionId>-participation`.
+    /// File name without extension: `<electionId>-q<N>` (N 1-based), `<electionId>-participation`
+    /// or `<electionId>-timeline`.
     pub stem: String,
     pub title: String,
     /// What the chart shows in words (every bar with its figure), for report.html's alt text.
@@ -79,7 +94,7 @@ pub fn render_charts(result: &AuditResult, m: &Messages) -> Result<Vec<ChartFile
                 election,
                 ChartKind::Question(q),
                 format!("{stem}-q{}", q + 1),
-                chart,
+                Figure::Bars(chart),
             )?);
         }
         if !election.participation.is_empty() {
@@ -89,7 +104,16 @@ pub fn render_charts(result: &AuditResult, m: &Messages) -> Result<Vec<ChartFile
                 election,
                 ChartKind::Participation,
                 format!("{stem}-participation"),
-                chart,
+                Figure::Bars(chart),
+            )?);
+        }
+        if let Some(chart) = timeline(election, m) {
+            charts.push(draw_both(
+                m,
+                election,
+                ChartKind::Timeline,
+                format!("{stem}-timeline"),
+                Figure::Timeline(chart),
             )?);
         }
     }
@@ -287,12 +311,38 @@ fn participation_chart(election: &ElectionAudit, m: &Messages) -> BarChart {
     }
 }
 
+/// A chart of either shape.
+enum Figure {
+    Bars(BarChart),
+    Timeline(Timeline),
+}
+
+impl Figure {
+    fn draw<DB: DrawingBackend>(
+        &self,
+        root: &DrawingArea<DB, Shift>,
+        legend: &Legend,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        match self {
+            Figure::Bars(chart) => draw(root, chart, legend),
+            Figure::Timeline(chart) => draw_timeline(root, chart, FONT_FAMILY),
+        }
+    }
+
+    fn into_words(self) -> (String, String) {
+        match self {
+            Figure::Bars(c) => (c.title, c.alt),
+            Figure::Timeline(c) => (c.title, c.alt),
+        }
+    }
+}
+
 fn draw_both(
     m: &Messages,
     election: &ElectionAudit,
     kind: ChartKind,
     stem: String,
-    chart: BarChart,
+    chart: Figure,
 ) -> Result<ChartFile, ReportError> {
     register_font().map_err(|message| ReportError::Chart {
         chart: stem.clone(),
@@ -311,24 +361,29 @@ fn draw_both(
     let mut svg = String::new();
     {
         let root = SVGBackend::with_string(&mut svg, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(&root, &chart, &legend).map_err(|e| fail(e.to_string()))?;
+        chart
+            .draw(&root, &legend)
+            .map_err(|e| fail(e.to_string()))?;
         root.present().map_err(|e| fail(e.to_string()))?;
     }
 
     let mut rgb = vec![0u8; (WIDTH * HEIGHT * 3) as usize];
     {
         let root = BitMapBackend::with_buffer(&mut rgb, (WIDTH, HEIGHT)).into_drawing_area();
-        draw(&root, &chart, &legend).map_err(|e| fail(e.to_string()))?;
+        chart
+            .draw(&root, &legend)
+            .map_err(|e| fail(e.to_string()))?;
         root.present().map_err(|e| fail(e.to_string()))?;
     }
     let png = encode_png(&rgb).map_err(|e| fail(e.to_string()))?;
 
+    let (title, alt) = chart.into_words();
     Ok(ChartFile {
         election_id: election.election_id.clone(),
         kind,
         stem,
-        title: chart.title,
-        alt: chart.alt,
+        title,
+        alt,
         svg,
         png,
     })

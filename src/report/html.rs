@@ -15,11 +15,11 @@ use crate::verify::result::{
     AuditResult, CheckResult, ElectionAudit, EligibleSource, PowerSource, Status, Verdict,
 };
 
-use super::charts::{ChartFile, ChartKind};
+use super::charts::ChartFile;
 use super::i18n::{Arg, Messages};
 use super::view::{
-    choice_title, election_title, finding_rows, organization_name, question_title, result_rows,
-    CheckCounts, FindingRow, ResultRow,
+    by_choice, choice_title, election_title, finding_rows, organization_name, question_title,
+    result_rows, ByChoice, CheckCounts, FindingRow, ResultRow,
 };
 use super::ReportError;
 
@@ -53,6 +53,8 @@ struct ElectionView<'a> {
     eligible_source: &'static str,
     power_source: &'static str,
     rows: Vec<ResultRow>,
+    /// The results by choice, for ballot modes whose rows are not questions.
+    by_choice: Option<ByChoice>,
     any_differs: bool,
     counts: CheckCounts,
     charts: Vec<ChartView<'a>>,
@@ -108,10 +110,7 @@ pub fn render_html(
                 .iter()
                 .filter(|c| c.election_id == election.election_id)
                 .collect();
-            own.sort_by_key(|c| match c.kind {
-                ChartKind::Question(q) => q,
-                ChartKind::Participation => usize::MAX,
-            });
+            own.sort_by_key(|c| c.kind.order());
             let turnout = &election.turnout;
             ElectionView {
                 title: election_title(election, m),
@@ -141,6 +140,7 @@ pub fn render_html(
                 },
                 any_differs: rows.iter().any(|r| r.differs),
                 rows,
+                by_choice: by_choice(election, m),
                 counts: CheckCounts::of(&election.checks),
                 charts: own
                     .into_iter()

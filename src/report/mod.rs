@@ -40,6 +40,7 @@ pub mod pdf;
 pub mod summary;
 pub mod tables;
 pub mod terminal;
+pub mod timeline;
 mod view;
 
 use std::fs;

@@ -25,10 +25,10 @@ use sha2::{Digest, Sha256};
 
 use crate::verify::result::{AuditResult, EligibleSource, PowerSource, Status, Verdict};
 
-use super::charts::{ChartFile, ChartKind, FONT};
+use super::charts::{ChartFile, FONT};
 use super::i18n::{Arg, Messages};
 use super::summary::Summary;
-use super::view::{election_title, finding_rows, result_rows, CheckCounts};
+use super::view::{by_choice, election_title, finding_rows, result_rows, CheckCounts};
 use super::ReportError;
 
 const PAGE_W: f32 = 595.28;
@@ -795,7 +795,7 @@ fn lay_out(
             let mut rows = vec![vec![
                 m.get("col-question"),
                 m.get("col-choice"),
-                m.format("col-computed", &[("unit", unit.into())]),
+                m.format("col-computed", &[("unit", unit.clone().into())]),
                 m.get("col-of-counted"),
                 m.get("col-of-eligible"),
                 m.get("col-published"),
@@ -842,6 +842,41 @@ fn lay_out(
                     GREY,
                 );
             }
+            if let Some(reading) = by_choice(e, m) {
+                l.heading(&m.get("by-choice-heading"), 10.5);
+                l.paragraph(&reading.note, SMALL, GREY);
+                let mut rows = vec![vec![
+                    m.get("col-choice"),
+                    m.format("col-computed", &[("unit", unit.into())]),
+                    m.get("col-of-counted"),
+                    m.get("col-published"),
+                    m.get("col-match"),
+                ]];
+                let mut highlight = vec![false];
+                for r in reading.rows.iter().take(MAX_RESULT_ROWS) {
+                    rows.push(vec![
+                        r.title.clone(),
+                        number(&r.computed),
+                        share(&r.of_counted),
+                        number(&r.published),
+                        if r.differs {
+                            m.get("match-differs")
+                        } else if r.computed.is_some() && r.published.is_some() {
+                            "=".into()
+                        } else {
+                            m.get("not-applicable")
+                        },
+                    ]);
+                    highlight.push(r.differs);
+                }
+                l.table(
+                    &[0.36, 0.18, 0.14, 0.18, 0.14],
+                    &rows,
+                    &highlight,
+                    SMALL,
+                    true,
+                );
+            }
         }
 
         let mut own: Vec<(usize, &ChartFile)> = charts
@@ -849,10 +884,7 @@ fn lay_out(
             .enumerate()
             .filter(|(_, c)| c.election_id == e.election_id)
             .collect();
-        own.sort_by_key(|(_, c)| match c.kind {
-            ChartKind::Question(q) => q,
-            ChartKind::Participation => usize::MAX,
-        });
+        own.sort_by_key(|(_, c)| c.kind.order());
         if !own.is_empty() {
             l.heading(&m.get("charts-heading"), 11.5);
             for (index, chart) in own {

@@ -26,6 +26,56 @@ pub(crate) struct ResultRow {
     pub of_eligible: Option<String>,
 }
 
+/// One line of the results by choice (report.json's `byChoice`): a choice or the abstentions.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ChoiceRow {
+    pub title: String,
+    pub computed: Option<String>,
+    pub published: Option<String>,
+    pub of_counted: Option<String>,
+    /// Both totals are known and differ.
+    pub differs: bool,
+}
+
+/// The results by choice in display form: the sentence saying how the ballot mode reads the
+/// matrix, then one row per choice and, last, the abstentions.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ByChoice {
+    pub note: String,
+    pub rows: Vec<ChoiceRow>,
+}
+
+pub(crate) fn by_choice(election: &ElectionAudit, m: &Messages) -> Option<ByChoice> {
+    let reading = election.by_choice.as_ref()?;
+    let row = |title: String, t: &crate::verify::result::ChoiceTotal| ChoiceRow {
+        title,
+        differs: matches!((&t.computed, &t.published), (Some(c), Some(p)) if c != p),
+        computed: t.computed.clone(),
+        published: t.published.clone(),
+        of_counted: t.of_counted.clone(),
+    };
+    let mut rows: Vec<ChoiceRow> = reading
+        .choices
+        .iter()
+        .map(|t| {
+            let value = t.values.first().copied().unwrap_or_default() as usize;
+            row(choice_title(election, 0, value, m), t)
+        })
+        .collect();
+    if let Some(abstain) = &reading.abstain {
+        rows.push(row(m.get("choice-abstain"), abstain));
+    }
+    let note = match reading.mode.as_str() {
+        "multiple-choice" => "by-choice-multiple",
+        "approval" => "by-choice-approval",
+        _ => "by-choice-budget",
+    };
+    Some(ByChoice {
+        note: m.get(note),
+        rows,
+    })
+}
+
 /// The election's results cells, question by question, covering every cell of either matrix.
 pub(crate) fn result_rows(election: &ElectionAudit, m: &Messages) -> Vec<ResultRow> {
     let computed = election.tally.computed.as_deref().unwrap_or_default();
@@ -103,6 +153,30 @@ pub(crate) fn election_title(election: &ElectionAudit, m: &Messages) -> Option<S
 /// Question `q`'s title in `m`'s language when the metadata has it, else its default, else
 /// "Question N".
 pub(crate) fn question_title(election: &ElectionAudit, q: usize, m: &Messages) -> String {
+    // A multiple-choice ballot's rows are the positions of its one question.
+    if multiple_choice(election).is_some() {
+        let title = question_title_of(election, 0, m);
+        return m.format(
+            "selection-title",
+            &[("question", title.into()), ("n", (q + 1).into())],
+        );
+    }
+    question_title_of(election, q, m)
+}
+
+/// The abstain values of a multiple-choice ballot, `None` for any other.
+fn multiple_choice(election: &ElectionAudit) -> Option<Vec<u64>> {
+    let reading = election.by_choice.as_ref()?;
+    (reading.mode == "multiple-choice").then(|| {
+        reading
+            .abstain
+            .as_ref()
+            .map(|a| a.values.clone())
+            .unwrap_or_default()
+    })
+}
+
+fn question_title_of(election: &ElectionAudit, q: usize, m: &Messages) -> String {
     let question = election.questions.get(q);
     let translated = question
         .and_then(|x| x.translations.get(m.lang().code()))
@@ -116,6 +190,12 @@ pub(crate) fn question_title(election: &ElectionAudit, q: usize, m: &Messages) -
 /// Choice `v` of question `q` in `m`'s language when the metadata has it, else its default,
 /// else "Value v".
 pub(crate) fn choice_title(election: &ElectionAudit, q: usize, v: usize, m: &Messages) -> String {
+    let q = match multiple_choice(election) {
+        Some(abstain) if abstain.contains(&(v as u64)) => return m.get("choice-abstain"),
+        // Every position offers the one question's choices.
+        Some(_) => 0,
+        None => q,
+    };
     let question = election.questions.get(q);
     let translated = question
         .and_then(|x| x.translations.get(m.lang().code()))

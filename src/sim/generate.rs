@@ -1362,6 +1362,9 @@ pub fn invalid_ballot<R: Rng>(rng: &mut R, p: &TallyParams, weight: &BigUint) ->
 
 /// The election metadata (`ElectionMetadata`) the node re-serialises.
 fn metadata_json(spec: &ElectionSpec) -> serde_json::Value {
+    if spec.question_type == "multiple-choice" {
+        return multiple_choice_metadata(spec);
+    }
     let p = spec.params;
     let questions: Vec<serde_json::Value> = (0..p.max_count)
         .map(|q| {
@@ -1389,6 +1392,40 @@ fn metadata_json(spec: &ElectionSpec) -> serde_json::Value {
         "description": {"default": format!("Simulated {} election", spec.question_type)},
         "questions": questions,
         "type": {"name": spec.question_type},
+    })
+}
+
+/// A multiple-choice election's metadata as vocdoni-sdk writes it (`multichoice.ts`): one
+/// question with its choices (values 0..n), and the values past them up to `maxValue` declared
+/// as `abstainValues` (decimal strings), one per selectable position.
+fn multiple_choice_metadata(spec: &ElectionSpec) -> serde_json::Value {
+    let p = spec.params;
+    let text = spec.questions.first();
+    let titles = text.map(|t| t.choices.as_slice()).unwrap_or_default();
+    let n = (titles.len() as u32).min(p.max_value + 1);
+    let choices: Vec<serde_json::Value> = titles
+        .iter()
+        .zip(0..n)
+        .map(|(title, v)| json!({"title": {"default": title}, "value": v}))
+        .collect();
+    let abstain: Vec<String> = (n..=p.max_value).map(|v| v.to_string()).collect();
+    json!({
+        "title": {"default": spec.title},
+        "description": {"default": "Simulated multiple-choice election"},
+        "questions": [{
+            "title": {"default": text.map(|t| t.title.as_str()).unwrap_or_default()},
+            "description": {"default": ""},
+            "choices": choices,
+        }],
+        "type": {
+            "name": "multiple-choice",
+            "properties": {
+                "canAbstain": !abstain.is_empty(),
+                "abstainValues": abstain,
+                "repeatChoice": !p.unique_values,
+                "numChoices": {"min": 0, "max": p.max_count},
+            },
+        },
     })
 }
 

@@ -183,11 +183,8 @@ pub fn scenario_spec(name: &str, votes: usize, seed: u64) -> Result<WorldSpec, S
         }),
         "multiple-choice" => spec.elections.push(ElectionSpec {
             title: "Pick three".into(),
-            questions: texts(&[
-                ("First pick", ACTIVITIES),
-                ("Second pick", ACTIVITIES),
-                ("Third pick", ACTIVITIES),
-            ]),
+            // The SDK's shape: one question; values 3..=5 (one per position) are abstentions.
+            questions: texts(&[("Which activities for the retreat?", ACTIVITIES)]),
             census: CensusKind::Csp(CaProofType::EcdsaPidSalted),
             ..base(
                 "multiple-choice",
@@ -299,14 +296,7 @@ const NO_YES: &[&str] = &["No", "Yes"];
 const REJECT_APPROVE: &[&str] = &["Not approved", "Approved"];
 const CREDITS: &[&str] = &["Credits"];
 const AMOUNT: &[&str] = &["Amount"];
-const ACTIVITIES: &[&str] = &[
-    "Hiking",
-    "Cinema",
-    "Cooking class",
-    "Museum",
-    "Karaoke",
-    "Kayak",
-];
+const ACTIVITIES: &[&str] = &["Hiking", "Cinema", "Cooking class"];
 const CANDIDATES: &[&str] = &["Ana", "Ben", "Chloe", "Dev"];
 
 /// Metadata texts from `(question, choices)` pairs.

@@ -45,6 +45,7 @@ pub mod check;
 pub mod context;
 pub mod derive;
 mod participation;
+pub mod reading;
 pub mod result;
 pub mod turnout;
 
@@ -368,6 +369,23 @@ fn verify_election(
     let turnout = turnout::turnout(&ctx, saas, &agg, &ballots);
     let computed = agg.computed_tally().ok();
     let shares = turnout::shares(computed.as_deref(), &turnout, agg.counted);
+    let by_choice = metadata(&ctx.election).and_then(|m| {
+        let values: Vec<u64> = m
+            .questions
+            .first()?
+            .choices
+            .iter()
+            .map(|c| c.value)
+            .collect();
+        reading::by_choice(
+            &m.kind,
+            m.questions.len(),
+            &values,
+            computed.as_deref(),
+            ctx.election.result.as_deref(),
+            turnout::counted_whole(&turnout, agg.counted).as_ref(),
+        )
+    });
     let audit = ElectionAudit {
         election_id: ctx.id_hex.clone(),
         title: election_title(&ctx.election),
@@ -403,6 +421,7 @@ fn verify_election(
             published: ctx.election.result.clone(),
         },
         shares,
+        by_choice,
         participation: participation::buckets(&agg.times),
         checks: results,
         history: history_of(&ctx),

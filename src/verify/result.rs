@@ -266,6 +266,40 @@ pub struct Shares {
     pub of_eligible: Option<Vec<Vec<String>>>,
 }
 
+/// The results by choice, for a ballot mode whose results matrix is not one row per question
+/// (metadata `type.name`): `multiple-choice` (one row per selectable position: a choice's total
+/// is its column summed over the rows, abstentions the `abstainValues` columns), `approval`
+/// (one row per choice: its approvals are column 1) and `budget` (one row per choice: its
+/// amount is column 0) — as vocdoni-sdk's `ElectionService` reads them for the app.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChoiceReading {
+    /// The metadata's `type.name`.
+    pub mode: String,
+    /// One total per choice of the (only) question, in metadata order.
+    pub choices: Vec<ChoiceTotal>,
+    /// The abstentions, when the ballot mode names abstain values.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abstain: Option<ChoiceTotal>,
+}
+
+/// One choice's total (or the abstentions'), computed and published, decimal.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChoiceTotal {
+    /// The results columns summed (the choice's value, or the abstain values).
+    pub values: Vec<u64>,
+    /// Absent when the matrix lacks a cell of the total, or a cell is not a number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// The computed total as a share of the counted ballots (their voting power when weighted),
+    /// percent with two decimals; in a multiple-choice ballot the shares add up to more than 100.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub of_counted: Option<String>,
+}
+
 /// Number of votes whose (last) envelope landed in one time bucket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -329,6 +363,9 @@ pub struct ElectionAudit {
     /// The computed tally's cells as percentages (see [`Shares`]).
     #[serde(default)]
     pub shares: Shares,
+    /// The results by choice, for ballot modes whose matrix rows are not questions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by_choice: Option<ChoiceReading>,
     #[serde(default)]
     pub participation: Vec<ParticipationBucket>,
     pub checks: Vec<CheckResult>,

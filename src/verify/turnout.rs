@@ -134,6 +134,19 @@ pub fn turnout(
     }
 }
 
+/// What a share "of the counted ballots" divides by: their number, or their voting power when
+/// the census is weighted.
+pub fn counted_whole(turnout: &Turnout, counted: u64) -> Option<BigUint> {
+    if turnout.weighted {
+        turnout
+            .power_used
+            .as_ref()
+            .and_then(|t| parse_decimal(t).ok())
+    } else {
+        Some(counted.into())
+    }
+}
+
 /// The computed tally's cells as shares of the counted ballots (their voting power when
 /// weighted) and of the eligible voters (the census's voting power when weighted).
 pub fn shares(computed: Option<&[Vec<String>]>, turnout: &Turnout, counted: u64) -> Shares {
@@ -141,13 +154,11 @@ pub fn shares(computed: Option<&[Vec<String>]>, turnout: &Turnout, counted: u64)
         return Shares::default();
     };
     let whole = |text: Option<&String>| text.and_then(|t| parse_decimal(t).ok());
-    let (of_counted, of_eligible) = if turnout.weighted {
-        (
-            whole(turnout.power_used.as_ref()),
-            whole(turnout.eligible_power.as_ref()),
-        )
+    let of_counted = counted_whole(turnout, counted);
+    let of_eligible = if turnout.weighted {
+        whole(turnout.eligible_power.as_ref())
     } else {
-        (Some(counted.into()), turnout.eligible.map(BigUint::from))
+        turnout.eligible.map(BigUint::from)
     };
     let over = |whole: Option<BigUint>| -> Option<Vec<Vec<String>>> {
         let whole = whole.filter(|w| !w.is_zero())?;

@@ -100,6 +100,7 @@ fn election(id: &str, title: &str) -> ElectionAudit {
             of_counted: Some(matrix(&[&["60.00", "37.50", "2.50"], &["30.00", "70.00"]])),
             of_eligible: Some(matrix(&[&["30.00", "18.75", "1.25"], &["15.00", "35.00"]])),
         },
+        by_choice: None,
         participation: (0..6)
             .map(|h| ParticipationBucket {
                 start: format!("2025-03-01T{:02}:00:00Z", 8 + h),

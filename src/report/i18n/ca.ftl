@@ -111,6 +111,12 @@ weighted-participation = Participació ponderada
 
 questions-heading = Preguntes
 results-heading = Resultats
+by-choice-heading = Resultats per opció
+by-choice-multiple = Papereta d'opció múltiple: cada fila dels resultats de dalt és una posició seleccionada; el total d'una opció és la seva columna sumada sobre totes, de manera que una papereta compta una vegada per cada opció que selecciona i els percentatges sumen més del 100 %. Les abstencions són els valors d'abstenció de la papereta.
+by-choice-approval = Papereta d'aprovació: cada fila dels resultats de dalt és una opció; les seves aprovacions són la columna «1».
+by-choice-budget = Papereta de pressupost: cada fila dels resultats de dalt és una opció; el seu import és la primera columna.
+choice-abstain = Abstenció
+selection-title = { $question } (selecció { $n })
 results-differ = Les files destacades difereixen entre els resultats publicats i el recompte recalculat.
 col-question = Pregunta
 col-choice = Opció
@@ -145,6 +151,19 @@ chart-participation-title-day = Participació al llarg del temps (UTC, { $day })
 chart-axis-votes = vots
 chart-alt-question = Gràfic de barres de la pregunta { $n }, { $title }: { $bars }.
 chart-alt-participation = Gràfic de barres dels vots emesos per interval de temps, { $count } intervals, del { $from } al { $to } (UTC).
+chart-timeline-title = Cronologia: vots i el que va registrar la cadena (UTC)
+chart-axis-votes-so-far = vots acumulats
+chart-alt-timeline = Gràfic de línies dels vots comptats al llarg del temps, { $votes } en total, amb marques: { $marks }.
+timeline-votes = vots acumulats
+timeline-created = creada
+timeline-start = obertura de la votació
+timeline-status = canvi d'estat
+timeline-census = canvi de cens
+timeline-duration = canvi de durada
+timeline-key-added = clau afegida
+timeline-scheduled-end = final previst
+timeline-actual-end = final real (manual)
+timeline-key-revealed = clau revelada
 
 ## Comprovacions i incidències
 

@@ -112,6 +112,12 @@ weighted-participation = Weighted participation
 
 questions-heading = Questions
 results-heading = Results
+by-choice-heading = Results by choice
+by-choice-multiple = A multiple-choice ballot: each row of the results above is one selected position; a choice's total is its column summed over them, so a ballot counts once for every choice it selects and the shares add up to more than 100 %. Abstentions are the ballot's abstain values.
+by-choice-approval = An approval ballot: each row of the results above is one choice; its approvals are the "1" column.
+by-choice-budget = A budget ballot: each row of the results above is one choice; its amount is the first column.
+choice-abstain = Abstention
+selection-title = { $question } (selection { $n })
 results-differ = Highlighted rows differ between the published results and the recomputed tally.
 col-question = Question
 col-choice = Choice
@@ -146,6 +152,19 @@ chart-participation-title-day = Participation over time (UTC, { $day })
 chart-axis-votes = votes
 chart-alt-question = Bar chart of question { $n }, { $title }: { $bars }.
 chart-alt-participation = Bar chart of the votes cast per time interval, { $count } intervals, from { $from } to { $to } (UTC).
+chart-timeline-title = Timeline: votes and what the chain recorded (UTC)
+chart-axis-votes-so-far = votes so far
+chart-alt-timeline = Line chart of the votes counted over time, { $votes } in all, with marks: { $marks }.
+timeline-votes = votes so far
+timeline-created = created
+timeline-start = voting opens
+timeline-status = status change
+timeline-census = census change
+timeline-duration = duration change
+timeline-key-added = key added
+timeline-scheduled-end = scheduled end
+timeline-actual-end = actual end (by hand)
+timeline-key-revealed = key revealed
 
 ## Checks and findings
 

@@ -111,6 +111,12 @@ weighted-participation = Participación ponderada
 
 questions-heading = Preguntas
 results-heading = Resultados
+by-choice-heading = Resultados por opción
+by-choice-multiple = Papeleta de opción múltiple: cada fila de los resultados de arriba es una posición seleccionada; el total de una opción es su columna sumada sobre ellas, de modo que una papeleta cuenta una vez por cada opción que selecciona y los porcentajes suman más del 100 %. Las abstenciones son los valores de abstención de la papeleta.
+by-choice-approval = Papeleta de aprobación: cada fila de los resultados de arriba es una opción; sus aprobaciones son la columna «1».
+by-choice-budget = Papeleta de presupuesto: cada fila de los resultados de arriba es una opción; su importe es la primera columna.
+choice-abstain = Abstención
+selection-title = { $question } (selección { $n })
 results-differ = Las filas resaltadas difieren entre los resultados publicados y el recuento recalculado.
 col-question = Pregunta
 col-choice = Opción
@@ -145,6 +151,19 @@ chart-participation-title-day = Participación a lo largo del tiempo (UTC, { $da
 chart-axis-votes = votos
 chart-alt-question = Gráfico de barras de la pregunta { $n }, { $title }: { $bars }.
 chart-alt-participation = Gráfico de barras de los votos emitidos por intervalo de tiempo, { $count } intervalos, del { $from } al { $to } (UTC).
+chart-timeline-title = Cronología: votos y lo que registró la cadena (UTC)
+chart-axis-votes-so-far = votos acumulados
+chart-alt-timeline = Gráfico de líneas de los votos contados a lo largo del tiempo, { $votes } en total, con marcas: { $marks }.
+timeline-votes = votos acumulados
+timeline-created = creada
+timeline-start = apertura de la votación
+timeline-status = cambio de estado
+timeline-census = cambio de censo
+timeline-duration = cambio de duración
+timeline-key-added = clave añadida
+timeline-scheduled-end = fin previsto
+timeline-actual-end = fin real (manual)
+timeline-key-revealed = clave revelada
 
 ## Comprobaciones e incidencias
 

@@ -111,6 +111,12 @@ weighted-participation = Affluenza ponderata
 
 questions-heading = Quesiti
 results-heading = Risultati
+by-choice-heading = Risultati per opzione
+by-choice-multiple = Scheda a scelta multipla: ogni riga dei risultati sopra è una posizione selezionata; il totale di un'opzione è la sua colonna sommata su di esse, quindi una scheda conta una volta per ogni opzione che seleziona e le percentuali superano il 100 %. Le astensioni sono i valori di astensione della scheda.
+by-choice-approval = Scheda di approvazione: ogni riga dei risultati sopra è un'opzione; le sue approvazioni sono la colonna «1».
+by-choice-budget = Scheda di bilancio: ogni riga dei risultati sopra è un'opzione; il suo importo è la prima colonna.
+choice-abstain = Astensione
+selection-title = { $question } (selezione { $n })
 results-differ = Le righe evidenziate differiscono tra i risultati pubblicati e lo scrutinio ricalcolato.
 col-question = Quesito
 col-choice = Opzione
@@ -145,6 +151,19 @@ chart-participation-title-day = Affluenza nel tempo (UTC, { $day })
 chart-axis-votes = voti
 chart-alt-question = Grafico a barre del quesito { $n }, { $title }: { $bars }.
 chart-alt-participation = Grafico a barre dei voti espressi per intervallo di tempo, { $count } intervalli, dal { $from } al { $to } (UTC).
+chart-timeline-title = Cronologia: voti e ciò che la catena ha registrato (UTC)
+chart-axis-votes-so-far = voti finora
+chart-alt-timeline = Grafico a linee dei voti contati nel tempo, { $votes } in tutto, con segni: { $marks }.
+timeline-votes = voti finora
+timeline-created = creata
+timeline-start = apertura del voto
+timeline-status = cambio di stato
+timeline-census = cambio del censimento
+timeline-duration = cambio di durata
+timeline-key-added = chiave aggiunta
+timeline-scheduled-end = fine prevista
+timeline-actual-end = fine effettiva (manuale)
+timeline-key-revealed = chiave rivelata
 
 ## Verifiche e anomalie
 
