@@ -196,3 +196,93 @@ fn a_zk_key_file_is_trusted_and_a_bad_one_refused() {
     assert!(e.contains("bad.json"), "{e}");
     assert!(circuits_with(&[]).unwrap().is_none());
 }
+
+/// `sim serve --scenario anonymous` prints `zk-key: PATH`; `audit --zk-key PATH` passes on it
+/// (exit 0), and without the key no proof verifies (exit 1).
+#[test]
+fn the_binary_audits_sim_serve_with_the_printed_zk_key() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let bin = env!("CARGO_BIN_EXE_vocaudit");
+    let tmp = TempDir::new().unwrap();
+    let key_path = tmp.path().join("zk-key.json");
+    let mut serve = Command::new(bin)
+        .args([
+            "sim",
+            "serve",
+            "--scenario",
+            "anonymous",
+            "--votes",
+            "8",
+            "--seed",
+            "3",
+        ])
+        .arg("--zk-key-out")
+        .arg(&key_path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(serve.stdout.take().unwrap()).lines();
+    let (mut node, mut ipfs, mut election, mut key) = (None, None, None, None);
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(v) = line.strip_prefix("node:") {
+            node = Some(v.trim().to_string());
+        } else if let Some(v) = line.strip_prefix("ipfs:") {
+            ipfs = Some(v.trim().to_string());
+        } else if let Some(v) = line.strip_prefix("election ") {
+            election = v.split_whitespace().next().map(str::to_string);
+        } else if let Some(v) = line.strip_prefix("zk-key:") {
+            key = Some(v.trim().to_string());
+            break;
+        }
+    }
+    let (node, ipfs, election, key) = (
+        node.unwrap(),
+        ipfs.unwrap(),
+        election.unwrap(),
+        key.unwrap(),
+    );
+    assert_eq!(Path::new(&key), key_path);
+    let audit = |out: &str, zk_key: Option<&str>| {
+        let mut cmd = Command::new(bin);
+        cmd.args([
+            "audit",
+            "--node",
+            &node,
+            "--election",
+            &election,
+            "--ipfs-gateway",
+            &ipfs,
+            "--quiet",
+            "--out",
+        ])
+        .arg(tmp.path().join(out));
+        if let Some(k) = zk_key {
+            cmd.args(["--zk-key", k]);
+        }
+        cmd.output().unwrap()
+    };
+    let trusted = audit("trusted", Some(&key));
+    let untrusted = audit("untrusted", None);
+    let bad_key = audit("bad-key", Some("/nonexistent/key.json"));
+    serve.kill().unwrap();
+    serve.wait().unwrap();
+    assert_eq!(
+        trusted.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&trusted.stdout)
+    );
+    assert_eq!(
+        untrusted.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&untrusted.stdout)
+    );
+    assert_eq!(bad_key.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_key.stderr).contains("--zk-key"));
+    let report = std::fs::read_to_string(tmp.path().join("trusted/report.json")).unwrap();
+    assert!(report.contains(&key), "report.json names the key file");
+}
