@@ -286,3 +286,66 @@ fn the_binary_audits_sim_serve_with_the_printed_zk_key() {
     let report = std::fs::read_to_string(tmp.path().join("trusted/report.json")).unwrap();
     assert!(report.contains(&key), "report.json names the key file");
 }
+
+/// `vocaudit receipt` for an anonymous vote, given its nullifier: counted, its proof checks pass
+/// under the trusted test key, and a tampered vote shows the failing check.
+#[rstest]
+#[case::clean(None, None)]
+#[case::vote_hash(Some("zk-vote-hash"), Some("V-ZK-04"))]
+#[case::proof(Some("zk-proof"), Some("V-ZK-01"))]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receipt_checks_an_anonymous_vote_by_its_nullifier(
+    #[case] tamper: Option<&str>,
+    #[case] failing_check: Option<&str>,
+) {
+    use vocaudit::fetch::http::{HttpClient, HttpConfig};
+    use vocaudit::receipt::{check_with_circuits, CheckStatus, VoteRef};
+    let mut world = scenario("anonymous", VOTES, SEED).unwrap();
+    let target = tamper.map(|t| apply_tamper(&mut world, t).unwrap());
+    let server = serve_local(&world, FaultPlan::none()).await.unwrap();
+    let (id, sim) = world.elections.iter().next().unwrap();
+    let vote_id = match &target {
+        Some(t) => t.location.vote_id.clone().unwrap(),
+        None => sim.votes[0].vote_id.clone(),
+    };
+    let http = HttpClient::new(HttpConfig::default()).unwrap();
+    let r = check_with_circuits(
+        &http,
+        &server.node_url(),
+        id,
+        VoteRef::VoteId(vote_id.clone()),
+        trusting(&world),
+    )
+    .await
+    .unwrap();
+    server.shutdown().await.unwrap();
+    assert_eq!(r.vote_id, vote_id);
+    assert!(r.counted, "{:?}", r.not_counted_because);
+    let zk: Vec<_> = r
+        .checks
+        .iter()
+        .filter(|c| c.detail.starts_with("V-ZK-"))
+        .collect();
+    assert_eq!(zk.len(), 6, "{zk:#?}");
+    let failed: Vec<_> = r
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail)
+        .map(|c| c.detail.split(':').next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        failed,
+        failing_check.into_iter().collect::<Vec<_>>(),
+        "{:#?}",
+        r.checks
+    );
+    assert_eq!(r.exit_code(), u8::from(failing_check.is_some()));
+    if failing_check.is_none() {
+        let proof = zk.iter().find(|c| c.detail.starts_with("V-ZK-01")).unwrap();
+        assert!(
+            proof.detail.contains("not one of Vocdoni's keys"),
+            "{}",
+            proof.detail
+        );
+    }
+}
