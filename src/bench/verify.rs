@@ -10,6 +10,7 @@
 use std::fmt;
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use num_bigint::BigUint;
@@ -29,6 +30,8 @@ use crate::protocol::hash::{Address, Hash32};
 use crate::protocol::proto::{CensusOrigin, ProofPayload, ProtoEnum, Tx, TxPayload, VoteEnvelope};
 use crate::protocol::sealed_box::open_layers;
 use crate::protocol::tx::{decode_tx_json, reproduce_tx_bytes, Reproduction};
+use crate::protocol::zk::registry::SignalLayout;
+use crate::protocol::zk::{parse_public_signals, CircuitRegistry, Proof as ZkProof};
 use crate::protocol::{hex_bytes, identity};
 use crate::sim::{self, FaultPlan};
 use crate::verify::context::{CensusKind, ElectionContext};
@@ -166,8 +169,30 @@ impl VerifyRun {
     }
 }
 
-/// Loads and verifies the bundle at `dir` on a rayon pool of `threads` threads.
-pub fn time_verify(dir: &Path, threads: usize) -> Result<VerifyRun, VerifyBenchError> {
+/// Vocdoni's circuit keys plus the simulator's test key of `seed`, as `--zk-key` adds it: the
+/// bench verifies simulated worlds, whose anonymous votes are proved with that key.
+pub fn sim_circuits(seed: u64) -> Result<Arc<CircuitRegistry>, VerifyBenchError> {
+    let circuit =
+        sim::generate::test_circuit(seed).map_err(|e| VerifyBenchError::Sim(e.to_string()))?;
+    let mut registry =
+        CircuitRegistry::vocdoni().map_err(|e| VerifyBenchError::Sim(e.to_string()))?;
+    registry
+        .add_trusted_key(
+            "simulator test key",
+            circuit.verification_key_json(),
+            SignalLayout::V1_0_0,
+        )
+        .map_err(|e| VerifyBenchError::Sim(e.to_string()))?;
+    Ok(Arc::new(registry))
+}
+
+/// Loads and verifies the bundle at `dir` on a rayon pool of `threads` threads, with the circuit
+/// keys `circuits` (Vocdoni's alone when `None`).
+pub fn time_verify(
+    dir: &Path,
+    threads: usize,
+    circuits: Option<Arc<CircuitRegistry>>,
+) -> Result<VerifyRun, VerifyBenchError> {
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
         .build()
@@ -181,7 +206,7 @@ pub fn time_verify(dir: &Path, threads: usize) -> Result<VerifyRun, VerifyBenchE
             input,
             &VerifyOptions {
                 generated_at: Some("1970-01-01T00:00:00Z".into()),
-                ..Default::default()
+                circuits,
             },
         ))
     })?;
@@ -427,7 +452,32 @@ fn time_election(
                 );
             }
         }
-        CensusKind::Zk | CensusKind::Other(_) => {}
+        CensusKind::Zk => {
+            // One verification per proof, under the key in force (the same pairing cost as the
+            // test key's: both have 8 public inputs); the audit batches them (see `bench zk`).
+            let parsed: Vec<_> = (0..n)
+                .filter_map(|i| match proof(i) {
+                    Some(ProofPayload::ZkSnark(z)) => Some((
+                        ZkProof::from_protobuf(&z.a, &z.b, &z.c).ok()?,
+                        parse_public_signals(&z.public_inputs, 8).ok()?,
+                    )),
+                    _ => None,
+                })
+                .collect();
+            if let (Ok(circuits), false) = (&ctx.circuits, parsed.is_empty()) {
+                let key = circuits
+                    .vocdoni_key_at(&ctx.election.chain_id, u64::MAX)
+                    .key();
+                costs.add(
+                    "Groth16 proof (one by one)",
+                    seconds_per_item(parsed.len(), |i| {
+                        black_box(key.verify(&parsed[i].0, &parsed[i].1).ok());
+                    }),
+                    share,
+                );
+            }
+        }
+        CensusKind::Other(_) => {}
     }
     let open = |i: usize| {
         let env = &sample[i].envelope;
@@ -568,13 +618,14 @@ pub async fn run(
     let bundle = prepare_bundle(scenario, votes, seed, cache, quiet).await?;
     let dir = bundle.dir.clone();
     let threads = threads.to_vec();
+    let circuits = sim_circuits(seed)?;
     let (costs, runs) = tokio::task::spawn_blocking(move || -> Result<_, VerifyBenchError> {
         // The machine may be shared: the protocol cost is measured on both sides of the runs
         // and averaged, and both figures are kept so the spread shows.
         let before = primitive_costs(&dir)?;
         let runs = threads
             .iter()
-            .map(|&t| time_verify(&dir, t.max(1)))
+            .map(|&t| time_verify(&dir, t.max(1), Some(circuits.clone())))
             .collect::<Result<Vec<_>, _>>()?;
         let after = primitive_costs(&dir)?;
         Ok((PrimitiveCosts::mean(&before, &after), runs))
@@ -592,6 +643,21 @@ pub async fn run(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The anonymous scenario verifies (its proofs under the simulator's test key, trusted as
+    /// `--zk-key` would) and its cost table has the one-by-one Groth16 row the batch beats.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn times_an_anonymous_election() {
+        let cache = tempfile::tempdir().expect("tempdir");
+        let report = run("anonymous", 12, 3, cache.path(), &[1], true)
+            .await
+            .expect("bench runs");
+        assert_eq!(report.runs[0].votes, 12);
+        assert_eq!(report.runs[0].verdict, Verdict::Pass);
+        let names: Vec<_> = report.costs.per_vote.iter().map(|(n, _)| *n).collect();
+        assert!(names.contains(&"Groth16 proof (one by one)"), "{names:?}");
+        assert!(!names.contains(&"EIP-191 signer recovery"));
+    }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn builds_once_then_times_every_pool_size() {
