@@ -396,3 +396,64 @@ async fn a_receipt_checks_an_anonymous_vote_by_its_nullifier(
         );
     }
 }
+
+/// `watch --until-results` on a live anonymous election: each vote judged as it arrives (the
+/// replayed proof of `zk-vote-hash` flagged at its vote id by V-ZK-04), then the one-shot
+/// audit's verdict, with the test key trusted as `--zk-key` adds it.
+#[rstest]
+#[case::clean(None, 0)]
+#[case::vote_hash(Some("zk-vote-hash"), 1)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn watch_judges_anonymous_votes_as_they_arrive(
+    #[case] tamper: Option<&str>,
+    #[case] exit: i32,
+) {
+    use std::time::Duration;
+    use vocaudit::watch::{self, Event, WatchConfig};
+    let mut world = scenario("anonymous", 12, SEED).unwrap();
+    let target = tamper.map(|t| apply_tamper(&mut world, t).unwrap());
+    vocaudit::sim::live::make_live(&mut world, 4).unwrap();
+    let server = serve_local(&world, FaultPlan::none()).await.unwrap();
+    let id = world.elections.keys().next().unwrap().clone();
+    let dir = TempDir::new().unwrap();
+    let config = WatchConfig {
+        interval: Duration::from_millis(20),
+        until_results: true,
+        ipfs_gateways: vec![server.base_url().parse().unwrap()],
+        audit: AuditOptions {
+            generated_at: Some("2026-06-01T12:00:00Z".into()),
+            circuits: trusting(&world),
+            ..Default::default()
+        },
+        ..WatchConfig::new(server.node_url().parse().unwrap(), &id, dir.path())
+    };
+    let mut events = Vec::new();
+    let code = tokio::time::timeout(
+        Duration::from_secs(120),
+        watch::watch(config, &mut |e: &Event| events.push(e.clone())),
+    )
+    .await
+    .expect("watch ends")
+    .expect("watch runs");
+    server.shutdown().await.unwrap();
+    assert_eq!(code, exit);
+    let anomalies: Vec<(String, Option<String>)> = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Anomaly {
+                check,
+                status,
+                finding,
+                ..
+            } if *status == Status::Fail => Some((check.clone(), finding.location.vote_id.clone())),
+            _ => None,
+        })
+        .collect();
+    match target {
+        None => assert!(anomalies.is_empty(), "{anomalies:?}"),
+        Some(t) => assert!(
+            anomalies.contains(&("V-ZK-04".to_string(), t.location.vote_id.clone())),
+            "{anomalies:?}"
+        ),
+    }
+}

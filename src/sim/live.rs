@@ -14,6 +14,7 @@ use crate::protocol::hex_bytes;
 use crate::protocol::proto::TxPayload;
 use crate::protocol::sealed_box::open_layers;
 use crate::protocol::tx::decode_node_transaction_str;
+use crate::protocol::zk::inputs::envelope_nullifier;
 
 use super::world::{full_election_id, LiveStage, StageTrigger, World};
 use super::SimError;
@@ -121,6 +122,13 @@ pub fn envelopes_in_chain_order(world: &World, id: &str) -> Result<Vec<VoteDetai
         .filter_map(|v| Some((v.voter_id.as_deref()?.to_ascii_lowercase(), v)))
         .collect();
 
+    // Anonymous votes are unsigned: their voter is the nullifier their proof carries.
+    let by_vote_id: BTreeMap<String, &VoteDetail> = sim
+        .votes
+        .iter()
+        .map(|v| (v.vote_id.to_ascii_lowercase(), v))
+        .collect();
+
     let mut details: Vec<VoteDetail> = Vec::with_capacity(sim.votes.len());
     for (hash, json) in &world.transactions {
         let bad = |reason: String| SimError::Envelope {
@@ -134,13 +142,20 @@ pub fn envelopes_in_chain_order(world: &World, id: &str) -> Result<Vec<VoteDetai
         if envelope.process_id.as_slice() != process_id.as_slice() {
             continue;
         }
-        let signer = decoded
-            .info
-            .signer
-            .map(hex::encode)
-            .ok_or_else(|| bad("txInfo names no signer".into()))?;
-        let Some(last) = finals.get(&signer) else {
-            return Err(bad(format!("voter {signer} has no final vote")));
+        let last = match (decoded.info.signer, envelope_nullifier(envelope)) {
+            (Some(signer), _) => {
+                let signer = hex::encode(signer);
+                finals
+                    .get(&signer)
+                    .ok_or_else(|| bad(format!("voter {signer} has no final vote")))?
+            }
+            (None, Some(nullifier)) => {
+                let id = hex::encode(nullifier);
+                by_vote_id
+                    .get(&id)
+                    .ok_or_else(|| bad(format!("nullifier {id} has no final vote")))?
+            }
+            (None, None) => return Err(bad("txInfo names no signer".into())),
         };
         let height = decoded
             .info

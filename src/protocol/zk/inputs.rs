@@ -47,6 +47,19 @@ pub fn nullifier_bytes(nullifier: &Fr) -> Vec<u8> {
     fr_to_minimal_be(nullifier)
 }
 
+/// The nullifier an anonymous vote envelope's zk proof carries (public input #2 in every circuit
+/// version, `zkproof.InitializeZkVote`), as the node stores it; `None` when the envelope has no
+/// zkSnark proof or the input is not a field element.
+pub fn envelope_nullifier(envelope: &crate::protocol::proto::VoteEnvelope) -> Option<Vec<u8>> {
+    let Some(crate::protocol::proto::ProofPayload::ZkSnark(zk)) =
+        envelope.proof.as_ref().and_then(|p| p.payload.as_ref())
+    else {
+        return None;
+    };
+    let nullifier = super::field::parse_fr("nullifier", zk.public_inputs.get(2)?).ok()?;
+    Some(nullifier_bytes(&nullifier))
+}
+
 /// The state key of a vote: `sha256(processId ‖ nullifier bytes)` (vochain/state/votes.go).
 pub fn vote_id(process_id: &[u8], nullifier_bytes: &[u8]) -> Hash32 {
     sha256(&[process_id, nullifier_bytes])
