@@ -458,14 +458,13 @@ pub fn check_zk_proofs(ctx: &ElectionContext, votes: &mut [DerivedVote]) {
     };
     let chain = ctx.election.chain_id.as_str();
     let unknown_circuit = ctx.unknown_node_circuit();
-    // Votes whose proof parsed, grouped by the candidate list of their height.
-    let mut pending: Vec<usize> = (0..votes.len())
-        .filter(|&i| votes[i].zk.done().is_some())
-        .collect();
+    // Votes whose proof parsed, grouped by the candidate keys of their height.
     let mut by_candidates: Vec<(Vec<&CircuitKey>, Vec<usize>)> = Vec::new();
-    for &i in &pending {
-        let height = votes[i].zk.done().map(|z| z.height).unwrap_or(0);
-        let keys = circuits.keys_at(chain, height);
+    for (i, vote) in votes.iter().enumerate() {
+        let Some(zk) = vote.zk.done() else {
+            continue;
+        };
+        let keys = circuits.keys_at(chain, zk.height);
         match by_candidates.iter_mut().find(|(k, _)| {
             k.len() == keys.len() && k.iter().zip(&keys).all(|(a, b)| std::ptr::eq(*a, *b))
         }) {
@@ -473,7 +472,6 @@ pub fn check_zk_proofs(ctx: &ElectionContext, votes: &mut [DerivedVote]) {
             None => by_candidates.push((keys, vec![i])),
         }
     }
-    pending.clear();
     let mut outcome: Vec<(usize, Step<VerifiedBy>)> = Vec::new();
     for (keys, group) in by_candidates {
         let mut left = group;
