@@ -49,9 +49,16 @@ enum Defect {
     CensusRoot,
     /// The proof of one package, the envelope carrying another (counted by the node).
     VoteHash,
+    /// voteHash = split(sha256(weight)), the legacy clients' rule.
+    LegacyWeight,
 }
 
 fn run(defect: Defect, at: usize, trust: bool) -> AuditResult {
+    run_on("2026-05-01", defect, at, trust)
+}
+
+/// [`run`] with the election held on `day` (`YYYY-MM-DD`): the voteHash rule depends on it.
+fn run_on(day: &str, defect: Defect, at: usize, trust: bool) -> AuditResult {
     let id = pid(1);
     let weights: Vec<u64> = (0..VOTERS as u64).map(|i| i + 1).collect();
     let leaves: Vec<([u8; 20], [u8; 32])> = weights
@@ -91,6 +98,10 @@ fn run(defect: Defect, at: usize, trust: bool) -> AuditResult {
                     Defect::CensusRoot => statement.census_root = Fr::from(12345u64),
                     Defect::VoteHash => {
                         counted = format!(r#"{{"nonce":"{i:02x}","votes":[0,1]}}"#).into_bytes()
+                    }
+                    Defect::LegacyWeight => {
+                        statement.vote_hash =
+                            bytes_to_arbo_split(&BigUint::from(weights[i]).to_bytes_be())
                     }
                     Defect::None | Defect::Proof => {}
                 }
@@ -137,7 +148,7 @@ fn run(defect: Defect, at: usize, trust: bool) -> AuditResult {
                 "weight": weights[i].to_string(),
                 "electionID": hex::encode(id),
                 "blockHeight": 10 + i,
-                "date": format!("2026-05-01T10:{:02}:00Z", 10 + i),
+                "date": format!("{day}T10:{:02}:00Z", 10 + i),
             }))
             .unwrap();
             let tx: TransactionResponse = serde_json::from_value(serde_json::json!({
@@ -162,8 +173,8 @@ fn run(defect: Defect, at: usize, trust: bool) -> AuditResult {
         election_id: hex::encode(id),
         organization_id: hex::encode([0x11; 20]),
         status: "RESULTS".into(),
-        start_date: "2026-05-01T10:00:00Z".into(),
-        end_date: "2026-05-02T10:00:00Z".into(),
+        start_date: format!("{day}T10:00:00Z"),
+        end_date: format!("{day}T23:00:00Z"),
         vote_count: VOTERS as u64,
         final_results: true,
         chain_id: CHAIN.into(),
@@ -317,4 +328,29 @@ fn without_the_key_no_proof_verifies() {
     assert_eq!(failed.len(), VOTERS);
     assert!(failed.iter().all(|(id, _)| id == "V-ZK-01"), "{failed:?}");
     assert_eq!(r.verdict, Verdict::Fail);
+}
+
+/// The legacy rule (voteHash = hash of the weight) holds for votes cast before the SDK changed it
+/// on 2024-02-28, and fails after: the rule in force at the vote's time decides.
+#[rstest::rstest]
+#[case::before_the_sdk_change("2024-01-15", None)]
+#[case::after_it("2024-05-01", Some("V-ZK-04"))]
+fn the_legacy_weight_hash_is_judged_by_the_votes_date(
+    #[case] day: &str,
+    #[case] fails: Option<&str>,
+) {
+    let r = run_on(day, Defect::LegacyWeight, 1, true);
+    let expected: Vec<(String, Option<String>)> = fails
+        .map(|id| (id.to_string(), vote_id(&r, 1)))
+        .into_iter()
+        .collect();
+    assert_eq!(failures(&r), expected);
+    if fails.is_some() {
+        let f = &r.all_checks().find(|c| c.id == "V-ZK-04").unwrap().findings[0];
+        assert!(
+            f.message.contains("should have refused it"),
+            "{}",
+            f.message
+        );
+    }
 }

@@ -420,20 +420,7 @@ fn zk_vote(ctx: &ElectionContext, env: &VoteEnvelope, height: u64) -> Step<ZkVot
     };
     let at = layout.indices();
     let proved = [signals[at.vote_hash[0]], signals[at.vote_hash[1]]];
-    let package = &env.vote_package;
-    let trimmed = &package[package.iter().take_while(|b| **b == 0).count()..];
-    let weight = fr_to_minimal_be(&signals[at.weight]);
-    let vote_hash = if bytes_to_arbo_split(package) == proved {
-        VoteHashRule::Package
-    } else if trimmed.len() < package.len() && bytes_to_arbo_split(trimmed) == proved {
-        VoteHashRule::PackageWithoutLeadingZeros
-    } else if bytes_to_arbo_split(&weight) == proved {
-        VoteHashRule::LegacyWeight
-    } else {
-        VoteHashRule::Mismatch {
-            package_sha256: hex::encode(crate::protocol::hash::sha256(&[package])),
-        }
-    };
+    let vote_hash = vote_hash_rule(&env.vote_package, proved, &signals[at.weight]);
     Step::Done(ZkVote {
         proof,
         signals,
@@ -442,6 +429,24 @@ fn zk_vote(ctx: &ElectionContext, env: &VoteEnvelope, height: u64) -> Step<ZkVot
         vote_hash,
         verified: Step::NotRun("the proof was not verified".into()),
     })
+}
+
+/// Which rule the `proved` voteHash signals follow for `package` (vochain-zk.md §3.3): the
+/// package's hash, the SDK's hash of the package without its leading zero bytes, or the legacy
+/// hash of the weight's minimal big-endian bytes.
+fn vote_hash_rule(package: &[u8], proved: [Fr; 2], weight: &Fr) -> VoteHashRule {
+    let trimmed = &package[package.iter().take_while(|b| **b == 0).count()..];
+    if bytes_to_arbo_split(package) == proved {
+        VoteHashRule::Package
+    } else if trimmed.len() < package.len() && bytes_to_arbo_split(trimmed) == proved {
+        VoteHashRule::PackageWithoutLeadingZeros
+    } else if bytes_to_arbo_split(&fr_to_minimal_be(weight)) == proved {
+        VoteHashRule::LegacyWeight
+    } else {
+        VoteHashRule::Mismatch {
+            package_sha256: hex::encode(crate::protocol::hash::sha256(&[package])),
+        }
+    }
 }
 
 /// Verifies the Groth16 proofs of a batch of an election's anonymous votes and records, on each,
@@ -901,5 +906,24 @@ fn served_package(d: &VoteDetail) -> Step<ServedPackage> {
             Some(b64) => Step::Done(ServedPackage::Encrypted(b64.to_string())),
             None => Step::Done(ServedPackage::Json(v)),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SEALED: &[u8] = &[0, 0, 7, 1, 2, 3];
+
+    #[rstest::rstest]
+    #[case::the_package(SEALED, SEALED, VoteHashRule::Package)]
+    #[case::sdk_drops_leading_zeros(&SEALED[2..], SEALED, VoteHashRule::PackageWithoutLeadingZeros)]
+    #[case::legacy_weight(&[10], SEALED, VoteHashRule::LegacyWeight)]
+    #[case::another_package(b"{}", SEALED, VoteHashRule::Mismatch {
+        package_sha256: hex::encode(crate::protocol::hash::sha256(&[SEALED])),
+    })]
+    fn vote_hash_rules(#[case] hashed: &[u8], #[case] package: &[u8], #[case] rule: VoteHashRule) {
+        let proved = bytes_to_arbo_split(hashed);
+        assert_eq!(vote_hash_rule(package, proved, &Fr::from(10u64)), rule);
     }
 }
