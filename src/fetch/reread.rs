@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use futures::{stream, StreamExt};
 use serde_json::value::RawValue;
 
-use crate::api::node::VoteRow;
+use super::listed::ListedRow;
 use crate::bundle::{Disagreement, FieldChange};
 use crate::protocol::hash::{sha256, Hash32};
 
@@ -270,22 +270,17 @@ pub(crate) async fn row_against_detail(
     ctx: &Ctx,
     id: &str,
     live: bool,
-    row: &VoteRow,
+    row: &ListedRow,
     page_sha256: Option<&Hash32>,
     detail: &Response,
     fields: &DetailFields,
 ) -> Result<(), FetchError> {
     let norm = |h: &str| h.trim_start_matches("0x").to_ascii_lowercase();
     let mut changes = Vec::new();
-    if !row.tx_hash.is_empty()
-        && !fields.tx_hash.is_empty()
-        && norm(&row.tx_hash) != norm(&fields.tx_hash)
+    let tx_hash = row.tx_hash();
+    if !tx_hash.is_empty() && !fields.tx_hash.is_empty() && norm(&tx_hash) != norm(&fields.tx_hash)
     {
-        changes.push(change(
-            "txHash",
-            row.tx_hash.clone(),
-            fields.tx_hash.clone(),
-        ));
+        changes.push(change("txHash", tx_hash, fields.tx_hash.clone()));
     }
     if row.block_height != fields.block_height {
         let (a, b) = (row.block_height, fields.block_height);
@@ -296,8 +291,9 @@ pub(crate) async fn row_against_detail(
         changes.push(change("transactionIndex", a.to_string(), b.to_string()));
     }
     if let (Some(a), Some(b)) = (&row.voter_id, &fields.voter_id) {
-        if norm(a) != norm(b) {
-            changes.push(change("voterID", a.clone(), b.clone()));
+        let a = a.to_string();
+        if norm(&a) != norm(b) {
+            changes.push(change("voterID", a, b.clone()));
         }
     }
     if changes.is_empty() {
@@ -305,7 +301,7 @@ pub(crate) async fn row_against_detail(
     }
     let d = Disagreement {
         election_id: id.to_string(),
-        vote_id: Some(row.vote_id.to_ascii_lowercase()),
+        vote_id: Some(row.vote_id()),
         route: "vote-row".into(),
         url: detail.url.clone(),
         first_sha256: page_sha256.map(hex::encode).unwrap_or_default(),

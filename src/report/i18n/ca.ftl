@@ -246,6 +246,7 @@ demo-verify = Comproveu el resum signat amb el minisign habitual:
 
 ## Dates (sempre en UTC)
 
+number-abbreviated = { $head }…{ $tail } ({ $digits } xifres)
 date-time = { $day } { $month } de { $year }, { $time } UTC
 month-1 = de gener
 month-2 = de febrer

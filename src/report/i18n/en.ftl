@@ -247,6 +247,7 @@ demo-verify = Check the signed summary with the stock minisign:
 
 ## Dates (always UTC)
 
+number-abbreviated = { $head }…{ $tail } ({ $digits } digits)
 date-time = { $day } { $month } { $year }, { $time } UTC
 month-1 = January
 month-2 = February

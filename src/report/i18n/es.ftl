@@ -246,6 +246,7 @@ demo-verify = Compruebe el resumen firmado con el minisign habitual:
 
 ## Fechas (siempre en UTC)
 
+number-abbreviated = { $head }…{ $tail } ({ $digits } cifras)
 date-time = { $day } de { $month } de { $year }, { $time } UTC
 month-1 = enero
 month-2 = febrero

@@ -246,6 +246,7 @@ demo-verify = Verificare il riepilogo firmato con il comune minisign:
 
 ## Date (sempre in UTC)
 
+number-abbreviated = { $head }…{ $tail } ({ $digits } cifre)
 date-time = { $day } { $month } { $year }, ore { $time } UTC
 month-1 = gennaio
 month-2 = febbraio
