@@ -37,6 +37,21 @@ fn target_of(world: &World, saas_url: &str, id: &str) -> Target {
     }
 }
 
+/// Vocdoni's circuit keys plus the world's test key (as `--zk-key` adds it), for worlds with
+/// anonymous elections.
+fn trusting(world: &World) -> Option<std::sync::Arc<vocaudit::protocol::zk::CircuitRegistry>> {
+    let key = world.zk_key.as_ref()?;
+    let mut registry = vocaudit::protocol::zk::CircuitRegistry::vocdoni().expect("pinned keys");
+    registry
+        .add_trusted_key(
+            "sim-zk-key.json",
+            key,
+            vocaudit::protocol::zk::SignalLayout::V1_0_0,
+        )
+        .expect("test key");
+    Some(std::sync::Arc::new(registry))
+}
+
 /// Serves `world` on loopback and audits the target holding each election of `ids` (each
 /// target once), returning one run per target.
 async fn audit_world(world: &World, ids: &[String]) -> Vec<AuditRun> {
@@ -59,6 +74,7 @@ async fn audit_world(world: &World, ids: &[String]) -> Vec<AuditRun> {
         let options = AuditOptions {
             sign_with: None,
             generated_at: Some("2026-06-01T12:00:00Z".into()),
+            circuits: trusting(world),
             ..Default::default()
         };
         runs.push(audit(config, dir.path(), &options).await.expect("audit"));
@@ -120,6 +136,8 @@ async fn clean_world_passes(
         "multiple-choice",
         "overwrites",
         "invalid-ballots",
+        "anonymous",
+        "anonymous-encrypted",
         "early-end"
     )]
     name: &str,
@@ -159,6 +177,8 @@ async fn tamper_fails_its_category_only(
         "multiple-choice",
         "overwrites",
         "invalid-ballots",
+        "anonymous",
+        "anonymous-encrypted",
         "early-end"
     )]
     name: &str,
@@ -182,7 +202,11 @@ async fn tamper_fails_its_category_only(
         "key-revealed-early",
         "metadata-cid-mismatch",
         "status-by-stranger",
-        "hidden-envelope"
+        "hidden-envelope",
+        "zk-proof",
+        "zk-election",
+        "zk-census-root",
+        "zk-vote-hash"
     )]
     tamper: &str,
 ) {
@@ -302,7 +326,7 @@ fn tamper_categories_are_report_categories() {
 }
 
 /// The names in the `#[values]` lists above (rstest needs them as literals).
-const SCENARIOS: [&str; 11] = [
+const SCENARIOS: [&str; 13] = [
     "demo",
     "saas-csp",
     "weighted-encrypted",
@@ -313,9 +337,11 @@ const SCENARIOS: [&str; 11] = [
     "multiple-choice",
     "overwrites",
     "invalid-ballots",
+    "anonymous",
+    "anonymous-encrypted",
     "early-end",
 ];
-const TAMPERS: [&str; 20] = [
+const TAMPERS: [&str; 24] = [
     "result-cell",
     "scrutiny-differs",
     "weight-inflated",
@@ -336,4 +362,8 @@ const TAMPERS: [&str; 20] = [
     "metadata-cid-mismatch",
     "status-by-stranger",
     "hidden-envelope",
+    "zk-proof",
+    "zk-election",
+    "zk-census-root",
+    "zk-vote-hash",
 ];

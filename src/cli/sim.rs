@@ -32,6 +32,11 @@ pub enum SimCommand {
         #[arg(long, value_name = "N", num_args = 0..=1, default_missing_value = "5",
               value_parser = clap::value_parser!(u64).range(1..))]
         live: Option<u64>,
+        /// Where to write the test circuit's verification_key.json when the scenario has
+        /// anonymous elections (default: the temporary directory); its path is printed as
+        /// `zk-key: PATH`, for `--zk-key`.
+        #[arg(long, value_name = "FILE")]
+        zk_key_out: Option<std::path::PathBuf>,
     },
 }
 
@@ -50,6 +55,7 @@ impl SimCommand {
                 faults,
                 tampers,
                 live,
+                zk_key_out,
             } => {
                 let mut world =
                     sim::scenario::scenario(&scenario, votes, seed).map_err(|e| e.to_string())?;
@@ -67,7 +73,21 @@ impl SimCommand {
                 let server = sim::serve(&world, plan, addr)
                     .await
                     .map_err(|e| e.to_string())?;
+                let zk_key = match &world.zk_key {
+                    Some(key) => {
+                        let path = zk_key_out.unwrap_or_else(|| {
+                            std::env::temp_dir().join(format!("vocaudit-sim-zk-key-{seed}.json"))
+                        });
+                        std::fs::write(&path, key)
+                            .map_err(|e| format!("writing {}: {e}", path.display()))?;
+                        Some(path)
+                    }
+                    None => None,
+                };
                 announce(&server, &world);
+                if let Some(path) = zk_key {
+                    println!("zk-key: {}", path.display());
+                }
                 tokio::signal::ctrl_c().await.map_err(|e| e.to_string())?;
                 server.shutdown().await.map_err(|e| e.to_string())?;
                 Ok(0)

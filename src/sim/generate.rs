@@ -8,6 +8,7 @@
 //! so generating in parallel (rayon) gives the same bytes as generating serially.
 
 use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use k256::ecdsa::SigningKey;
 use num_bigint::BigUint;
@@ -43,12 +44,16 @@ use crate::protocol::process_id::{EnvelopeType, ProcessId};
 use crate::protocol::proto::{
     CaBundle, EnvelopeType as ProtoEnvelopeType, Process as ProtoProcess, ProcessMode,
     ProcessStatus, ProcessVoteOptions, Proof, ProofArbo, ProofArboKeyType, ProofArboType, ProofCa,
-    ProofPayload, Tx, TxPayload, VoteEnvelope,
+    ProofPayload, ProofZkSnark, Tx, TxPayload, VoteEnvelope,
 };
 use crate::protocol::sealed_box::{self, SealedBoxError, X25519Public, X25519Secret};
 use crate::protocol::tally::{Tally, TallyError, TallyParams};
 use crate::protocol::tx::{encode_signed_tx, encode_tx, tx_hash, tx_to_node_json, ClientEncoding};
 use crate::protocol::unixfs;
+use crate::protocol::zk::field::fr_to_decimal;
+use crate::protocol::zk::inputs::root_to_fr;
+use crate::protocol::zk::testcircuit::{TestCircuit, VoteStatement};
+use crate::protocol::zk::{bytes_to_arbo_split, nullifier_bytes, parse_fr, Fr, Proof as ZkProof};
 
 use super::history::{self as sim_history, HistoryWriter, Signer};
 use super::world::{SaasProcess, SimElection, World};
@@ -102,6 +107,8 @@ pub enum GenError {
     Abi(#[from] AbiError),
     #[error("serialising: {0}")]
     Json(#[from] serde_json::Error),
+    #[error("zk proof: {0}")]
+    Zk(String),
 }
 
 /// A whole world: stand-alone elections and SaaS processes on one chain.
@@ -127,6 +134,81 @@ pub enum CensusKind {
     WeightedArbo,
     /// `OFF_CHAIN_CA`: a CSP signing bundles with this proof type.
     Csp(CaProofType),
+    /// An anonymous `OFF_CHAIN_TREE_WEIGHTED` election: a zkweighted Poseidon census dump on
+    /// IPFS (key = the raw address), unsigned votes carrying Groth16 proofs of the simulator's
+    /// test circuit ([`test_circuit`], v1.0.0's public signals), trusted through `--zk-key`.
+    Anonymous,
+}
+
+/// The test circuit of the world seeded `seed`, set up once per process and shared by every
+/// world of that seed (a setup costs far more than a proof), so tampers can re-prove.
+pub fn test_circuit(seed: u64) -> Result<Arc<TestCircuit>, GenError> {
+    static CIRCUITS: OnceLock<Mutex<BTreeMap<u64, Arc<TestCircuit>>>> = OnceLock::new();
+    let mut map = CIRCUITS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(c) = map.get(&seed) {
+        return Ok(c.clone());
+    }
+    let circuit = Arc::new(TestCircuit::generate(seed).map_err(|e| GenError::Zk(e.to_string()))?);
+    map.insert(seed, circuit.clone());
+    Ok(circuit)
+}
+
+/// The secret an anonymous voter's nullifier derives from (the real circuit's signature and
+/// password stand-in): 128 bits of `keccak256(address)`.
+pub fn zk_secret(address: &Address) -> Fr {
+    let h = keccak256(&[b"vocaudit-sim/zk-secret", address]);
+    let mut half = [0u8; 16];
+    half.copy_from_slice(&h[..16]);
+    Fr::from(u128::from_le_bytes(half))
+}
+
+/// The SIK root every simulated anonymous vote names (the auditor cannot check it anyway).
+pub fn zk_sik_root(seed: u64) -> Fr {
+    let h = keccak256(&[b"vocaudit-sim/sik-root", &seed.to_be_bytes()]);
+    let mut half = [0u8; 16];
+    half.copy_from_slice(&h[..16]);
+    Fr::from(u128::from_le_bytes(half))
+}
+
+/// The public inputs of voter `address`'s anonymous vote with `vote_package` in election
+/// `process_id` on census `census_root` (v1.0.0 meanings).
+pub fn zk_statement(
+    seed: u64,
+    process_id: &[u8],
+    census_root: &Hash32,
+    address: &Address,
+    weight: &BigUint,
+    vote_package: &[u8],
+) -> Result<VoteStatement, GenError> {
+    let weight =
+        parse_fr("weight", &weight.to_string()).map_err(|e| GenError::Zk(e.to_string()))?;
+    Ok(VoteStatement {
+        election_id: bytes_to_arbo_split(process_id),
+        available_weight: weight,
+        vote_hash: bytes_to_arbo_split(vote_package),
+        sik_root: zk_sik_root(seed),
+        census_root: root_to_fr(census_root).map_err(|e| GenError::Zk(e.to_string()))?,
+        secret: zk_secret(address),
+    })
+}
+
+/// The protobuf `ProofZkSNARK` of a proof of `statement`.
+pub fn zk_proof_payload(proof: &ZkProof, statement: &VoteStatement) -> ProofPayload {
+    let (a, b, c) = proof.protobuf_strings();
+    ProofPayload::ZkSnark(ProofZkSnark {
+        circuit_parameters_index: 0,
+        a,
+        b,
+        c,
+        public_inputs: statement
+            .public_signals()
+            .iter()
+            .map(fr_to_decimal)
+            .collect(),
+    })
 }
 
 /// The text of one question in the election metadata: its title and its choices by results
@@ -368,6 +450,10 @@ enum CensusCtx<'a> {
         signer: &'a CspSigner,
         proof_type: CaProofType,
     },
+    Zk {
+        circuit: Arc<TestCircuit>,
+        census_root: Hash32,
+    },
 }
 
 /// The simulated organisation's account as the node serves it: its metadata, naming it in the
@@ -502,12 +588,13 @@ fn generate_election(
     let seed = world_spec.seed;
     let encrypted = spec.encryption_keys > 0;
     let origin = match spec.census {
-        CensusKind::WeightedArbo => OFF_CHAIN_TREE_WEIGHTED,
+        CensusKind::WeightedArbo | CensusKind::Anonymous => OFF_CHAIN_TREE_WEIGHTED,
         CensusKind::Csp(_) => OFF_CHAIN_CA,
     };
+    let anonymous = spec.census == CensusKind::Anonymous;
     let envelope_type = EnvelopeType::from_flags(
         false,
-        false,
+        anonymous,
         encrypted,
         spec.params.unique_values,
         spec.params.cost_from_weight,
@@ -552,6 +639,25 @@ fn generate_election(
             world.ipfs.insert(cid.clone(), json);
             census_url = format!("ipfs://{cid}");
             CensusCtx::Arbo { siblings }
+        }
+        CensusKind::Anonymous => {
+            let leaves: Vec<(Address, [u8; 32])> = members
+                .iter()
+                .map(|m| Ok((m.address, weight_to_value(&m.weight)?)))
+                .collect::<Result<_, DumpError>>()?;
+            let dump = CensusDump::build(CensusTreeType::ZkWeighted, DEFAULT_MAX_LEVELS, &leaves)?;
+            census_root = dump.root_hash.to_vec();
+            let json = dump.to_json()?;
+            let cid = cid_of(&json);
+            world.ipfs.insert(cid.clone(), json);
+            census_url = format!("ipfs://{cid}");
+            let circuit = test_circuit(seed)?;
+            world.zk_key = Some(circuit.verification_key_json().to_vec());
+            world.zk_seed = Some(seed);
+            CensusCtx::Zk {
+                circuit,
+                census_root: dump.root_hash,
+            }
         }
         CensusKind::Csp(proof_type) => {
             census_root = csp.census_root().to_vec();
@@ -664,7 +770,7 @@ fn generate_election(
         status: ProcessStatus::Ready as i32,
         envelope_type: Some(ProtoEnvelopeType {
             serial: false,
-            anonymous: false,
+            anonymous,
             encrypted_votes: encrypted,
             unique_values: p.unique_values,
             cost_from_weight: p.cost_from_weight,
@@ -804,7 +910,7 @@ fn generate_election(
         key_reveal_tx_hash: None,
         census: ElectionCensus {
             census_origin: match spec.census {
-                CensusKind::WeightedArbo => "OFF_CHAIN_TREE_WEIGHTED",
+                CensusKind::WeightedArbo | CensusKind::Anonymous => "OFF_CHAIN_TREE_WEIGHTED",
                 CensusKind::Csp(_) => "OFF_CHAIN_CA",
             }
             .into(),
@@ -817,7 +923,7 @@ fn generate_election(
         creation_time: Some(rfc3339(start - BLOCK_SECONDS)),
         vote_mode: VoteMode {
             serial: false,
-            anonymous: false,
+            anonymous,
             encrypted_votes: encrypted,
             unique_values: p.unique_values,
             cost_from_weight: p.cost_from_weight,
@@ -878,7 +984,7 @@ fn generate_election(
 /// members who do not vote: arbo censuses have 10% more members than voters).
 fn plan_members(seed: u64, election: u32, process_id: &Hash32, spec: &ElectionSpec) -> Vec<Member> {
     let extra = match spec.census {
-        CensusKind::WeightedArbo => spec.votes / 10 + 2,
+        CensusKind::WeightedArbo | CensusKind::Anonymous => spec.votes / 10 + 2,
         CensusKind::Csp(_) => 0,
     };
     (0..(spec.votes + extra) as u32)
@@ -916,7 +1022,14 @@ fn plan_members(seed: u64, election: u32, process_id: &Hash32, spec: &ElectionSp
 fn cast_votes(ctx: &ElectionCtx<'_>, voter: u32, m: &Member) -> Result<VoterOutput, GenError> {
     let spec = ctx.spec;
     let pid = &ctx.process_id;
-    let nullifier = identity::nullifier(&m.address, pid);
+    // An anonymous vote's id is its proof's nullifier (minimal big-endian bytes).
+    let vote_id = match &ctx.census {
+        CensusCtx::Zk { .. } => hex::encode(nullifier_bytes(
+            &(zk_secret(&m.address)
+                * (bytes_to_arbo_split(pid)[0] + bytes_to_arbo_split(pid)[1] + Fr::from(1u64))),
+        )),
+        _ => hex::encode(identity::nullifier(&m.address, pid)),
+    };
     let mut envelopes = Vec::with_capacity(m.overwrites as usize + 1);
     let mut last = None;
     for round in 0..=m.overwrites {
@@ -939,6 +1052,23 @@ fn cast_votes(ctx: &ElectionCtx<'_>, voter: u32, m: &Member) -> Result<VoterOutp
             sealed_box::seal_layers(&mut rng, &ctx.keys, &package)?
         };
         let proof = match &ctx.census {
+            CensusCtx::Zk {
+                circuit,
+                census_root,
+            } => {
+                let statement = zk_statement(
+                    ctx.seed,
+                    pid,
+                    census_root,
+                    &m.address,
+                    &m.weight,
+                    &vote_package,
+                )?;
+                let proof = circuit
+                    .prove(&statement, rng.next_u64())
+                    .map_err(|e| GenError::Zk(e.to_string()))?;
+                zk_proof_payload(&proof, &statement)
+            }
             CensusCtx::Arbo { siblings } => ProofPayload::Arbo(ProofArbo {
                 r#type: ProofArboType::Blake2b as i32,
                 siblings: siblings.get(voter as usize).cloned().unwrap_or_default(),
@@ -992,7 +1122,10 @@ fn cast_votes(ctx: &ElectionCtx<'_>, voter: u32, m: &Member) -> Result<VoterOutp
         let seq = ctx.sequence(voter, round);
         let height = ctx.vote_height(seq / ctx.txs_per_block);
         let index = (seq % ctx.txs_per_block) as u32;
-        let (hash, json) = signed_vote_json(ctx.chain_id, &tx, client, &m.key, height, index)?;
+        let (hash, json) = match ctx.census {
+            CensusCtx::Zk { .. } => unsigned_vote_json(&tx, client, height, index)?,
+            _ => signed_vote_json(ctx.chain_id, &tx, client, &m.key, height, index)?,
+        };
         envelopes.push(Envelope {
             hash: hash.clone(),
             json,
@@ -1010,12 +1143,15 @@ fn cast_votes(ctx: &ElectionCtx<'_>, voter: u32, m: &Member) -> Result<VoterOutp
         envelopes,
         detail: VoteDetail {
             tx_hash: hash,
-            vote_id: hex::encode(nullifier),
+            vote_id,
             encryption_keys: key_indexes,
             package,
             weight: m.weight.to_string(),
             election_id: hex::encode(pid),
-            voter_id: Some(hex::encode(m.address)),
+            voter_id: match ctx.census {
+                CensusCtx::Zk { .. } => None,
+                _ => Some(hex::encode(m.address)),
+            },
             block_height: height,
             transaction_index: index,
             overwrite_count: m.overwrites,
@@ -1090,6 +1226,30 @@ pub fn signed_vote_json(
             signer: hex::encode(address_of_key(key)),
         },
         signature: hex::encode(signature),
+    };
+    Ok((hash, serde_json::to_string(&response)?))
+}
+
+/// An anonymous vote's `/chain/transactions/{hash}` JSON and hash: `SignedTx` without a
+/// signature, as the SDK sends it (vochain-zk.md §2.1).
+pub fn unsigned_vote_json(
+    tx: &Tx,
+    client: ClientEncoding,
+    height: u64,
+    index: u32,
+) -> Result<(String, String), GenError> {
+    let hash = hex::encode(tx_hash(&encode_signed_tx(&encode_tx(tx, client), None)));
+    let response = TransactionResponse {
+        tx: RawValue::from_string(tx_to_node_json(tx).to_string())?,
+        tx_info: TxInfo {
+            hash: hash.clone(),
+            height,
+            index,
+            tx_type: "vote".into(),
+            subtype: String::new(),
+            signer: String::new(),
+        },
+        signature: String::new(),
     };
     Ok((hash, serde_json::to_string(&response)?))
 }

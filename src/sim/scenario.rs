@@ -62,6 +62,14 @@ const SCENARIOS: &[ScenarioInfo] = &[
         description: "20% of ballots the node skips (count, unique, value, cost)",
     },
     ScenarioInfo {
+        name: "anonymous",
+        description: "anonymous election: zkweighted Poseidon census on IPFS, unsigned votes with Groth16 proofs of the simulator's test circuit (sim serve prints its key for --zk-key), overwrites",
+    },
+    ScenarioInfo {
+        name: "anonymous-encrypted",
+        description: "the anonymous election with votes sealed to 1 key: proofs hash the sealed package",
+    },
+    ScenarioInfo {
         name: "early-end",
         description: "ended by hand long before its scheduled end, paused and resumed, census grown before the start, 2 keys revealed after the manual end, metadata as CIDv0",
     },
@@ -230,6 +238,8 @@ pub fn scenario_spec(name: &str, votes: usize, seed: u64) -> Result<WorldSpec, S
                 },
             )
         }),
+        "anonymous" => spec.elections.push(anonymous(votes, 0)),
+        "anonymous-encrypted" => spec.elections.push(anonymous(votes, 1)),
         "early-end" => spec.elections.push(ElectionSpec {
             title: "Extraordinary assembly".into(),
             questions: texts(&[
@@ -252,6 +262,34 @@ pub fn scenario_spec(name: &str, votes: usize, seed: u64) -> Result<WorldSpec, S
         other => return Err(ScenarioError::Unknown(other.to_string())),
     }
     Ok(spec)
+}
+
+/// An anonymous election on a zkweighted Poseidon census, votes proved with the simulator's
+/// test circuit; about one voter in ten overwrites once; sealed to `keys` keys.
+fn anonymous(votes: usize, keys: u32) -> ElectionSpec {
+    ElectionSpec {
+        title: if keys > 0 {
+            "Anonymous secret ballot".into()
+        } else {
+            "Anonymous ballot".into()
+        },
+        questions: texts(&[(
+            "Which proposal should the assembly adopt?",
+            &["Proposal A", "Proposal B", "Proposal C"],
+        )]),
+        census: CensusKind::Anonymous,
+        encryption_keys: keys,
+        weights: Weights::Range { min: 1, max: 10 },
+        overwrite_percent: 10,
+        ..base(
+            "single-choice-multiquestion",
+            votes,
+            TallyParams {
+                max_vote_overwrites: 1,
+                ..params(1, 2)
+            },
+        )
+    }
 }
 
 const NO_YES: &[&str] = &["No", "Yes"];

@@ -30,11 +30,14 @@ use crate::protocol::tally::Tally;
 use crate::protocol::tx::{decode_tx_json, reproduce_tx_bytes, ClientEncoding, Reproduction};
 
 use super::generate::{
-    address_of_key, block, block_time, secp_key, signed_vote_json, voter_key, BLOCK_SECONDS,
-    GENESIS_UNIX,
+    address_of_key, block, block_time, secp_key, signed_vote_json, test_circuit,
+    unsigned_vote_json, voter_key, zk_proof_payload, zk_secret, BLOCK_SECONDS, GENESIS_UNIX,
 };
 use super::history::{self as sim_history, Signer};
 use super::world::{SimElection, World};
+use crate::protocol::zk::testcircuit::{TestCircuit, VoteStatement};
+use crate::protocol::zk::{bytes_to_arbo_split, nullifier_bytes, parse_public_signals, Fr};
+use std::sync::Arc;
 
 /// What a finding caused by a tamper names besides the election.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -210,6 +213,30 @@ const TAMPERS: &[TamperInfo] = &[
         category: "count",
         location: LocationKind::VoteTx,
     },
+    TamperInfo {
+        name: "zk-proof",
+        description: "an anonymous vote's Groth16 proof altered (its points swapped)",
+        category: "zk",
+        location: LocationKind::VoteTx,
+    },
+    TamperInfo {
+        name: "zk-election",
+        description: "an anonymous vote whose proof was made for another election",
+        category: "zk",
+        location: LocationKind::VoteTx,
+    },
+    TamperInfo {
+        name: "zk-census-root",
+        description: "an anonymous vote whose proof was made against another census root",
+        category: "zk",
+        location: LocationKind::VoteTx,
+    },
+    TamperInfo {
+        name: "zk-vote-hash",
+        description: "a valid anonymous proof replayed with another vote package, which the published result counts",
+        category: "zk",
+        location: LocationKind::VoteTx,
+    },
 ];
 
 /// The tamper catalogue.
@@ -245,6 +272,10 @@ pub fn apply_tamper(world: &mut World, name: &str) -> Result<AppliedTamper, Tamp
         "metadata-cid-mismatch" => t.metadata_cid_mismatch()?,
         "status-by-stranger" => t.status_by_stranger()?,
         "hidden-envelope" => t.hidden_envelope()?,
+        "zk-proof" => t.zk_proof()?,
+        "zk-election" => t.zk_reprove(ZkDefect::Election)?,
+        "zk-census-root" => t.zk_reprove(ZkDefect::CensusRoot)?,
+        "zk-vote-hash" => t.zk_vote_hash()?,
         _ => return Err(TamperError::Unknown(name.to_string())),
     };
     Ok(AppliedTamper { info, location })
@@ -263,8 +294,27 @@ fn bump(rows: &mut [Vec<String>], q: usize, v: usize) -> Option<()> {
     Some(())
 }
 
+/// A signed vote on an arbo census (anonymous elections use the same origin).
 fn is_arbo(sim: &SimElection) -> bool {
+    has_census_dump(sim) && !is_anonymous(sim)
+}
+
+/// A census published as a dump (arbo or, anonymous, Poseidon).
+fn has_census_dump(sim: &SimElection) -> bool {
     sim.election.census.census_origin == "OFF_CHAIN_TREE_WEIGHTED"
+}
+
+fn is_anonymous(sim: &SimElection) -> bool {
+    sim.election.vote_mode.anonymous
+}
+
+/// What a re-proved anonymous vote gets wrong.
+#[derive(Clone, Copy)]
+enum ZkDefect {
+    /// Proved for another election.
+    Election,
+    /// Proved against another census root.
+    CensusRoot,
 }
 
 fn is_csp(sim: &SimElection) -> bool {
@@ -314,7 +364,16 @@ impl Tamperer<'_> {
         let pid: Hash32 =
             hex_bytes::decode_array("electionId", id).map_err(|e| self.malformed(e.to_string()))?;
         let key = voter_key(&pid, 0);
-        let nullifier = hex::encode(identity::nullifier(&address_of_key(&key), &pid));
+        let address = address_of_key(&key);
+        let anonymous = self.world.elections.get(id).is_some_and(is_anonymous);
+        let nullifier = if anonymous {
+            let e = bytes_to_arbo_split(&pid);
+            hex::encode(nullifier_bytes(
+                &(zk_secret(&address) * (e[0] + e[1] + Fr::from(1u64))),
+            ))
+        } else {
+            hex::encode(identity::nullifier(&address, &pid))
+        };
         let at = self
             .world
             .elections
@@ -415,6 +474,17 @@ impl Tamperer<'_> {
         signer: &SigningKey,
         mutate: impl FnOnce(&mut VoteEnvelope) -> Result<(), TamperError>,
     ) -> Result<String, TamperError> {
+        self.rewrite_tx(id, at, Some(signer), mutate)
+    }
+
+    /// [`Self::rewrite_vote_tx`]; `None` re-encodes an unsigned (anonymous) vote.
+    fn rewrite_tx(
+        &mut self,
+        id: &str,
+        at: usize,
+        signer: Option<&SigningKey>,
+        mutate: impl FnOnce(&mut VoteEnvelope) -> Result<(), TamperError>,
+    ) -> Result<String, TamperError> {
         let old_hash = self.vote(id, at)?.tx_hash.clone();
         let json = self
             .world
@@ -440,14 +510,18 @@ impl Tamperer<'_> {
             Some(TxPayload::Vote(envelope)) => mutate(envelope)?,
             _ => return Err(self.malformed("not a vote transaction")),
         }
-        let (hash, json) = signed_vote_json(
-            &self.world.chain_info.chain_id,
-            &tx,
-            client,
-            signer,
-            response.tx_info.height,
-            response.tx_info.index,
-        )
+        let (height, index) = (response.tx_info.height, response.tx_info.index);
+        let (hash, json) = match signer {
+            Some(signer) => signed_vote_json(
+                &self.world.chain_info.chain_id,
+                &tx,
+                client,
+                signer,
+                height,
+                index,
+            ),
+            None => unsigned_vote_json(&tx, client, height, index),
+        }
         .map_err(|e| self.malformed(e.to_string()))?;
         self.world.transactions.remove(&old_hash);
         self.world.transactions.insert(hash.clone(), json);
@@ -572,7 +646,7 @@ impl Tamperer<'_> {
     }
 
     fn voter_signature(&mut self) -> Result<Location, TamperError> {
-        let id = self.pick(|_| true, "an election with votes")?;
+        let id = self.pick(|s| !is_anonymous(s), "an election with signed votes")?;
         let (_, at) = self.voter_zero(&id)?;
         let intruder = secp_key(&[b"vocaudit-sim/tamper/intruder"]);
         self.rewrite_vote_tx(&id, at, &intruder, |_| Ok(()))?;
@@ -691,7 +765,9 @@ impl Tamperer<'_> {
     }
 
     fn tx_hash(&mut self) -> Result<Location, TamperError> {
-        let id = self.pick(|_| true, "an election with votes")?;
+        // Only a signature pins a vote's bytes: an unsigned (anonymous) vote served under
+        // another hash could be an encoding vocaudit does not know, which is `warn`, not `fail`.
+        let id = self.pick(|s| !is_anonymous(s), "an election with signed votes")?;
         let (_, at) = self.voter_zero(&id)?;
         let old = self.vote(&id, at)?.tx_hash.clone();
         let new = hex::encode(sha256(&[b"vocaudit-sim/tamper/tx-hash", old.as_bytes()]));
@@ -946,7 +1022,7 @@ impl Tamperer<'_> {
     }
 
     fn census_dump_root(&mut self) -> Result<Location, TamperError> {
-        let id = self.pick(is_arbo, "a weighted (arbo) census")?;
+        let id = self.pick(has_census_dump, "a census dump")?;
         let sim = self
             .world
             .elections
@@ -997,5 +1073,184 @@ impl Tamperer<'_> {
         self.world.ipfs.insert(new_cid.clone(), json);
         self.sim(&id)?.election.census.census_url = format!("ipfs://{new_cid}");
         Ok(Location::election(id))
+    }
+
+    /// An anonymous election's first vote that was never overwritten (its one envelope is the
+    /// one counted, so re-proving it leaves no stale envelope on chain), with the circuit the
+    /// world proved with.
+    fn zk_target(&self) -> Result<(String, usize, Arc<TestCircuit>), TamperError> {
+        let id = self.pick(is_anonymous, "an anonymous election")?;
+        let at = self
+            .world
+            .elections
+            .get(&id)
+            .and_then(|sim| sim.votes.iter().position(|v| v.overwrite_count == 0))
+            .ok_or_else(|| self.malformed("every anonymous vote was overwritten"))?;
+        let seed = self
+            .world
+            .zk_seed
+            .ok_or_else(|| self.malformed("no test circuit"))?;
+        let circuit = test_circuit(seed).map_err(|e| self.malformed(e.to_string()))?;
+        Ok((id, at, circuit))
+    }
+
+    /// The vote's statement read back from its envelope's public inputs (v1.0.0 order), with
+    /// the voter's secret re-derived: voter `at` of the table is census member `at`.
+    fn zk_statement_of(
+        &self,
+        id: &str,
+        at: usize,
+        envelope: &VoteEnvelope,
+    ) -> Result<VoteStatement, TamperError> {
+        let pid: Hash32 =
+            hex_bytes::decode_array("electionId", id).map_err(|e| self.malformed(e.to_string()))?;
+        let Some(ProofPayload::ZkSnark(zk)) =
+            envelope.proof.as_ref().and_then(|p| p.payload.as_ref())
+        else {
+            return Err(self.malformed("not a zk proof"));
+        };
+        let s = parse_public_signals(&zk.public_inputs, 8)
+            .map_err(|e| self.malformed(e.to_string()))?;
+        let address = address_of_key(&voter_key(&pid, at as u32));
+        Ok(VoteStatement {
+            election_id: [s[0], s[1]],
+            available_weight: s[3],
+            vote_hash: [s[4], s[5]],
+            sik_root: s[6],
+            census_root: s[7],
+            secret: zk_secret(&address),
+        })
+    }
+
+    /// The envelope of vote `at` of election `id`, decoded from its transaction.
+    fn envelope_of(&self, id: &str, at: usize) -> Result<VoteEnvelope, TamperError> {
+        let hash = &self.vote(id, at)?.tx_hash;
+        let json = self
+            .world
+            .transactions
+            .get(hash)
+            .ok_or_else(|| self.malformed("vote transaction missing"))?;
+        let response: TransactionResponse =
+            serde_json::from_str(json).map_err(|e| self.malformed(e.to_string()))?;
+        let value: serde_json::Value =
+            serde_json::from_str(response.tx.get()).map_err(|e| self.malformed(e.to_string()))?;
+        match decode_tx_json(&value)
+            .map_err(|e| self.malformed(e.to_string()))?
+            .tx
+            .payload
+        {
+            Some(TxPayload::Vote(envelope)) => Ok(envelope),
+            _ => Err(self.malformed("not a vote transaction")),
+        }
+    }
+
+    /// Swaps the proof's `a` and `c` points: both still on the curve, the proof no longer holds.
+    fn zk_proof(&mut self) -> Result<Location, TamperError> {
+        let (id, at, _) = self.zk_target()?;
+        let name = self.name.to_string();
+        self.rewrite_tx(&id, at, None, |envelope| {
+            match envelope.proof.as_mut().and_then(|p| p.payload.as_mut()) {
+                Some(ProofPayload::ZkSnark(zk)) => {
+                    std::mem::swap(&mut zk.a, &mut zk.c);
+                    Ok(())
+                }
+                _ => Err(TamperError::Malformed {
+                    name,
+                    reason: "not a zk proof".into(),
+                }),
+            }
+        })?;
+        self.vote_location(&id, at)
+    }
+
+    /// A valid proof of a statement the election does not make: for another election (its
+    /// nullifier follows, and so does the vote id the node stores) or another census root.
+    fn zk_reprove(&mut self, defect: ZkDefect) -> Result<Location, TamperError> {
+        let (id, at, circuit) = self.zk_target()?;
+        let envelope = self.envelope_of(&id, at)?;
+        let mut statement = self.zk_statement_of(&id, at, &envelope)?;
+        match defect {
+            ZkDefect::Election => {
+                statement.election_id =
+                    bytes_to_arbo_split(&keccak256(&[b"vocaudit-sim/tamper/other-election"]))
+            }
+            ZkDefect::CensusRoot => {
+                statement.census_root = Fr::from(0x5eed_u64) + statement.census_root
+            }
+        }
+        let proof = circuit
+            .prove(&statement, 0x7a)
+            .map_err(|e| self.malformed(e.to_string()))?;
+        let payload = zk_proof_payload(&proof, &statement);
+        self.rewrite_tx(&id, at, None, |envelope| {
+            if let Some(p) = envelope.proof.as_mut() {
+                p.payload = Some(payload);
+            }
+            Ok(())
+        })?;
+        let vote_id = hex::encode(nullifier_bytes(&statement.nullifier()));
+        if let Some(vote) = self.sim(&id)?.votes.get_mut(at) {
+            vote.vote_id = vote_id;
+        }
+        self.vote_location(&id, at)
+    }
+
+    /// Replays the vote's valid proof with another package (another valid ballot, sealed again
+    /// for an encrypted election): the node, which no longer compares voteHash with the
+    /// package, stores and counts it, and the published result follows.
+    fn zk_vote_hash(&mut self) -> Result<Location, TamperError> {
+        let (id, at, _) = self.zk_target()?;
+        let sim = self
+            .world
+            .elections
+            .get(&id)
+            .ok_or_else(|| self.malformed("election vanished"))?;
+        let params = sim.election.tally_params();
+        let keys: std::collections::BTreeMap<u32, [u8; 32]> = sim
+            .keys
+            .iter()
+            .flat_map(|k| &k.public_keys)
+            .filter_map(|k| Some((k.index, hex_bytes::decode_array::<32>("key", &k.key).ok()?)))
+            .collect();
+        let old = VotePackage::decode(self.vote(&id, at)?.package.get().as_bytes())
+            .map_err(|e| self.malformed(e.to_string()))?;
+        let weight: BigUint = self.vote(&id, at)?.weight.parse().unwrap_or_default();
+        let mut rng = ChaCha20Rng::seed_from_u64(0x2b);
+        let votes = (0..16)
+            .map(|_| super::generate::valid_ballot(&mut rng, &params, &weight))
+            .find(|v| *v != old.votes)
+            .ok_or_else(|| self.malformed("no other valid ballot"))?;
+        let package = format!(
+            r#"{{"nonce":"{}","votes":{}}}"#,
+            "7a",
+            serde_json::to_string(&votes).map_err(|e| self.malformed(e.to_string()))?
+        );
+        let (sealed, indexes) = if keys.is_empty() {
+            (package.clone().into_bytes(), Vec::new())
+        } else {
+            crate::protocol::sealed_box::seal_layers(&mut rng, &keys, package.as_bytes())
+                .map_err(|e| self.malformed(e.to_string()))?
+        };
+        self.rewrite_tx(&id, at, None, |envelope| {
+            envelope.vote_package = sealed;
+            envelope.encryption_key_indexes = indexes;
+            Ok(())
+        })?;
+        let raw = serde_json::value::RawValue::from_string(package)
+            .map_err(|e| self.malformed(e.to_string()))?;
+        let sim = self.sim(&id)?;
+        if let Some(vote) = sim.votes.get_mut(at) {
+            vote.package = raw;
+        }
+        let mut tally = Tally::new(params).map_err(|e| self.malformed(e.to_string()))?;
+        for vote in &self.sim(&id)?.votes {
+            let weight: BigUint = vote.weight.parse().unwrap_or_default();
+            if let Ok(package) = VotePackage::decode(vote.package.get().as_bytes()) {
+                tally.add(&package.votes, &weight);
+            }
+        }
+        let results = tally.results().to_decimal_strings();
+        self.republish(&id, &results, true, true, true)?;
+        self.vote_location(&id, at)
     }
 }

@@ -41,6 +41,11 @@ pub struct World {
     /// Answer as `release-lts-2` nodes do, which register `/chain/transactions` for POST only:
     /// no filtered transaction list (HTTP 405).
     pub no_tx_index: bool,
+    /// The snarkjs `verification_key.json` of the test circuit the world's anonymous votes are
+    /// proved with (`sim serve` writes it for `--zk-key`); `None` without anonymous elections.
+    pub zk_key: Option<Vec<u8>>,
+    /// The seed of that circuit ([`super::generate::test_circuit`]), for tampers that re-prove.
+    pub zk_seed: Option<u64>,
 }
 
 /// One SaaS process: `GET /processes/{id}` and `GET /processes/{id}/results`.

@@ -125,6 +125,20 @@ pub fn rfc3339(t: i64) -> String {
         .unwrap_or_else(|| t.to_string())
 }
 
+/// An anonymous vote's id: the nullifier its zk proof carries (public input #2 in every circuit
+/// version), as minimal big-endian bytes in hex (vochain-zk.md §2.2).
+fn zk_nullifier(v: &crate::protocol::proto::VoteEnvelope) -> Option<String> {
+    let Some(crate::protocol::proto::ProofPayload::ZkSnark(zk)) =
+        v.proof.as_ref().and_then(|p| p.payload.as_ref())
+    else {
+        return None;
+    };
+    let nullifier = crate::protocol::zk::parse_fr("nullifier", zk.public_inputs.get(2)?).ok()?;
+    Some(hex::encode(crate::protocol::zk::nullifier_bytes(
+        &nullifier,
+    )))
+}
+
 /// A vote envelope of this election the block scan found besides the listed votes' transactions.
 #[derive(Debug, Clone)]
 pub struct ChainEnvelope {
@@ -310,7 +324,8 @@ impl HistoryFacts {
                     hash: hash.to_string(),
                     height,
                     index,
-                    nullifier: signer.map(|a| hex::encode(keccak256(&[&a, id]))),
+                    nullifier: zk_nullifier(v)
+                        .or_else(|| signer.map(|a| hex::encode(keccak256(&[&a, id])))),
                 });
                 return;
             }

@@ -61,10 +61,10 @@ impl ElectionCheck for VoteHashBound {
                 )
             }
             rule => {
-                let chain = if time >= UNCHECKED_FROM {
-                    "the chain no longer checks this (vocdoni-node 4f55c2aa, 2025-11-18)"
+                let then = if time < UNCHECKED_FROM {
+                    "; when this vote was cast it did (from 2024-02-23), and should have refused it"
                 } else {
-                    "the chain checked this at the time (2024-02-23 to 2025-11-18) and should have refused it"
+                    ""
                 };
                 let actual = match rule {
                     VoteHashRule::Mismatch { package_sha256 } => Some(package_sha256.clone()),
@@ -75,8 +75,9 @@ impl ElectionCheck for VoteHashBound {
                     at,
                     format!(
                         "the proof's voteHash is not split(sha256(votePackage)) of the package \
-                         counted: {chain}, so the package counted may not be the one the voter \
-                         proved (a valid proof replayed with another package)"
+                         counted, so the package counted may not be the one the voter proved (a \
+                         valid proof replayed with another package): the chain no longer checks \
+                         this (vocdoni-node 4f55c2aa, 2025-11-18){then}"
                     ),
                     Some("split(sha256(votePackage)) in the voteHash signals".into()),
                     actual.map(|h| format!("votePackage sha256 {h}")),

@@ -1,0 +1,288 @@
+//! Anonymous elections end to end: the simulator's `anonymous` worlds served on loopback,
+//! fetched, verified and reported. A clean world passes (exit 0) with every V-ZK check
+//! reported and the test key flagged; each `zk-*` tamper fails exactly its check at its vote
+//! id (exit 1); the fetched bundle re-verifies offline; without the test key no proof verifies.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rstest::rstest;
+use tempfile::TempDir;
+
+use vocaudit::audit::{audit, circuits_with, verify_bundle, AuditOptions, AuditRun};
+use vocaudit::fetch::{FetchConfig, Target};
+use vocaudit::protocol::zk::registry::SignalLayout;
+use vocaudit::protocol::zk::CircuitRegistry;
+use vocaudit::sim::{apply_tamper, scenario, serve_local, FaultPlan, World};
+use vocaudit::verify::result::{AuditResult, CheckResult, Status, Verdict};
+
+const VOTES: usize = 30;
+const SEED: u64 = 7;
+
+/// Vocdoni's keys plus the world's test key, as `--zk-key` would add it.
+fn trusting(world: &World) -> Option<Arc<CircuitRegistry>> {
+    let mut registry = CircuitRegistry::vocdoni().unwrap();
+    registry
+        .add_trusted_key(
+            "sim-zk-key.json",
+            world.zk_key.as_ref().unwrap(),
+            SignalLayout::V1_0_0,
+        )
+        .unwrap();
+    Some(Arc::new(registry))
+}
+
+/// Serves `world`, audits its one election into `dir` with `circuits`.
+async fn audit_in(world: &World, dir: &Path, circuits: Option<Arc<CircuitRegistry>>) -> AuditRun {
+    let server = serve_local(world, FaultPlan::none()).await.expect("serve");
+    let id = world.elections.keys().next().unwrap().clone();
+    let mut config = FetchConfig::new(
+        server.node_url().parse().unwrap(),
+        Target::Election(id),
+        dir.join("bundle"),
+    );
+    config.ipfs_gateways = vec![server.base_url().parse().unwrap()];
+    config.quiet = true;
+    let options = AuditOptions {
+        generated_at: Some("2026-06-01T12:00:00Z".into()),
+        circuits,
+        ..Default::default()
+    };
+    let run = audit(config, dir, &options).await.expect("audit");
+    server.shutdown().await.expect("shutdown");
+    run
+}
+
+fn check<'a>(r: &'a AuditResult, id: &str) -> &'a CheckResult {
+    r.all_checks()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("{id} not reported"))
+}
+
+fn failing(r: &AuditResult) -> Vec<&CheckResult> {
+    r.all_checks()
+        .filter(|c| c.status == Status::Fail)
+        .collect()
+}
+
+#[rstest]
+#[case::plain("anonymous")]
+#[case::encrypted("anonymous-encrypted")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clean_anonymous_world_passes_and_re_verifies_offline(#[case] name: &str) {
+    let world = scenario(name, VOTES, SEED).unwrap();
+    let dir = TempDir::new().unwrap();
+    let run = audit_in(&world, dir.path(), trusting(&world)).await;
+    let r = &run.result;
+    assert!(failing(r).is_empty(), "{name}: {:#?}", failing(r));
+    assert_eq!((r.verdict, r.exit_code()), (Verdict::Pass, 0), "{name}");
+    for id in [
+        "V-ZK-02",
+        "V-ZK-03",
+        "V-ZK-04",
+        "V-ZK-05",
+        "V-ZK-06",
+        "V-CENSUS-01",
+        "V-CENSUS-05",
+        "V-TALLY-01",
+        "V-TALLY-02",
+    ] {
+        assert_eq!(
+            check(r, id).status,
+            Status::Pass,
+            "{name} {id}: {}",
+            check(r, id).message
+        );
+    }
+    // The proofs verify only under the test key, which the report flags.
+    assert_eq!(check(r, "V-ZK-01").status, Status::Warn);
+    assert_eq!(check(r, "V-ZK-07").status, Status::Skip);
+    let keys = &r.elections[0].zk_keys;
+    assert_eq!(keys.len(), 1);
+    assert!(!keys[0].vocdoni);
+    assert_eq!(keys[0].proofs, VOTES as u64);
+    let json = std::fs::read_to_string(dir.path().join("report.json")).unwrap();
+    assert!(json.contains("\"zkKeys\""), "report.json names the key");
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(
+        html.contains("sim-zk-key.json"),
+        "report.html names the key"
+    );
+    // At least one voter overwrote (the node counts the last envelope).
+    assert!(
+        r.elections[0]
+            .ballots
+            .iter()
+            .flatten()
+            .any(|b| b.overwrites.unwrap_or(0) > 0),
+        "{name}: no overwrite in the world"
+    );
+
+    // Offline: the bundle alone, with the same key.
+    let out = TempDir::new().unwrap();
+    let options = AuditOptions {
+        generated_at: Some("2026-06-01T12:00:00Z".into()),
+        circuits: trusting(&world),
+        ..Default::default()
+    };
+    let again = verify_bundle(&dir.path().join("bundle"), out.path(), &options).unwrap();
+    assert_eq!(again.result.verdict, Verdict::Pass);
+    assert_eq!(check(&again.result, "V-ZK-01").status, Status::Warn);
+}
+
+#[rstest]
+#[case::proof("zk-proof", "V-ZK-01")]
+#[case::election("zk-election", "V-ZK-02")]
+#[case::census_root("zk-census-root", "V-ZK-03")]
+#[case::vote_hash("zk-vote-hash", "V-ZK-04")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn each_zk_tamper_fails_exactly_its_check_at_its_vote(
+    #[case] tamper: &str,
+    #[case] id: &str,
+    #[values("anonymous", "anonymous-encrypted")] name: &str,
+) {
+    let mut world = scenario(name, VOTES, SEED).unwrap();
+    let applied = apply_tamper(&mut world, tamper).unwrap();
+    let dir = TempDir::new().unwrap();
+    let run = audit_in(&world, dir.path(), trusting(&world)).await;
+    let r = &run.result;
+    let failed: Vec<&str> = failing(r).iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(failed, [id], "{name} × {tamper}: {:#?}", failing(r));
+    let findings: Vec<_> = check(r, id)
+        .findings
+        .iter()
+        .filter(|f| f.location.vote_id.is_some())
+        .collect();
+    assert_eq!(findings.len(), 1, "{name} × {tamper}: {findings:#?}");
+    assert_eq!(
+        findings[0].location.vote_id, applied.location.vote_id,
+        "{name} × {tamper}"
+    );
+    assert_eq!((r.verdict, r.exit_code()), (Verdict::Fail, 1));
+    if tamper == "zk-vote-hash" {
+        assert!(
+            findings[0]
+                .message
+                .contains("the chain no longer checks this"),
+            "{}",
+            findings[0].message
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn without_the_test_key_no_proof_verifies() {
+    let world = scenario("anonymous", VOTES, SEED).unwrap();
+    let dir = TempDir::new().unwrap();
+    let run = audit_in(&world, dir.path(), None).await;
+    let r = &run.result;
+    let failed: Vec<&str> = failing(r).iter().map(|c| c.id.as_str()).collect();
+    assert_eq!(failed, ["V-ZK-01"]);
+    assert_ne!(r.verdict, Verdict::Pass);
+    assert!(r.elections[0].zk_keys.is_empty());
+}
+
+#[test]
+fn a_zk_key_file_is_trusted_and_a_bad_one_refused() {
+    let world = scenario("anonymous", 4, SEED).unwrap();
+    let dir = TempDir::new().unwrap();
+    let good = dir.path().join("key.json");
+    std::fs::write(&good, world.zk_key.as_ref().unwrap()).unwrap();
+    let registry = circuits_with(std::slice::from_ref(&good)).unwrap().unwrap();
+    assert_eq!(registry.keys().filter(|k| !k.is_vocdoni()).count(), 1);
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, b"{\"protocol\": \"plonk\"}").unwrap();
+    let e = circuits_with(&[bad]).unwrap_err();
+    assert!(e.contains("bad.json"), "{e}");
+    assert!(circuits_with(&[]).unwrap().is_none());
+}
+
+/// `sim serve --scenario anonymous` prints `zk-key: PATH`; `audit --zk-key PATH` passes on it
+/// (exit 0), and without the key no proof verifies (exit 1).
+#[test]
+fn the_binary_audits_sim_serve_with_the_printed_zk_key() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let bin = env!("CARGO_BIN_EXE_vocaudit");
+    let tmp = TempDir::new().unwrap();
+    let key_path = tmp.path().join("zk-key.json");
+    let mut serve = Command::new(bin)
+        .args([
+            "sim",
+            "serve",
+            "--scenario",
+            "anonymous",
+            "--votes",
+            "8",
+            "--seed",
+            "3",
+        ])
+        .arg("--zk-key-out")
+        .arg(&key_path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(serve.stdout.take().unwrap()).lines();
+    let (mut node, mut ipfs, mut election, mut key) = (None, None, None, None);
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(v) = line.strip_prefix("node:") {
+            node = Some(v.trim().to_string());
+        } else if let Some(v) = line.strip_prefix("ipfs:") {
+            ipfs = Some(v.trim().to_string());
+        } else if let Some(v) = line.strip_prefix("election ") {
+            election = v.split_whitespace().next().map(str::to_string);
+        } else if let Some(v) = line.strip_prefix("zk-key:") {
+            key = Some(v.trim().to_string());
+            break;
+        }
+    }
+    let (node, ipfs, election, key) = (
+        node.unwrap(),
+        ipfs.unwrap(),
+        election.unwrap(),
+        key.unwrap(),
+    );
+    assert_eq!(Path::new(&key), key_path);
+    let audit = |out: &str, zk_key: Option<&str>| {
+        let mut cmd = Command::new(bin);
+        cmd.args([
+            "audit",
+            "--node",
+            &node,
+            "--election",
+            &election,
+            "--ipfs-gateway",
+            &ipfs,
+            "--quiet",
+            "--out",
+        ])
+        .arg(tmp.path().join(out));
+        if let Some(k) = zk_key {
+            cmd.args(["--zk-key", k]);
+        }
+        cmd.output().unwrap()
+    };
+    let trusted = audit("trusted", Some(&key));
+    let untrusted = audit("untrusted", None);
+    let bad_key = audit("bad-key", Some("/nonexistent/key.json"));
+    serve.kill().unwrap();
+    serve.wait().unwrap();
+    assert_eq!(
+        trusted.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&trusted.stdout)
+    );
+    assert_eq!(
+        untrusted.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&untrusted.stdout)
+    );
+    assert_eq!(bad_key.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad_key.stderr).contains("--zk-key"));
+    let report = std::fs::read_to_string(tmp.path().join("trusted/report.json")).unwrap();
+    assert!(report.contains(&key), "report.json names the key file");
+}
