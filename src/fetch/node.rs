@@ -212,13 +212,10 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<String, FetchError> 
     };
     let distinct = listing.distinct();
     completeness(ctx, id, &listing, &distinct, &election, count).await?;
-    let sampled = {
-        let ids: Vec<String> = distinct.rows.iter().map(|(r, _)| r.vote_id()).collect();
-        reread::sample(
-            ids.iter().map(String::as_str),
-            reread::sample_size(ctx.reread, distinct.rows.len()),
-        )
-    };
+    let sampled = reread::sample(
+        distinct.rows.iter().map(|(r, _)| r.vote_id()),
+        reread::sample_size(ctx.reread, distinct.rows.len()),
+    );
     let firsts = votes(ctx, id, &distinct.rows, receiving, &sampled).await?;
     let listed: Vec<(&HexId, u64)> = distinct
         .rows
