@@ -81,7 +81,7 @@ pub fn render_terminal(result: &AuditResult, color: bool, m: &Messages) -> Strin
         render_election(&mut out, election, color, &paint, m);
     }
 
-    let failing = finding_rows(result, Status::Fail);
+    let failing = finding_rows(result, Status::Fail, m);
     if !failing.is_empty() {
         let _ = writeln!(
             out,
@@ -108,7 +108,7 @@ pub fn render_terminal(result: &AuditResult, color: bool, m: &Messages) -> Strin
             location.extend(row.cell.as_ref().map(|c| at("loc-cell", c)));
             location.extend(row.key_index.map(|k| at("loc-key-index", &k)));
             builder.push_record([
-                format!("{} ({})", row.check_id, row.category),
+                format!("{} ({})\n{}", row.check_id, row.category, row.check_title),
                 location.join("\n"),
                 row.message.clone(),
                 row.expected.clone().unwrap_or_default(),
@@ -118,6 +118,7 @@ pub fn render_terminal(result: &AuditResult, color: bool, m: &Messages) -> Strin
         let mut table = builder.build();
         table.with(Style::rounded());
         // Long messages and values wrap instead of widening the table past the terminal.
+        table.modify(Columns::single(0), Width::wrap(28).keep_words(true));
         table.modify(Columns::single(2), Width::wrap(60).keep_words(true));
         table.modify(Columns::new(3..5), Width::wrap(34));
         if color {
