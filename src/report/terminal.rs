@@ -108,7 +108,12 @@ pub fn render_terminal(result: &AuditResult, color: bool, m: &Messages) -> Strin
             location.extend(row.cell.as_ref().map(|c| at("loc-cell", c)));
             location.extend(row.key_index.map(|k| at("loc-key-index", &k)));
             builder.push_record([
-                format!("{} ({})\n{}", row.check_id, row.category, row.check_title),
+                format!(
+                    "{} ({})\n{}",
+                    row.check_id,
+                    row.category,
+                    wrap_words(&row.check_title, CHECK_COLUMN)
+                ),
                 location.join("\n"),
                 row.message.clone(),
                 row.expected.clone().unwrap_or_default(),
@@ -118,7 +123,6 @@ pub fn render_terminal(result: &AuditResult, color: bool, m: &Messages) -> Strin
         let mut table = builder.build();
         table.with(Style::rounded());
         // Long messages and values wrap instead of widening the table past the terminal.
-        table.modify(Columns::single(0), Width::wrap(28).keep_words(true));
         table.modify(Columns::single(2), Width::wrap(60).keep_words(true));
         table.modify(Columns::new(3..5), Width::wrap(34));
         if color {
@@ -135,6 +139,30 @@ pub fn render_terminal(result: &AuditResult, color: bool, m: &Messages) -> Strin
             "\n{}",
             m.format("term-warned", &[("count", all.warn.into())])
         );
+    }
+    out
+}
+
+/// Width of the failing table's check column: an id with its category, then the title wrapped.
+const CHECK_COLUMN: usize = 28;
+
+/// `text` broken into lines of at most `width` characters at spaces (a longer word keeps its own
+/// line). tabled's word wrap counts a cell's earlier lines against its first, so the title is
+/// wrapped here, before it joins the id's line.
+fn wrap_words(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split(' ') {
+        let len = word.chars().count();
+        if line > 0 && line + 1 + len > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += len;
     }
     out
 }
