@@ -28,7 +28,7 @@ use crate::verify::result::{AuditResult, EligibleSource, PowerSource, Status, Ve
 use super::charts::{ChartFile, FONT};
 use super::i18n::{Arg, Messages};
 use super::summary::Summary;
-use super::view::{by_choice, election_title, finding_rows, result_rows, CheckCounts};
+use super::view::{by_choice, check_title, election_title, finding_rows, result_rows, CheckCounts};
 use super::ReportError;
 
 const PAGE_W: f32 = 595.28;
@@ -896,6 +896,7 @@ fn lay_out(
         l.heading(&m.get("check-catalogue-heading"), 11.5);
         let mut rows = vec![vec![
             m.get("col-check"),
+            m.get("col-title"),
             m.get("col-status"),
             m.get("col-outcome"),
         ]];
@@ -903,16 +904,17 @@ fn lay_out(
         for c in &e.checks {
             rows.push(vec![
                 c.id.clone(),
+                check_title(c, m),
                 m.get(&format!("status-{}", status_name(c.status))),
                 c.message.clone(),
             ]);
             highlight.push(c.status == Status::Fail);
         }
-        l.table(&[0.17, 0.13, 0.7], &rows, &highlight, SMALL, true);
+        l.table(&[0.15, 0.24, 0.11, 0.5], &rows, &highlight, SMALL, true);
     }
 
     l.heading(&m.get("findings-heading"), 15.0);
-    let failing = finding_rows(result, Status::Fail);
+    let failing = finding_rows(result, Status::Fail, m);
     if failing.is_empty() {
         l.paragraph(&m.get("no-check-failed"), BODY, BLACK);
     } else {
@@ -945,7 +947,7 @@ fn lay_out(
                     .map(|k| format!("{} {k}", m.get("loc-key-index"))),
             );
             rows.push(vec![
-                format!("{}\n{}", f.check_id, f.category),
+                format!("{}\n{}\n{}", f.check_id, f.check_title, f.category),
                 at.join("\n"),
                 f.message.clone(),
                 f.expected.clone().unwrap_or_default(),

@@ -131,6 +131,12 @@ impl Messages {
         self.format(id, &[])
     }
 
+    /// The message `id` without arguments, `None` when this language has no such message (for
+    /// callers with a better fallback than the id, such as a check's catalogue title).
+    pub fn lookup(&self, id: &str) -> Option<String> {
+        self.bundle.has_message(id).then(|| self.get(id))
+    }
+
     /// The message `id` with `args`; the id itself when the message does not exist.
     pub fn format(&self, id: &str, args: &[(&str, Arg)]) -> String {
         let Some(pattern) = self.bundle.get_message(id).and_then(|m| m.value()) else {
