@@ -38,8 +38,15 @@ use crate::protocol::hash::{Address, Hash32};
 use crate::protocol::hex_bytes;
 use crate::protocol::identity;
 use crate::protocol::tally::Tally;
+use crate::protocol::zk::CircuitRegistry;
+use crate::verify::catalogue;
+use crate::verify::check::Remarks;
+use crate::verify::context::CensusKind;
 use crate::verify::context::{normal_hex, ElectionContext};
-use crate::verify::derive::{derive, DerivedVote, Package, ServedPackage, Step};
+use crate::verify::derive::{check_zk_proofs, derive, DerivedVote, Package, ServedPackage, Step};
+use crate::verify::judge_vote;
+use crate::verify::result::Status;
+use std::sync::Arc;
 
 /// Which vote the receipt is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -221,14 +228,33 @@ pub async fn check_with(
     election_id: &str,
     vote: VoteRef,
 ) -> Result<Receipt, ReceiptError> {
+    check_with_circuits(http, node, election_id, vote, None).await
+}
+
+/// [`check_with`], checking an anonymous vote's proof with `circuits` (Vocdoni's keys plus any
+/// `--zk-key`; Vocdoni's alone when `None`). An anonymous vote's id is its nullifier's minimal
+/// big-endian bytes, sometimes shorter than 32.
+pub async fn check_with_circuits(
+    http: &HttpClient,
+    node: &str,
+    election_id: &str,
+    vote: VoteRef,
+    circuits: Option<Arc<CircuitRegistry>>,
+) -> Result<Receipt, ReceiptError> {
     let node = node.trim_end_matches('/');
     let election_hash: Hash32 = hex_bytes::decode_array::<32>("election id", election_id)
         .map_err(|e| bad("election id", election_id, e))?;
     let election_hex = hex::encode(election_hash);
     let (vote_hex, address) = match &vote {
         VoteRef::VoteId(id) => {
-            let bytes: Hash32 =
-                hex_bytes::decode_array::<32>("vote id", id).map_err(|e| bad("vote id", id, e))?;
+            let bytes = hex_bytes::decode("vote id", id).map_err(|e| bad("vote id", id, e))?;
+            if bytes.is_empty() || bytes.len() > 32 {
+                return Err(bad(
+                    "vote id",
+                    id,
+                    format!("{} bytes, not 1 to 32", bytes.len()),
+                ));
+            }
             (hex::encode(bytes), None)
         }
         VoteRef::Address(a) => {
@@ -265,7 +291,7 @@ pub async fn check_with(
     } else {
         None
     };
-    Ok(build(election, keys, detail, tx, address))
+    Ok(build(election, keys, detail, tx, address, circuits))
 }
 
 fn bad(what: &'static str, value: &str, e: impl fmt::Display) -> ReceiptError {
@@ -357,10 +383,14 @@ fn build(
     detail: VoteDetail,
     tx: Option<TransactionResponse>,
     address: Option<Address>,
+    circuits: Option<Arc<CircuitRegistry>>,
 ) -> Receipt {
-    let ctx = ElectionContext::for_single_votes(election, keys);
+    let mut ctx = ElectionContext::for_single_votes(election, keys);
+    if let Some(circuits) = circuits {
+        ctx.circuits = Ok(circuits);
+    }
     let tx_info = tx.as_ref().map(|t| t.tx_info.clone());
-    let d = derive(
+    let mut d = derive(
         &ctx,
         VoteEvidence {
             row: None,
@@ -369,6 +399,8 @@ fn build(
             errors: Vec::new(),
         },
     );
+
+    check_zk_proofs(&ctx, std::slice::from_mut(&mut d));
 
     let on_chain = OnChain {
         tx_hash: normal_hex(&detail.tx_hash),
@@ -419,6 +451,10 @@ fn build(
         });
     }
 
+    if ctx.census_kind() == CensusKind::Zk {
+        checks.extend(zk_checks(&ctx, &d));
+    }
+
     let (ballot, served_check) = ballot_report(&ctx, &d);
     checks.extend(served_check);
 
@@ -461,6 +497,52 @@ fn build(
         not_counted_because,
         contribution,
     }
+}
+
+/// An anonymous vote's proof checks (V-ZK-01 to V-ZK-06), as an audit runs them on this vote.
+fn zk_checks(ctx: &ElectionContext, d: &DerivedVote) -> Vec<CheckLine> {
+    judge_vote(ctx, d)
+        .into_iter()
+        .filter(|(id, _)| id.starts_with("V-ZK-"))
+        .filter_map(|(id, remarks)| {
+            let info = catalogue::info(id)?;
+            let verified = d.zk.done().and_then(|z| z.verified.done());
+            let (status, detail) = match remarks.status() {
+                Status::Pass if id == "V-ZK-01" => (
+                    CheckStatus::Pass,
+                    match verified {
+                        Some(by) if !by.vocdoni => format!(
+                            "{id}: verifies under {} (sha256 {}), which is not one of Vocdoni's \
+                             keys: trusted only because --zk-key named it",
+                            by.key, by.sha256
+                        ),
+                        Some(by) => format!("{id}: verifies under {}", by.key),
+                        None => format!("{id}: {}", info.doc),
+                    },
+                ),
+                Status::Pass => (CheckStatus::Pass, format!("{id}: {}", info.doc)),
+                Status::Fail => (CheckStatus::Fail, first(id, &remarks)),
+                Status::Warn => (CheckStatus::CannotVerify, first(id, &remarks)),
+                Status::Skip => (CheckStatus::NotRun, first(id, &remarks)),
+            };
+            // Checks with nothing to say about a single vote (V-ZK-07) are left out.
+            (remarks.total() + remarks.passed() > 0).then_some(CheckLine {
+                name: info.title,
+                status,
+                detail,
+            })
+        })
+        .collect()
+}
+
+/// `ID: message` of a check's first finding on the vote.
+fn first(id: &str, remarks: &Remarks) -> String {
+    let message = remarks
+        .findings()
+        .first()
+        .map(|f| f.message.as_str())
+        .unwrap_or_default();
+    format!("{id}: {message}")
 }
 
 /// A check line from a derivation step.

@@ -224,6 +224,7 @@ fn run(mut a: ArboElection) -> AuditResult {
     verify(
         AuditInput {
             source: Default::default(),
+            zk: Default::default(),
             bundle: None,
             saas: None,
             elections: vec![ev],

@@ -115,6 +115,7 @@ fn run(f: Fixture) -> AuditResult {
     verify(
         AuditInput {
             source: Default::default(),
+            zk: Default::default(),
             bundle: None,
             saas: f.saas,
             elections: vec![ev],

@@ -185,6 +185,7 @@ fn run(e: CspElection) -> AuditResult {
     verify(
         AuditInput {
             source: Default::default(),
+            zk: Default::default(),
             bundle: None,
             saas: None,
             elections: vec![ev],

@@ -212,6 +212,7 @@ fn run(defect: Defect, at: usize, trust: bool) -> AuditResult {
     verify(
         AuditInput {
             source: Default::default(),
+            zk: Default::default(),
             bundle: None,
             saas: None,
             elections: vec![ev],

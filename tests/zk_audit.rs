@@ -1,7 +1,7 @@
 //! Anonymous elections end to end: the simulator's `anonymous` worlds served on loopback,
 //! fetched, verified and reported. A clean world passes (exit 0) with every V-ZK check
 //! reported and the test key flagged; each `zk-*` tamper fails exactly its check at its vote
-//! id (exit 1); the fetched bundle re-verifies offline; without the test key no proof verifies.
+//! id (exit 1); the fetched bundle re-verifies offline; without the test key the verdict is never pass.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -170,16 +170,62 @@ async fn each_zk_tamper_fails_exactly_its_check_at_its_vote(
     }
 }
 
+/// Without the test key: when the node names its circuit (a key vocaudit does not hold), the
+/// proofs cannot be judged and the verdict is incomplete (exit 2), V-CENSUS-05 saying why; when
+/// it names none, the proofs simply do not verify (exit 1). Never pass.
+#[rstest]
+#[case::node_names_an_unknown_circuit(true)]
+#[case::node_names_no_circuit(false)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn without_the_test_key_no_proof_verifies() {
-    let world = scenario("anonymous", VOTES, SEED).unwrap();
+async fn without_the_test_key_the_verdict_is_never_pass(#[case] names_circuit: bool) {
+    let mut world = scenario("anonymous", VOTES, SEED).unwrap();
+    if !names_circuit {
+        world.circuit = None;
+    }
     let dir = TempDir::new().unwrap();
     let run = audit_in(&world, dir.path(), None).await;
     let r = &run.result;
-    let failed: Vec<&str> = failing(r).iter().map(|c| c.id.as_str()).collect();
-    assert_eq!(failed, ["V-ZK-01"]);
-    assert_ne!(r.verdict, Verdict::Pass);
     assert!(r.elections[0].zk_keys.is_empty());
+    if names_circuit {
+        assert!(failing(r).is_empty(), "{:#?}", failing(r));
+        assert_eq!((r.verdict, r.exit_code()), (Verdict::Incomplete, 2));
+        assert_eq!(check(r, "V-ZK-01").status, Status::Warn);
+        let why = check(r, "V-CENSUS-05");
+        assert_eq!(why.status, Status::Skip);
+        assert!(
+            why.message.contains("unknown circuit") && why.message.contains("sim-test"),
+            "{}",
+            why.message
+        );
+    } else {
+        let failed: Vec<&str> = failing(r).iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(failed, ["V-ZK-01"]);
+        assert_eq!((r.verdict, r.exit_code()), (Verdict::Fail, 1));
+    }
+}
+
+/// The node's `/chain/info/circuit` is compared, never trusted: a node claiming Vocdoni's
+/// v1.0.0 while the proofs verify under the test key is flagged.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_claiming_another_circuit_is_flagged() {
+    let mut world = scenario("anonymous", VOTES, SEED).unwrap();
+    let circuit = world.circuit.as_mut().unwrap();
+    circuit.version = "v1.0.0".into();
+    circuit.verification_key_hash = vocaudit::protocol::zk::registry::V1_0_0_SHA256.into();
+    let dir = TempDir::new().unwrap();
+    let run = audit_in(&world, dir.path(), trusting(&world)).await;
+    let r = &run.result;
+    assert_eq!(r.verdict, Verdict::Pass);
+    let zk01 = check(r, "V-ZK-01");
+    assert!(
+        zk01.findings
+            .iter()
+            .any(|f| f.message.contains("but the proofs verify under other keys")),
+        "{zk01:#?}"
+    );
+    let stored = std::fs::read_to_string(dir.path().join("bundle/chain/circuit.json")).unwrap();
+    assert!(stored.contains("vKeyHash"), "{stored}");
+    assert!(dir.path().join("bundle/chain/siks-roots.json").exists());
 }
 
 #[test]
@@ -198,7 +244,7 @@ fn a_zk_key_file_is_trusted_and_a_bad_one_refused() {
 }
 
 /// `sim serve --scenario anonymous` prints `zk-key: PATH`; `audit --zk-key PATH` passes on it
-/// (exit 0), and without the key no proof verifies (exit 1).
+/// (exit 0); without the key the node's circuit is unknown and the verdict incomplete (exit 2).
 #[test]
 fn the_binary_audits_sim_serve_with_the_printed_zk_key() {
     use std::io::{BufRead, BufReader};
@@ -265,6 +311,7 @@ fn the_binary_audits_sim_serve_with_the_printed_zk_key() {
         cmd.output().unwrap()
     };
     let trusted = audit("trusted", Some(&key));
+    // The node names its circuit, whose key vocaudit does not hold: incomplete.
     let untrusted = audit("untrusted", None);
     let bad_key = audit("bad-key", Some("/nonexistent/key.json"));
     serve.kill().unwrap();
@@ -277,7 +324,7 @@ fn the_binary_audits_sim_serve_with_the_printed_zk_key() {
     );
     assert_eq!(
         untrusted.status.code(),
-        Some(1),
+        Some(2),
         "{}",
         String::from_utf8_lossy(&untrusted.stdout)
     );
@@ -285,4 +332,67 @@ fn the_binary_audits_sim_serve_with_the_printed_zk_key() {
     assert!(String::from_utf8_lossy(&bad_key.stderr).contains("--zk-key"));
     let report = std::fs::read_to_string(tmp.path().join("trusted/report.json")).unwrap();
     assert!(report.contains(&key), "report.json names the key file");
+}
+
+/// `vocaudit receipt` for an anonymous vote, given its nullifier: counted, its proof checks pass
+/// under the trusted test key, and a tampered vote shows the failing check.
+#[rstest]
+#[case::clean(None, None)]
+#[case::vote_hash(Some("zk-vote-hash"), Some("V-ZK-04"))]
+#[case::proof(Some("zk-proof"), Some("V-ZK-01"))]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_receipt_checks_an_anonymous_vote_by_its_nullifier(
+    #[case] tamper: Option<&str>,
+    #[case] failing_check: Option<&str>,
+) {
+    use vocaudit::fetch::http::{HttpClient, HttpConfig};
+    use vocaudit::receipt::{check_with_circuits, CheckStatus, VoteRef};
+    let mut world = scenario("anonymous", VOTES, SEED).unwrap();
+    let target = tamper.map(|t| apply_tamper(&mut world, t).unwrap());
+    let server = serve_local(&world, FaultPlan::none()).await.unwrap();
+    let (id, sim) = world.elections.iter().next().unwrap();
+    let vote_id = match &target {
+        Some(t) => t.location.vote_id.clone().unwrap(),
+        None => sim.votes[0].vote_id.clone(),
+    };
+    let http = HttpClient::new(HttpConfig::default()).unwrap();
+    let r = check_with_circuits(
+        &http,
+        &server.node_url(),
+        id,
+        VoteRef::VoteId(vote_id.clone()),
+        trusting(&world),
+    )
+    .await
+    .unwrap();
+    server.shutdown().await.unwrap();
+    assert_eq!(r.vote_id, vote_id);
+    assert!(r.counted, "{:?}", r.not_counted_because);
+    let zk: Vec<_> = r
+        .checks
+        .iter()
+        .filter(|c| c.detail.starts_with("V-ZK-"))
+        .collect();
+    assert_eq!(zk.len(), 6, "{zk:#?}");
+    let failed: Vec<_> = r
+        .checks
+        .iter()
+        .filter(|c| c.status == CheckStatus::Fail)
+        .map(|c| c.detail.split(':').next().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        failed,
+        failing_check.into_iter().collect::<Vec<_>>(),
+        "{:#?}",
+        r.checks
+    );
+    assert_eq!(r.exit_code(), u8::from(failing_check.is_some()));
+    if failing_check.is_none() {
+        let proof = zk.iter().find(|c| c.detail.starts_with("V-ZK-01")).unwrap();
+        assert!(
+            proof.detail.contains("not one of Vocdoni's keys"),
+            "{}",
+            proof.detail
+        );
+    }
 }

@@ -8,6 +8,8 @@
 //! typed bytes happens where a check needs them, so a malformed value becomes a located finding
 //! instead of a failed parse of the whole response. Big integers stay decimal strings.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
@@ -428,6 +430,47 @@ pub struct ChainInfo {
     pub election_count: u64,
     pub vote_count: u64,
     pub transaction_count: u64,
+    /// `circuitVersion`: the zk circuit the node verifies anonymous votes with now.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub circuit_version: String,
+}
+
+/// `GET /chain/info/circuit`: the node's zk circuit configuration, `circuit.Config` of
+/// vocdoni-node `crypto/zk/circuit/config.go` (commit `8e2adfd0`) marshalled by `encoding/json`:
+/// `Version` and `PublicSignals` carry no tag (Go field names), hashes are `types.HexBytes` (hex
+/// strings). Evidence to compare with the keys vocaudit holds, never a key to trust.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CircuitConfig {
+    #[serde(rename = "Version")]
+    pub version: String,
+    pub uri: String,
+    #[serde(rename = "circuitPath")]
+    pub circuit_path: String,
+    pub levels: i64,
+    #[serde(rename = "zKeyHash")]
+    pub proving_key_hash: String,
+    #[serde(rename = "zKeyFilename")]
+    pub proving_key_filename: String,
+    #[serde(rename = "vKeyHash")]
+    pub verification_key_hash: String,
+    #[serde(rename = "vKeyFilename")]
+    pub verification_key_filename: String,
+    #[serde(rename = "wasmHash")]
+    pub wasm_hash: String,
+    #[serde(rename = "wasmFilename")]
+    pub wasm_filename: String,
+    #[serde(rename = "PublicSignals")]
+    pub public_signals: BTreeMap<String, i64>,
+}
+
+/// `GET /siks/roots`: the SIK-tree roots valid *now* (the last 32 blocks' and the newest before
+/// them), an anonymous struct of vocdoni-node `api/siks.go` `sikValidRootsHandler` (commit
+/// `8e2adfd0`): `{"sikroots": [hex…]}`, `null` when there is none (a nil Go slice).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SikRoots {
+    pub sikroots: Option<Vec<String>>,
 }
 
 /// `GET /accounts/{address}`: `api.Account` (`api/api_types.go`; `nonce`, `electionIndex`:

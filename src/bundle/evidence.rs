@@ -25,6 +25,19 @@ pub struct AuditInput {
     pub gaps: Vec<Gap>,
     /// The organisations' accounts the node served (for their names; nothing is checked).
     pub accounts: Vec<Account>,
+    /// What the node said about its zk circuit and SIK roots (fetched for anonymous elections).
+    pub zk: ZkChainEvidence,
+}
+
+/// What the node said about its zk circuit and the SIK roots valid at fetch time: evidence to
+/// compare with the keys vocaudit holds, never a source of keys.
+#[derive(Debug, Clone, Default)]
+pub struct ZkChainEvidence {
+    /// `chain/circuit.json` (`GET /chain/info/circuit`), when the node answered 200 and it reads
+    /// as `circuit.Config`.
+    pub circuit: Option<crate::api::node::CircuitConfig>,
+    /// `chain/siks-roots.json` (`GET /siks/roots`), likewise: hex roots.
+    pub sik_roots: Option<Vec<String>>,
 }
 
 /// The bundle as the loader found it.

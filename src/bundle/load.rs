@@ -15,13 +15,13 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::api::node::{
-    Account, Block, Election, ElectionKeys, Scrutiny, TransactionList, TransactionResponse,
-    VoteCount, VoteDetail, VoteList, VoteRow,
+    Account, Block, CircuitConfig, Election, ElectionKeys, Scrutiny, SikRoots, TransactionList,
+    TransactionResponse, VoteCount, VoteDetail, VoteList, VoteRow,
 };
 use crate::api::saas::{Process, ProcessResults};
 use crate::bundle::evidence::{
     AuditInput, BundleEvidence, BundleInfo, ElectionEvidence, Gap, GapKind, GapSubject, History,
-    Rereads, SaasEvidence, Source, VoteEvidence, VoteSource, VoteSourceError,
+    Rereads, SaasEvidence, Source, VoteEvidence, VoteSource, VoteSourceError, ZkChainEvidence,
 };
 use crate::bundle::{Bundle, BundleError, Records, SegmentEntry};
 
@@ -107,7 +107,22 @@ pub fn load(dir: &Path) -> Result<AuditInput, LoadError> {
         elections,
         gaps: audit_gaps,
         accounts: accounts(&bundle),
+        zk: zk_chain(&bundle),
     })
+}
+
+/// `chain/circuit.json` and `chain/siks-roots.json`, when the node answered them: a body the
+/// model cannot read is left out (the zk checks then compare nothing), never an error.
+fn zk_chain(bundle: &Bundle) -> ZkChainEvidence {
+    ZkChainEvidence {
+        circuit: lenient_file::<CircuitConfig>(bundle, "chain/circuit.json")
+            .ok()
+            .and_then(|(c, _)| c),
+        sik_roots: lenient_file::<SikRoots>(bundle, "chain/siks-roots.json")
+            .ok()
+            .and_then(|(r, _)| r)
+            .and_then(|r| r.sikroots),
+    }
 }
 
 /// The organisations' accounts (`accounts/ADDR.json`) the node answered 200 for. They only name

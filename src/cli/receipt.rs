@@ -7,7 +7,7 @@ use tokio::runtime::Runtime;
 use vocaudit::fetch::http::HttpClient;
 use vocaudit::receipt;
 
-use super::args::{Format, HttpArgs};
+use super::args::{Format, HttpArgs, ZkKeyArgs};
 
 #[derive(Args)]
 pub struct Receipt {
@@ -17,7 +17,7 @@ pub struct Receipt {
     /// Vochain election id (64 hex).
     #[arg(long)]
     election: String,
-    /// The vote id (nullifier, 64 hex).
+    /// The vote id (nullifier: 64 hex; an anonymous vote's, its proof's nullifier, up to 64).
     #[arg(long, conflicts_with = "address", required_unless_present = "address")]
     vote_id: Option<String>,
     /// The voter's address (40 hex); the vote id is keccak256(address ‖ electionId).
@@ -28,6 +28,8 @@ pub struct Receipt {
     format: Format,
     #[command(flatten)]
     http: HttpArgs,
+    #[command(flatten)]
+    zk: ZkKeyArgs,
 }
 
 impl Receipt {
@@ -38,11 +40,13 @@ impl Receipt {
             (None, None) => return Err("give --vote-id HEX or --address HEX".into()),
         };
         let client = HttpClient::new(self.http.config()).map_err(|e| e.to_string())?;
-        let checked = runtime.block_on(receipt::check_with(
+        let circuits = self.zk.circuits()?;
+        let checked = runtime.block_on(receipt::check_with_circuits(
             &client,
             self.node.as_str(),
             &self.election,
             vote,
+            circuits,
         ));
         match checked {
             Ok(r) => {

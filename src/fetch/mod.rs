@@ -58,6 +58,8 @@
 //! | stream `votes-ID` | `NODE/votes/{nullifier}` | one per distinct listed nullifier |
 //! | stream `txs-ID` | `NODE/chain/transactions/{hash}`, or `NODE/chain/transactions/reference/{hash}` then `NODE/chain/transactions/{height}/{index}` | each vote's tx, and the `keyRevealTxHash` tx |
 //! | stream `reread-ID` | `NODE/votes/{nullifier}#reread` (the fragment is not sent) | the re-read sample of vote details ([`reread`]) |
+//! | file `chain/circuit.json` | `NODE/chain/info/circuit` | anonymous elections (any status kept; evidence to compare with vocaudit's keys, never a key) |
+//! | file `chain/siks-roots.json` | `NODE/siks/roots` | anonymous elections (any status kept; the SIK roots valid at fetch time) |
 //! | file `accounts/ADDR.json` | `NODE/accounts/ADDR` | each organisation of the elections (any status kept; its name is for the report only) |
 //! | stream `blocks` | `NODE/chain/blocks/{height}` | heights of votes whose detail has no `date` |
 //! | stream `history-ID` | `NODE/chain/transactions?type=T&subtype=S&limit=100&page=P`, `NODE/chain/transactions?type=vote&height=H&limit=100&page=P`, and `NODE/chain/transactions/{hash}` of the rows read | the election's history ([`history`]) |
@@ -97,6 +99,7 @@ pub mod progress;
 pub mod reread;
 mod saas;
 mod store;
+mod zk;
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;

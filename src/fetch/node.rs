@@ -168,6 +168,9 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<String, FetchError> 
         .await?;
     }
     ipfs::census(ctx, &election).await?;
+    if election.vote_mode.anonymous {
+        super::zk::circuit_evidence(ctx).await?;
+    }
     let txs = format!("txs-{id}");
     if let Some(hash) = election
         .key_reveal_tx_hash

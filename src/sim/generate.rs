@@ -22,9 +22,9 @@ use serde_json::value::RawValue;
 use thiserror::Error;
 
 use crate::api::node::{
-    Account, AccountMetadata, Block, BlockHeader, ChainInfo, Election, ElectionCensus, ElectionKey,
-    ElectionKeys, ElectionMode, Scrutiny, TallyMode, TransactionResponse, TxInfo, VoteDetail,
-    VoteMode,
+    Account, AccountMetadata, Block, BlockHeader, ChainInfo, CircuitConfig, Election,
+    ElectionCensus, ElectionKey, ElectionKeys, ElectionMode, Scrutiny, TallyMode,
+    TransactionResponse, TxInfo, VoteDetail, VoteMode,
 };
 use crate::api::saas::{
     LegacyProcess, Process, ProcessBundle, ProcessCensus, ProcessResults, Question,
@@ -50,7 +50,7 @@ use crate::protocol::sealed_box::{self, SealedBoxError, X25519Public, X25519Secr
 use crate::protocol::tally::{Tally, TallyError, TallyParams};
 use crate::protocol::tx::{encode_signed_tx, encode_tx, tx_hash, tx_to_node_json, ClientEncoding};
 use crate::protocol::unixfs;
-use crate::protocol::zk::field::fr_to_decimal;
+use crate::protocol::zk::field::{fr_to_decimal, fr_to_le32};
 use crate::protocol::zk::inputs::root_to_fr;
 use crate::protocol::zk::testcircuit::{TestCircuit, VoteStatement};
 use crate::protocol::zk::{bytes_to_arbo_split, nullifier_bytes, parse_fr, Fr, Proof as ZkProof};
@@ -155,6 +155,30 @@ pub fn test_circuit(seed: u64) -> Result<Arc<TestCircuit>, GenError> {
     map.insert(seed, circuit.clone());
     Ok(circuit)
 }
+
+/// What the simulated node serves at `/chain/info/circuit`: its test circuit, shaped as
+/// vocdoni-node's `circuit.Config` of v1.0.0 (same levels and signal indexes), with the test
+/// key's sha256 as `vKeyHash`.
+pub fn sim_circuit_config(circuit: &TestCircuit) -> CircuitConfig {
+    let names = crate::protocol::zk::SignalLayout::V1_0_0.names();
+    CircuitConfig {
+        version: SIM_CIRCUIT_VERSION.into(),
+        uri: "https://sim.vocaudit.invalid/circuits".into(),
+        circuit_path: "sim".into(),
+        levels: 160,
+        verification_key_hash: hex::encode(circuit.verifying_key().sha256()),
+        verification_key_filename: "verification_key.json".into(),
+        public_signals: names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.replace("availableWeight", "voteWeight"), i as i64))
+            .collect(),
+        ..CircuitConfig::default()
+    }
+}
+
+/// The simulated node's circuit version.
+pub const SIM_CIRCUIT_VERSION: &str = "sim-test";
 
 /// The secret an anonymous voter's nullifier derives from (the real circuit's signature and
 /// password stand-in): 128 bits of `keccak256(address)`.
@@ -556,6 +580,11 @@ pub fn generate(spec: &WorldSpec) -> Result<World, GenError> {
         election_count: stats.elections,
         vote_count: stats.votes,
         transaction_count: stats.transactions,
+        circuit_version: world
+            .circuit
+            .as_ref()
+            .map(|c| c.version.clone())
+            .unwrap_or_default(),
     };
     Ok(world)
 }
@@ -654,6 +683,8 @@ fn generate_election(
             let circuit = test_circuit(seed)?;
             world.zk_key = Some(circuit.verification_key_json().to_vec());
             world.zk_seed = Some(seed);
+            world.circuit = Some(sim_circuit_config(&circuit));
+            world.sik_roots = Some(vec![hex::encode(fr_to_le32(&zk_sik_root(seed)))]);
             CensusCtx::Zk {
                 circuit,
                 census_root: dump.root_hash,

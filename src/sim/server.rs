@@ -54,6 +54,8 @@ pub const ROUTE_NAMES: &[&str] = &[
     "saas-legacy-process",
     "saas-bundle",
     "account",
+    "circuit",
+    "sik-roots",
 ];
 
 /// `DefaultItemsPerPage` and `MaxItemsPerPage` of `api/api.go`.
@@ -147,6 +149,8 @@ pub async fn serve_local(world: &World, faults: FaultPlan) -> Result<SimServer, 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Route<'a> {
     ChainInfo,
+    Circuit,
+    SikRoots,
     Election(&'a str),
     Keys(&'a str),
     Scrutiny(&'a str),
@@ -175,6 +179,8 @@ impl<'a> Route<'a> {
         }
         Some(match segments[..] {
             ["v2", "chain", "info"] => Route::ChainInfo,
+            ["v2", "chain", "info", "circuit"] => Route::Circuit,
+            ["v2", "siks", "roots"] => Route::SikRoots,
             ["v2", "chain", "transactions"] => Route::TxList,
             ["v2", "chain", "transactions", "reference", hash] => Route::TxRef(hash),
             ["v2", "chain", "transactions", hash] => Route::Tx(hash),
@@ -200,6 +206,8 @@ impl<'a> Route<'a> {
     fn name(&self) -> &'static str {
         match self {
             Route::ChainInfo => "chain-info",
+            Route::Circuit => "circuit",
+            Route::SikRoots => "sik-roots",
             Route::Election(_) => "election",
             Route::Keys(_) => "keys",
             Route::Scrutiny(_) => "scrutiny",
@@ -641,6 +649,9 @@ impl ServedElection {
 #[derive(Debug)]
 struct Node {
     chain_info: Bytes,
+    /// `/chain/info/circuit` and `/siks/roots`, when the world has them.
+    circuit: Option<Bytes>,
+    sik_roots: Option<Bytes>,
     elections: BTreeMap<String, ServedElection>,
     transactions: BTreeMap<String, Bytes>,
     /// The indexer's transaction table, `block_height DESC, block_index DESC`.
@@ -688,6 +699,22 @@ impl Node {
         let framed = |json: &String| frame(json.as_bytes().to_vec(), b"\n");
         Ok(Self {
             chain_info: node_json(&world.chain_info).map_err(ser)?,
+            circuit: world
+                .circuit
+                .as_ref()
+                .map(node_json)
+                .transpose()
+                .map_err(ser)?,
+            sik_roots: world
+                .sik_roots
+                .as_ref()
+                .map(|roots| {
+                    node_json(&crate::api::node::SikRoots {
+                        sikroots: Some(roots.clone()),
+                    })
+                })
+                .transpose()
+                .map_err(ser)?,
             elections,
             transactions: world
                 .transactions
@@ -728,6 +755,14 @@ impl Node {
     fn answer(&self, route: Route<'_>, query: &str) -> Reply {
         match route {
             Route::ChainInfo => Reply::ok_json(self.chain_info.clone()),
+            Route::Circuit => match &self.circuit {
+                Some(body) => Reply::ok_json(body.clone()),
+                None => Reply::unknown_route(),
+            },
+            Route::SikRoots => match &self.sik_roots {
+                Some(body) => Reply::ok_json(body.clone()),
+                None => Reply::unknown_route(),
+            },
             Route::Election(id) => self.with_election(id, |e| {
                 e.book()
                     .read_election()

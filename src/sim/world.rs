@@ -9,7 +9,8 @@
 use std::collections::BTreeMap;
 
 use crate::api::node::{
-    Account, Block, ChainInfo, Election, ElectionKeys, Scrutiny, TransactionResponse, VoteDetail,
+    Account, Block, ChainInfo, CircuitConfig, Election, ElectionKeys, Scrutiny,
+    TransactionResponse, VoteDetail,
 };
 use crate::api::saas::{LegacyProcess, Process, ProcessBundle, ProcessResults};
 
@@ -46,6 +47,11 @@ pub struct World {
     pub zk_key: Option<Vec<u8>>,
     /// The seed of that circuit ([`super::generate::test_circuit`]), for tampers that re-prove.
     pub zk_seed: Option<u64>,
+    /// `GET /chain/info/circuit` (404 when `None`): the circuit the simulated node says it
+    /// verifies anonymous votes with.
+    pub circuit: Option<CircuitConfig>,
+    /// `GET /siks/roots` (404 when `None`): the SIK roots valid now, hex.
+    pub sik_roots: Option<Vec<String>>,
 }
 
 /// One SaaS process: `GET /processes/{id}` and `GET /processes/{id}/results`.

@@ -60,6 +60,9 @@ pub struct Aggregate {
     pub zk_proofs: u64,
     /// The keys anonymous votes' proofs verified under, by sha256, with how many proofs each.
     pub zk_keys: BTreeMap<String, (VerifiedBy, u64)>,
+    /// Proofs that verify under no key held while the node names a circuit whose key vocaudit
+    /// does not hold: cannot be judged (V-CENSUS-05 makes the verdict incomplete).
+    pub zk_unverifiable: u64,
     /// The distinct SIK roots the proofs name (V-ZK-07).
     pub zk_sik_roots: HashSet<[u8; 32]>,
 }
@@ -87,6 +90,7 @@ impl Aggregate {
             first_height: None,
             zk_proofs: 0,
             zk_keys: BTreeMap::new(),
+            zk_unverifiable: 0,
             zk_sik_roots: HashSet::new(),
         }
     }
@@ -117,11 +121,15 @@ impl Aggregate {
             self.zk_proofs += 1;
             self.zk_sik_roots
                 .insert(fr_to_root(&zk.signal(zk.layout.indices().sik_root)));
-            if let Step::Done(by) = &zk.verified {
-                self.zk_keys
-                    .entry(by.sha256.clone())
-                    .or_insert_with(|| (by.clone(), 0))
-                    .1 += 1;
+            match &zk.verified {
+                Step::Done(by) => {
+                    self.zk_keys
+                        .entry(by.sha256.clone())
+                        .or_insert_with(|| (by.clone(), 0))
+                        .1 += 1;
+                }
+                Step::Unverifiable(_) => self.zk_unverifiable += 1,
+                _ => {}
             }
         }
         let first = match &vote.vote_id {

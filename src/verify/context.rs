@@ -12,7 +12,7 @@ use crate::api::node::{Election, ElectionKeys, Scrutiny};
 use crate::api::saas;
 use crate::api::Unreadable;
 use crate::bundle::evidence::{
-    ElectionEvidence, Gap, InMemoryVotes, Rereads, SaasEvidence, VoteSource,
+    ElectionEvidence, Gap, InMemoryVotes, Rereads, SaasEvidence, VoteSource, ZkChainEvidence,
 };
 use num_bigint::BigUint;
 
@@ -61,6 +61,8 @@ pub struct ElectionContext {
     /// The verifying keys anonymous votes' proofs are checked with: Vocdoni's, plus any the user
     /// trusted (`--zk-key`); never a key the node served.
     pub circuits: Result<Arc<CircuitRegistry>, String>,
+    /// What the node said about its zk circuit and SIK roots (compared, never trusted).
+    pub zk_chain: ZkChainEvidence,
 }
 
 /// Vocdoni's embedded circuit keys, loaded once. They are pinned by sha256 at build time, so a
@@ -281,6 +283,7 @@ impl ElectionContext {
         let history = HistoryFacts::derive(history, &election, id.as_ref().ok());
         let ctx = ElectionContext {
             circuits: vocdoni_circuits(),
+            zk_chain: ZkChainEvidence::default(),
             history,
             revealed,
             mismatched_keys,
@@ -328,6 +331,21 @@ impl ElectionContext {
     /// The tally parameters of `tallyMode` and `voteMode`.
     pub fn tally_params(&self) -> TallyParams {
         self.election.tally_params()
+    }
+
+    /// The circuit the node says it verifies anonymous votes with, when its verifying key is
+    /// none of the keys vocaudit holds: `(version, vKeyHash)`.
+    pub fn unknown_node_circuit(&self) -> Option<(String, String)> {
+        let circuit = self.zk_chain.circuit.as_ref()?;
+        let hash = normal_hex(&circuit.verification_key_hash);
+        let known = match (
+            &self.circuits,
+            hex_bytes::decode_array::<32>("vKeyHash", &hash),
+        ) {
+            (Ok(registry), Ok(h)) => registry.find_by_sha256(&h).is_some(),
+            _ => false,
+        };
+        (!known).then(|| (circuit.version.clone(), hash))
     }
 
     /// The revealed private key of slot `index`, if it was revealed and decodes.

@@ -457,6 +457,7 @@ pub fn check_zk_proofs(ctx: &ElectionContext, votes: &mut [DerivedVote]) {
         return;
     };
     let chain = ctx.election.chain_id.as_str();
+    let unknown_circuit = ctx.unknown_node_circuit();
     // Votes whose proof parsed, grouped by the candidate list of their height.
     let mut pending: Vec<usize> = (0..votes.len())
         .filter(|&i| votes[i].zk.done().is_some())
@@ -498,9 +499,14 @@ pub fn check_zk_proofs(ctx: &ElectionContext, votes: &mut [DerivedVote]) {
                 let found = keys
                     .iter()
                     .find(|k| k.key().verify(&z.proof, &z.signals).unwrap_or(false));
-                let step = match found {
-                    Some(k) => Step::Done(verified_by(k)),
-                    None => Step::Bad(format!(
+                let step = match (found, &unknown_circuit) {
+                    (Some(k), _) => Step::Done(verified_by(k)),
+                    (None, Some((version, hash))) => Step::Unverifiable(format!(
+                        "the proof verifies under none of the keys vocaudit holds, and the node \
+                         says it verifies with circuit {version:?} (verifying key sha256 {hash}), \
+                         which vocaudit does not hold"
+                    )),
+                    (None, None) => Step::Bad(format!(
                         "the Groth16 proof does not verify under {}",
                         keys.iter()
                             .map(|k| k.name())

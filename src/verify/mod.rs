@@ -70,7 +70,9 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 
 use crate::api;
-use crate::bundle::evidence::{AuditInput, ElectionEvidence, GapKind, SaasEvidence};
+use crate::bundle::evidence::{
+    AuditInput, ElectionEvidence, GapKind, SaasEvidence, ZkChainEvidence,
+};
 use crate::verify::aggregate::Aggregate;
 use crate::verify::check::{ElectionCheck, Remarks};
 use crate::verify::context::{CensusKind, ElectionContext};
@@ -161,6 +163,7 @@ pub fn verify(input: AuditInput, options: &VerifyOptions) -> AuditResult {
         elections,
         gaps,
         accounts,
+        zk,
     } = input;
     let mut checks = vec![
         bundle::integrity(bundle.as_ref()),
@@ -174,7 +177,7 @@ pub fn verify(input: AuditInput, options: &VerifyOptions) -> AuditResult {
         .any(|g| g.kind == GapKind::Unreachable && g.subject.blocks_recomputation());
     let mut audits = Vec::with_capacity(elections.len());
     for ev in elections {
-        let (audit, complete) = verify_election(ev, saas.as_ref(), options);
+        let (audit, complete) = verify_election(ev, saas.as_ref(), &zk, options);
         incomplete |= !complete;
         audits.push(audit);
     }
@@ -304,9 +307,11 @@ fn history_of(ctx: &ElectionContext) -> Option<ElectionHistory> {
 fn verify_election(
     ev: ElectionEvidence,
     saas: Option<&SaasEvidence>,
+    zk: &ZkChainEvidence,
     options: &VerifyOptions,
 ) -> (ElectionAudit, bool) {
     let (mut ctx, mut votes) = ElectionContext::new(ev, saas);
+    ctx.zk_chain = zk.clone();
     if let Some(circuits) = &options.circuits {
         ctx.circuits = Ok(circuits.clone());
     }
@@ -361,7 +366,7 @@ fn verify_election(
         .collect();
     // A census kind whose votes cannot be checked leaves the verdict incomplete (V-CENSUS-05).
     let complete = agg.source_error.is_none()
-        && census::unchecked_eligibility(&ctx).is_none()
+        && census::unchecked_eligibility(&ctx, &agg).is_none()
         && !ctx
             .gaps
             .iter()

@@ -14,13 +14,23 @@ pub struct EligibilityChecked;
 
 /// Why the eligibility of this election's votes cannot be checked, or `None` when it can
 /// (the reason names the census kind, the check that could not run and the node's verifier).
-pub fn unchecked_eligibility(ctx: &ElectionContext) -> Option<String> {
+pub fn unchecked_eligibility(ctx: &ElectionContext, agg: &Aggregate) -> Option<String> {
     let origin = ctx.election.census.census_origin.as_str();
     match ctx.census_kind() {
         CensusKind::Arbo | CensusKind::Csp => None,
-        CensusKind::Zk => ctx.circuits.as_ref().err().map(|e| {
-            format!("anonymous votes: no circuit key to verify their proofs with ({e})")
-        }),
+        CensusKind::Zk => match (&ctx.circuits, ctx.unknown_node_circuit()) {
+            (Err(e), _) => Some(format!(
+                "anonymous votes: no circuit key to verify their proofs with ({e})"
+            )),
+            (Ok(_), Some((version, hash))) if agg.zk_unverifiable > 0 => Some(format!(
+                "unknown circuit: the node verifies anonymous votes with circuit {version:?} \
+                 (verifying key sha256 {hash}), whose key vocaudit does not hold, and {} proofs \
+                 verify under none of the keys it holds; trust that key with --zk-key if it is \
+                 the right one (a key served by the node is never trusted by itself)",
+                agg.zk_unverifiable
+            )),
+            _ => None,
+        },
         CensusKind::Other(_) if ctx.election.vote_mode.anonymous => Some(format!(
             "anonymous votes with census origin {origin:?}: only OFF_CHAIN_TREE(_WEIGHTED) \
              anonymous censuses have Groth16 proofs vocaudit checks, so no vote's census \
@@ -49,8 +59,8 @@ impl ElectionCheck for EligibilityChecked {
         "V-CENSUS-05"
     }
 
-    fn conclude(&self, ctx: &ElectionContext, _agg: &Aggregate, _out: Remarks) -> CheckResult {
-        match unchecked_eligibility(ctx) {
+    fn conclude(&self, ctx: &ElectionContext, agg: &Aggregate, _out: Remarks) -> CheckResult {
+        match unchecked_eligibility(ctx, agg) {
             Some(why) => result(
                 &self.info(),
                 Status::Skip,

@@ -6,9 +6,10 @@
 //! flagged (`warn`): it proves nothing beyond the trust the user put in that key.
 
 use super::not_anonymous;
+use crate::protocol::hex_bytes;
 use crate::verify::aggregate::Aggregate;
 use crate::verify::check::{step_value, ElectionCheck, Level, Remarks};
-use crate::verify::context::{CensusKind, ElectionContext};
+use crate::verify::context::{normal_hex, CensusKind, ElectionContext};
 use crate::verify::derive::DerivedVote;
 use crate::verify::result::CheckResult;
 
@@ -65,11 +66,49 @@ impl ElectionCheck for ProofVerifies {
                 );
             }
         }
-        let summary = if used.is_empty() {
+        let mut summary = if used.is_empty() {
             "Groth16 proofs checked".to_string()
         } else {
             format!("Groth16 proofs verified: {}", used.join("; "))
         };
+        // The circuit the node says it uses: compared with the keys held, never trusted.
+        if let Some(circuit) = &ctx.zk_chain.circuit {
+            let claimed = normal_hex(&circuit.verification_key_hash);
+            let known = ctx.circuits.as_ref().ok().and_then(|r| {
+                let h = hex_bytes::decode_array::<32>("vKeyHash", &claimed).ok()?;
+                r.find_by_sha256(&h).map(|k| k.name())
+            });
+            match known {
+                None => out.add(
+                    Level::Warn,
+                    ctx.at(),
+                    format!(
+                        "the node says it verifies anonymous votes with circuit {:?} (verifying \
+                         key sha256 {claimed}), none of the keys vocaudit holds; a key served by \
+                         the node is never trusted by itself",
+                        circuit.version
+                    ),
+                    None,
+                    Some(claimed.clone()),
+                ),
+                Some(name) if !agg.zk_keys.is_empty() && !agg.zk_keys.contains_key(&claimed) => out
+                    .add(
+                        Level::Warn,
+                        ctx.at(),
+                        format!(
+                            "the node says it verifies with circuit {:?} ({name}), but the proofs \
+                             verify under other keys",
+                            circuit.version
+                        ),
+                        Some(claimed.clone()),
+                        agg.zk_keys.keys().next().cloned(),
+                    ),
+                Some(name) => summary.push_str(&format!(
+                    "; the node reports circuit {:?}, {name}",
+                    circuit.version
+                )),
+            }
+        }
         out.conclude(&self.info(), summary)
     }
 }
