@@ -804,6 +804,16 @@ fn lay_out(
             let mut highlight = vec![false];
             let number = |n: &Option<String>| n.as_deref().map_or("—".into(), |n| m.number(n));
             let share = |p: &Option<String>| p.as_deref().map_or("—".into(), |p| m.percent(p));
+            // The match column: differs, equal, or one side missing.
+            let matched = |differs: bool, c: &Option<String>, p: &Option<String>| {
+                if differs {
+                    m.get("match-differs")
+                } else if c.is_some() && p.is_some() {
+                    "=".into()
+                } else {
+                    m.get("not-applicable")
+                }
+            };
             // A hostile node can publish a huge matrix: the PDF lists the first rows, the
             // rest are in results.csv and report.html.
             let omitted = result_rows.len().saturating_sub(MAX_RESULT_ROWS);
@@ -815,13 +825,7 @@ fn lay_out(
                     share(&r.of_counted),
                     share(&r.of_eligible),
                     number(&r.published),
-                    if r.differs {
-                        m.get("match-differs")
-                    } else if r.computed.is_some() && r.published.is_some() {
-                        "=".into()
-                    } else {
-                        m.get("not-applicable")
-                    },
+                    matched(r.differs, &r.computed, &r.published),
                 ]);
                 highlight.push(r.differs);
             }
@@ -859,13 +863,7 @@ fn lay_out(
                         number(&r.computed),
                         share(&r.of_counted),
                         number(&r.published),
-                        if r.differs {
-                            m.get("match-differs")
-                        } else if r.computed.is_some() && r.published.is_some() {
-                            "=".into()
-                        } else {
-                            m.get("not-applicable")
-                        },
+                        matched(r.differs, &r.computed, &r.published),
                     ]);
                     highlight.push(r.differs);
                 }
