@@ -8,6 +8,7 @@
 //! a ballot with Go semantics costs at least what serde_json needs to read the same bytes; a
 //! Groth16 verification costs at least the pairing product of the key with the inputs folded in.
 
+pub mod census;
 pub mod fetch;
 pub mod verify;
 

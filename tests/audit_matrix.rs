@@ -257,6 +257,26 @@ async fn tamper_fails_its_category_only(
 /// per results row and column, never the generic "Question n" / "Option v".
 fn shows_metadata_titles(name: &str, election: &ElectionAudit) {
     assert!(election.title.is_some(), "{name}: no election title");
+    if let Some(reading) = election
+        .by_choice
+        .as_ref()
+        .filter(|r| r.mode == "multiple-choice")
+    {
+        // The SDK's shape: one question; every row (a selected position) offers its choices
+        // and the abstain values past them.
+        assert_eq!(election.questions.len(), 1, "{name}: one question");
+        let q = &election.questions[0];
+        let abstain = reading.abstain.as_ref().map_or(0, |a| a.values.len());
+        for row in election.tally.published.iter().flatten() {
+            assert_eq!(q.choices.len() + abstain, row.len(), "{name}: {}", q.title);
+        }
+        assert!(!q.title.starts_with("Question "), "{name}: {}", q.title);
+        assert!(q
+            .choices
+            .iter()
+            .all(|c| !c.is_empty() && !c.starts_with("Option ")));
+        return;
+    }
     let rows = election.tally.published.as_ref().map_or(0, Vec::len);
     assert_eq!(
         election.questions.len(),

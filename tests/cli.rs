@@ -726,3 +726,15 @@ fn demo_in_catalan_writes_every_file_and_the_command_that_checks_its_signature()
         "the throwaway key is gone"
     );
 }
+
+/// `bench census` builds, parses and rebuilds a census dump and says whether the root matches,
+/// with its time against the hash bound and its peak memory.
+#[test]
+fn bench_census_rebuilds_the_dump_it_built() {
+    let out = vocaudit(&["bench", "census", "--leaves", "3000"], None);
+    assert_status(&out, 0);
+    let text = stdout(&out);
+    assert!(text.contains("census dump of 3000 leaves"), "{text}");
+    assert!(text.contains("root matches"), "{text}");
+    assert!(text.contains("peak RSS"), "{text}");
+}

@@ -150,6 +150,49 @@ fn the_header_names_the_organisation(#[case] lang: Lang, #[case] name: &str) {
     );
 }
 
+/// Check titles are shown in the page's language (the `check-<ID>` messages), in the checks
+/// table and beside a failing finding; a check the translations do not know yet (added later)
+/// keeps the title report.json carries, and report.json keeps the English title.
+#[rstest::rstest]
+#[case(Lang::En, "Results match the recomputed tally")]
+#[case(Lang::Es, "Los resultados coinciden con el recuento recalculado")]
+#[case(Lang::Ca, "Els resultats coincideixen amb el recompte recalculat")]
+#[case(Lang::It, "I risultati coincidono con lo scrutinio ricalcolato")]
+fn check_titles_are_in_the_page_language(#[case] lang: Lang, #[case] title: &str) {
+    let mut result = failing();
+    let last = result.elections.last_mut().unwrap();
+    let mut later = last.checks[0].clone();
+    later.id = "V-LATER-01".into();
+    later.title = "A check added later".into();
+    last.checks.push(later);
+    let m = Messages::new(lang);
+    let page = render_html(&result, &render_charts(&result, &m).unwrap(), &m).unwrap();
+    // The last election's checks table.
+    let checks = &page[page
+        .rfind("<table class=\"checks\">")
+        .expect("checks table")..];
+    let checks = &checks[..checks.find("</table>").unwrap()];
+    assert!(
+        checks.contains(&format!("<td>{title}</td>")),
+        "{lang}: {checks}"
+    );
+    assert!(checks.contains("<td>A check added later</td>"), "{lang}");
+    assert!(!page.contains("check-V-"), "{lang}: a message id shown");
+    if lang != Lang::En {
+        assert!(
+            !page.contains("Results match the recomputed tally"),
+            "{lang}: English title left"
+        );
+    }
+    // The failing V-TALLY-01 finding names its check by the same title.
+    let findings = &page[page.find("<table class=\"findings\">").expect("findings")..];
+    assert!(findings.contains(&format!("<br>{title}<br>")), "{lang}");
+    // report.json is the stable contract: titles as the catalogue gave them, in English.
+    let json = vocaudit::report::to_json_pretty(&result).unwrap();
+    assert!(!json.contains(title) || lang == Lang::En, "{lang}");
+    assert!(json.contains("\"title\": \"A check added later\""));
+}
+
 #[test]
 fn the_link_finder_sees_links() {
     let found =

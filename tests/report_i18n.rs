@@ -12,6 +12,7 @@ use fluent_syntax::ast::{Entry, Expression, InlineExpression, Pattern, PatternEl
 use report_common::*;
 use vocaudit::report::i18n::Arg;
 use vocaudit::report::{render_charts, render_html, render_terminal, Lang, Messages};
+use vocaudit::verify::catalogue::{self, CATALOGUE};
 
 /// Message id → the variables its value uses (selectors and variants included).
 fn messages(lang: Lang) -> BTreeMap<String, BTreeSet<String>> {
@@ -113,6 +114,40 @@ fn every_message_renders_in_every_language() {
                 );
             }
         }
+    }
+}
+
+/// Every check of the catalogue has a `check-<ID>` title in every language, the English one is
+/// the catalogue's title word for word (so they cannot drift apart), and no title is left over
+/// from a check the catalogue no longer has.
+#[test]
+fn every_check_has_its_title_in_every_language() {
+    let english = Messages::new(Lang::En);
+    for c in CATALOGUE {
+        assert_eq!(
+            english.lookup(&format!("check-{}", c.id)).as_deref(),
+            Some(c.title),
+            "en.ftl: check-{} is not the catalogue's title",
+            c.id
+        );
+    }
+    for lang in Lang::ALL {
+        let defined = messages(lang);
+        let missing: Vec<_> = CATALOGUE
+            .iter()
+            .map(|c| c.id)
+            .filter(|id| !defined.contains_key(&format!("check-{id}")))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{lang}: no check- title for {missing:?}"
+        );
+        let stale: Vec<_> = defined
+            .keys()
+            .filter_map(|k| k.strip_prefix("check-V-"))
+            .filter(|id| catalogue::info(&format!("V-{id}")).is_none())
+            .collect();
+        assert!(stale.is_empty(), "{lang}: titles of no check {stale:?}");
     }
 }
 

@@ -61,6 +61,26 @@ fn tampered_audit_shows_every_failing_location() {
     );
 }
 
+/// The failing table names each check by its title in the report's language, wrapped at word
+/// boundaries under the id.
+#[rstest::rstest]
+#[case(Lang::En, &["Results match the recomputed", "tally"])]
+#[case(Lang::Es, &["Los resultados coinciden con", "el recuento recalculado"])]
+#[case(Lang::It, &["I risultati coincidono con", "lo scrutinio ricalcolato"])]
+fn failing_checks_are_named_in_the_report_language(#[case] lang: Lang, #[case] title: &[&str]) {
+    let text = vocaudit::report::render_terminal(&failing(), false, &Messages::new(lang));
+    let first_cells: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("│ "))
+        .map(|l| l.split(" │").next().unwrap_or_default().trim_end())
+        .collect();
+    let at = first_cells
+        .iter()
+        .position(|c| *c == "V-TALLY-01 (tally)")
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(&first_cells[at + 1..at + 1 + title.len()], title, "{text}");
+}
+
 #[test]
 fn colour_only_when_asked() {
     let plain = render_terminal(&failing(), false);

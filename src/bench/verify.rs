@@ -223,7 +223,7 @@ pub fn time_verify(
 
 /// Asks the kernel to restart the VmHWM high-water mark from the current RSS
 /// (`/proc/self/clear_refs`, value 5); harmless where unsupported.
-fn reset_peak_rss() {
+pub(crate) fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 

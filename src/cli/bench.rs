@@ -17,6 +17,13 @@ pub struct Bench {
 
 #[derive(Subcommand)]
 enum BenchMode {
+    /// Parse and rebuild a generated census dump: time against its root's hash bound, and the
+    /// peak resident memory.
+    Census {
+        /// Leaves of the census.
+        #[arg(long, default_value_t = 1_000_000)]
+        leaves: usize,
+    },
     /// Time `load + verify` of a generated election's bundle against the protocol's own cost.
     Verify {
         /// Scenario (see `vocaudit sim list`).
@@ -46,6 +53,9 @@ impl Bench {
                 for line in vocaudit::bench::run(self.leaves) {
                     println!("{line}");
                 }
+            }
+            Some(BenchMode::Census { leaves }) => {
+                print!("{}", vocaudit::bench::census::run(leaves)?);
             }
             Some(BenchMode::Verify {
                 scenario,

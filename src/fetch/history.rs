@@ -17,6 +17,7 @@ use futures::{stream, StreamExt};
 
 use crate::api::node::{Election, TransactionList, TxInfo};
 use crate::bundle::load::{history_stream, HISTORY_GAPS};
+use crate::protocol::hex_bytes::HexId;
 use crate::protocol::proto::{ProcessStatus, TxPayload, TxType};
 use crate::protocol::tx::decode_node_transaction_str;
 
@@ -59,7 +60,7 @@ struct Found {
 pub(crate) async fn history(
     ctx: &Ctx,
     election: &Election,
-    listed: &[(String, u64)],
+    listed: &[(&HexId, u64)],
 ) -> Result<(), FetchError> {
     let id = election.election_id.to_ascii_lowercase();
     ctx.store.forget_gaps(HISTORY_GAPS.to_vec()).await?;
@@ -259,7 +260,7 @@ async fn scan_votes(
     ctx: &Ctx,
     id: &str,
     stream: &str,
-    listed: &[(String, u64)],
+    listed: &[(&HexId, u64)],
     found: &Found,
 ) -> Result<(), FetchError> {
     let lowest_vote = listed.iter().map(|(_, h)| *h).min();
@@ -285,7 +286,15 @@ async fn scan_votes(
             )
             .await?;
     }
-    let known: HashSet<String> = listed.iter().map(|(h, _)| h.to_ascii_lowercase()).collect();
+    // Lowercased: the transaction list's hashes are, a vote row's may not be (hex held as
+    // bytes is lowercase already).
+    let known: HashSet<HexId> = listed
+        .iter()
+        .map(|(h, _)| match h {
+            HexId::Text(t) => HexId::new(&t.to_ascii_lowercase()),
+            bytes => (*bytes).clone(),
+        })
+        .collect();
     let mut pages = stream::iter(lo..=top)
         .map(|height| async move { (height, vote_rows(ctx, stream, height).await) })
         .buffer_unordered(ctx.buffer);
@@ -293,7 +302,7 @@ async fn scan_votes(
     while let Some((_, rows)) = pages.next().await {
         for row in rows? {
             let hash = row.hash.to_ascii_lowercase();
-            if !known.contains(&hash) {
+            if !known.contains(&HexId::new(&hash)) {
                 wanted.insert(hash);
             }
         }

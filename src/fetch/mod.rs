@@ -93,6 +93,7 @@
 pub mod history;
 pub mod http;
 mod ipfs;
+mod listed;
 mod node;
 pub mod progress;
 pub mod reread;

@@ -10,12 +10,12 @@ use futures::{stream, StreamExt};
 use serde::Deserialize;
 
 use crate::api::from_json_slice;
-use crate::api::node::{
-    ChainInfo, Election, TransactionResponse, VoteCount, VoteDetail, VoteList, VoteRow,
-};
+use crate::api::node::{ChainInfo, Election, TransactionResponse, VoteCount, VoteDetail, VoteList};
 use crate::protocol::hash::{sha256, Hash32};
+use crate::protocol::hex_bytes::HexId;
 
 use super::http::{Outcome, Response};
+use super::listed::ListedRow;
 use super::progress::Task;
 use super::reread::{self, DetailFields, FirstRead};
 use super::{history, ipfs, Ctx, FetchError};
@@ -216,14 +216,14 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<String, FetchError> 
     let distinct = listing.distinct();
     completeness(ctx, id, &listing, &distinct, &election, count).await?;
     let sampled = reread::sample(
-        distinct.rows.iter().map(|(r, _)| r.vote_id.as_str()),
+        distinct.rows.iter().map(|(r, _)| r.vote_id()),
         reread::sample_size(ctx.reread, distinct.rows.len()),
     );
     let firsts = votes(ctx, id, &distinct.rows, receiving, &sampled).await?;
-    let listed: Vec<(String, u64)> = distinct
+    let listed: Vec<(&HexId, u64)> = distinct
         .rows
         .iter()
-        .map(|(r, _)| (r.tx_hash.clone(), r.block_height))
+        .map(|(r, _)| (&r.tx_hash, r.block_height))
         .collect();
     drop(distinct);
     let read_now: HashSet<&str> = firsts.iter().map(|f| f.nullifier.as_str()).collect();
@@ -242,7 +242,7 @@ pub(crate) async fn election(ctx: &Ctx, id: &str) -> Result<String, FetchError> 
 /// sample and the crawl.
 #[derive(Default)]
 struct Distinct<'a> {
-    rows: Vec<(&'a VoteRow, Option<&'a Hash32>)>,
+    rows: Vec<(&'a ListedRow, Option<&'a Hash32>)>,
     /// Nullifiers listed again after their first row.
     repeated: Vec<String>,
 }
@@ -251,7 +251,7 @@ struct Distinct<'a> {
 #[derive(Debug, Default)]
 struct Listing {
     /// Rows in page order, duplicates kept.
-    rows: Vec<VoteRow>,
+    rows: Vec<ListedRow>,
     /// Distinct `pagination.totalItems` values seen (modern route only).
     totals: BTreeSet<u64>,
     /// Per row, the index in `pages` of the page it came from.
@@ -261,7 +261,7 @@ struct Listing {
 }
 
 impl Listing {
-    fn add_page(&mut self, rows: Vec<VoteRow>, sha: Hash32) {
+    fn add_page(&mut self, rows: Vec<ListedRow>, sha: Hash32) {
         let page = self.pages.len() as u32;
         self.pages.push(sha);
         self.row_page.resize(self.row_page.len() + rows.len(), page);
@@ -269,7 +269,7 @@ impl Listing {
     }
 
     /// Each row with the sha256 of the page that listed it.
-    fn rows_with_pages(&self) -> impl Iterator<Item = (&VoteRow, Option<&Hash32>)> {
+    fn rows_with_pages(&self) -> impl Iterator<Item = (&ListedRow, Option<&Hash32>)> {
         let pages = &self.pages;
         self.rows
             .iter()
@@ -280,25 +280,39 @@ impl Listing {
     /// Each nullifier's first row with its page, in list order, and every later row of a
     /// nullifier already listed (nullifiers compare case-insensitively).
     fn distinct(&self) -> Distinct<'_> {
-        let mut seen = HashSet::new();
+        let mut seen: HashSet<&HexId> = HashSet::with_capacity(self.rows.len());
         let mut out = Distinct::default();
         for (row, page) in self.rows_with_pages() {
-            let nullifier = row.vote_id.to_ascii_lowercase();
-            if seen.insert(nullifier.clone()) {
+            if seen.insert(&row.vote_id) {
                 out.rows.push((row, page));
             } else {
-                out.repeated.push(nullifier);
+                out.repeated.push(row.vote_id());
             }
         }
         out
     }
 
     /// What two listings must agree on: every row's nullifier and height, in order.
-    fn key(&self) -> Vec<(String, u64)> {
+    fn key(&self) -> Vec<(&HexId, u64)> {
         self.rows
             .iter()
-            .map(|r| (r.vote_id.to_ascii_lowercase(), r.block_height))
+            .map(|r| (&r.vote_id, r.block_height))
             .collect()
+    }
+}
+
+/// A list page as the crawl keeps it: its rows and the `pagination.totalItems` it announced.
+struct ListedPage {
+    rows: Vec<ListedRow>,
+    total_items: Option<u64>,
+}
+
+impl From<VoteList> for ListedPage {
+    fn from(list: VoteList) -> Self {
+        ListedPage {
+            total_items: list.pagination.map(|p| p.total_items),
+            rows: list.votes.into_iter().map(ListedRow::from).collect(),
+        }
     }
 }
 
@@ -365,7 +379,7 @@ async fn list_once(ctx: &Ctx, id: &str, round: usize) -> Result<Listing, FetchEr
         Outcome::NotFound(_) => return legacy_list(ctx, id, stream, &suffix).await,
         other => return Err(refused(other.response(), "vote list refused")),
     };
-    let mut pages: Vec<(u64, VoteList, Hash32)> = Vec::new();
+    let mut pages: Vec<(u64, ListedPage, Hash32)> = Vec::new();
     let list0: VoteList = from_json_slice(&first.body).map_err(|e| malformed(&first, e))?;
     let sha0 = sha256(&[&first.body]);
     ctx.store.append(stream, first).await?;
@@ -374,20 +388,20 @@ async fn list_once(ctx: &Ctx, id: &str, round: usize) -> Result<Listing, FetchEr
         .as_ref()
         .and_then(|p| p.next_page.map(|_| p.last_page))
         .unwrap_or(0);
-    pages.push((0, list0, sha0));
+    pages.push((0, ListedPage::from(list0), sha0));
     // A page past the end means the list shrank while we read it (live election): the rounds
     // will tell.
     pages.extend(fetch_pages(ctx, stream, 1..=last, ctx.buffer, url, PastEnd::Skip).await?);
     let mut listing = Listing::default();
     // Sized once: growing by doubling would hold the old and new row buffers together.
-    let rows: usize = pages.iter().map(|(_, list, _)| list.votes.len()).sum();
+    let rows: usize = pages.iter().map(|(_, list, _)| list.rows.len()).sum();
     listing.rows.reserve_exact(rows);
     listing.row_page.reserve_exact(rows);
     for (_, list, sha) in pages {
-        if let Some(p) = list.pagination {
-            listing.totals.insert(p.total_items);
+        if let Some(total) = list.total_items {
+            listing.totals.insert(total);
         }
-        listing.add_page(list.votes, sha);
+        listing.add_page(list.rows, sha);
     }
     Ok(listing)
 }
@@ -415,8 +429,8 @@ async fn legacy_list(
         let window_pages = start..start + window as u64;
         let pages = fetch_pages(ctx, stream, window_pages, window, url, PastEnd::Refuse).await?;
         for (_, list, sha) in pages {
-            let short = list.votes.len() < LEGACY_PAGE;
-            listing.add_page(list.votes, sha);
+            let short = list.rows.len() < LEGACY_PAGE;
+            listing.add_page(list.rows, sha);
             if short {
                 return Ok(listing);
             }
@@ -444,7 +458,7 @@ async fn fetch_pages(
     window: usize,
     url: impl Fn(u64) -> String,
     past_end: PastEnd,
-) -> Result<Vec<(u64, VoteList, Hash32)>, FetchError> {
+) -> Result<Vec<(u64, ListedPage, Hash32)>, FetchError> {
     let mut got = stream::iter(pages)
         .map(|page| {
             let u = url(page);
@@ -458,7 +472,7 @@ async fn fetch_pages(
                 let list: VoteList = from_json_slice(&r.body).map_err(|e| malformed(&r, e))?;
                 let sha = sha256(&[&r.body]);
                 ctx.store.append(stream, r).await?;
-                lists.push((page, list, sha));
+                lists.push((page, ListedPage::from(list), sha));
             }
             Outcome::PastLastPage(r) if past_end == PastEnd::Skip => {
                 ctx.store.append(stream, r).await?
@@ -545,8 +559,8 @@ async fn completeness(
 
 enum Job<'a> {
     /// A vote's detail, with the sha256 of the list page that listed it.
-    Detail(&'a VoteRow, Option<&'a Hash32>),
-    Tx(&'a str),
+    Detail(&'a ListedRow, Option<&'a Hash32>),
+    Tx(String),
 }
 
 /// Votes handled per round of [`votes_chunk`]: the URLs probed, the jobs and the details read
@@ -563,7 +577,7 @@ const VOTE_CHUNK: usize = 8192;
 async fn votes(
     ctx: &Ctx,
     id: &str,
-    distinct: &[(&VoteRow, Option<&Hash32>)],
+    distinct: &[(&ListedRow, Option<&Hash32>)],
     live: bool,
     sampled: &HashSet<String>,
 ) -> Result<Vec<FirstRead>, FetchError> {
@@ -619,13 +633,13 @@ struct Compare<'a> {
 async fn votes_chunk(
     ctx: &Ctx,
     id: &str,
-    rows: &[(&VoteRow, Option<&Hash32>)],
+    rows: &[(&ListedRow, Option<&Hash32>)],
     compare: &Compare<'_>,
     heights: &mut BTreeSet<u64>,
     task: &Task,
 ) -> Result<Vec<FirstRead>, FetchError> {
     let node = &ctx.node;
-    let detail_url = |r: &VoteRow| format!("{node}/votes/{}", r.vote_id.to_ascii_lowercase());
+    let detail_url = |r: &ListedRow| format!("{node}/votes/{}", r.vote_id);
     let block_url = |h: u64| format!("{node}/chain/blocks/{h}");
 
     // What is stored already: details, row txs (either route), row blocks.
@@ -634,7 +648,7 @@ async fn votes_chunk(
         probe.push(detail_url(r));
         probe.extend(tx_urls(
             ctx,
-            &r.tx_hash,
+            &r.tx_hash(),
             r.block_height,
             r.transaction_index,
         ));
@@ -648,8 +662,8 @@ async fn votes_chunk(
             .filter_map(|(u, h)| h.then_some(u))
             .collect()
     };
-    let tx_done = |r: &VoteRow| {
-        tx_urls(ctx, &r.tx_hash, r.block_height, r.transaction_index)
+    let tx_done = |r: &ListedRow| {
+        tx_urls(ctx, &r.tx_hash(), r.block_height, r.transaction_index)
             .iter()
             .any(|u| stored.contains(u))
     };
@@ -658,12 +672,12 @@ async fn votes_chunk(
         // Re-read a stored detail when it is the only source of the tx hash or the vote time.
         let need_detail = !stored.contains(&detail_url(r))
             || r.tx_hash.is_empty()
-            || (r.block_time.is_none() && !stored.contains(&block_url(r.block_height)));
+            || (!r.has_block_time && !stored.contains(&block_url(r.block_height)));
         if need_detail {
             jobs.push(Job::Detail(r, page));
         }
         if !r.tx_hash.is_empty() && !tx_done(r) {
-            jobs.push(Job::Tx(&r.tx_hash));
+            jobs.push(Job::Tx(r.tx_hash()));
         }
     }
 
@@ -680,7 +694,7 @@ async fn votes_chunk(
                     Job::Detail(r, page) => {
                         let url = detail_url(r);
                         let outcome = ctx.get(&url).await?;
-                        let nullifier = r.vote_id.to_ascii_lowercase();
+                        let nullifier = r.vote_id();
                         let first = compare
                             .sampled
                             .contains(&nullifier)
@@ -733,7 +747,7 @@ async fn votes_chunk(
                         Ok::<_, FetchError>((info, first))
                     }
                     Job::Tx(hash) => {
-                        fetch_tx(ctx, txs_stream, hash).await?;
+                        fetch_tx(ctx, txs_stream, &hash).await?;
                         Ok((None, None))
                     }
                 }
@@ -757,7 +771,7 @@ async fn votes_chunk(
     // Second pass: txs named only by the detail, blocks of votes without a date.
     let mut txs: BTreeSet<String> = BTreeSet::new();
     for (r, _) in rows {
-        let Some(d) = details.get(&r.vote_id.to_ascii_lowercase()) else {
+        let Some(d) = details.get(&r.vote_id()) else {
             continue;
         };
         if r.tx_hash.is_empty() {

@@ -13,12 +13,12 @@
 //! `#reread` (a fragment is never sent, so the node sees the very same request). A resumed fetch
 //! re-reads only votes whose detail it read in the same run.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap, HashSet};
 
 use futures::{stream, StreamExt};
 use serde_json::value::RawValue;
 
-use crate::api::node::VoteRow;
+use super::listed::ListedRow;
 use crate::bundle::{Disagreement, FieldChange};
 use crate::protocol::hash::{sha256, Hash32};
 
@@ -39,16 +39,21 @@ pub fn sample_size(configured: Option<usize>, distinct: usize) -> usize {
 
 /// The `n` nullifiers to re-read: those whose sha256(`vocaudit/reread` ‖ nullifier) is smallest.
 /// The choice depends on the vote ids only, not on the listing order, so every run over the
-/// same election re-reads the same votes.
-pub fn sample<'a>(nullifiers: impl IntoIterator<Item = &'a str>, n: usize) -> HashSet<String> {
-    let ranked: BTreeMap<Hash32, String> = nullifiers
-        .into_iter()
-        .map(|v| {
-            let v = v.to_ascii_lowercase();
-            (sha256(&[b"vocaudit/reread", v.as_bytes()]), v)
-        })
-        .collect();
-    ranked.into_values().take(n).collect()
+/// same election re-reads the same votes. Only the `n` best so far are held (a max-heap), not
+/// every listed id.
+pub fn sample<S: AsRef<str>>(nullifiers: impl IntoIterator<Item = S>, n: usize) -> HashSet<String> {
+    let mut best: BinaryHeap<(Hash32, String)> = BinaryHeap::with_capacity(n + 1);
+    for v in nullifiers {
+        let v = v.as_ref().to_ascii_lowercase();
+        let rank = sha256(&[b"vocaudit/reread", v.as_bytes()]);
+        if best.len() < n {
+            best.push((rank, v));
+        } else if best.peek().is_some_and(|(worst, _)| rank < *worst) {
+            best.pop();
+            best.push((rank, v));
+        }
+    }
+    best.into_iter().map(|(_, v)| v).collect()
 }
 
 /// A body's first answer, kept to compare with its re-read.
@@ -270,22 +275,17 @@ pub(crate) async fn row_against_detail(
     ctx: &Ctx,
     id: &str,
     live: bool,
-    row: &VoteRow,
+    row: &ListedRow,
     page_sha256: Option<&Hash32>,
     detail: &Response,
     fields: &DetailFields,
 ) -> Result<(), FetchError> {
     let norm = |h: &str| h.trim_start_matches("0x").to_ascii_lowercase();
     let mut changes = Vec::new();
-    if !row.tx_hash.is_empty()
-        && !fields.tx_hash.is_empty()
-        && norm(&row.tx_hash) != norm(&fields.tx_hash)
+    let tx_hash = row.tx_hash();
+    if !tx_hash.is_empty() && !fields.tx_hash.is_empty() && norm(&tx_hash) != norm(&fields.tx_hash)
     {
-        changes.push(change(
-            "txHash",
-            row.tx_hash.clone(),
-            fields.tx_hash.clone(),
-        ));
+        changes.push(change("txHash", tx_hash, fields.tx_hash.clone()));
     }
     if row.block_height != fields.block_height {
         let (a, b) = (row.block_height, fields.block_height);
@@ -296,8 +296,9 @@ pub(crate) async fn row_against_detail(
         changes.push(change("transactionIndex", a.to_string(), b.to_string()));
     }
     if let (Some(a), Some(b)) = (&row.voter_id, &fields.voter_id) {
-        if norm(a) != norm(b) {
-            changes.push(change("voterID", a.clone(), b.clone()));
+        let a = a.to_string();
+        if norm(&a) != norm(b) {
+            changes.push(change("voterID", a, b.clone()));
         }
     }
     if changes.is_empty() {
@@ -305,7 +306,7 @@ pub(crate) async fn row_against_detail(
     }
     let d = Disagreement {
         election_id: id.to_string(),
-        vote_id: Some(row.vote_id.to_ascii_lowercase()),
+        vote_id: Some(row.vote_id()),
         route: "vote-row".into(),
         url: detail.url.clone(),
         first_sha256: page_sha256.map(hex::encode).unwrap_or_default(),
@@ -363,7 +364,15 @@ mod tests {
             let forward = sample(ids.iter().map(String::as_str), n);
             let backward = sample(ids.iter().rev().map(String::as_str), n);
             prop_assert_eq!(forward.len(), n.min(ids.len()));
-            prop_assert_eq!(forward, backward);
+            prop_assert_eq!(&forward, &backward);
+            // The n smallest ranks, as sorting every id would choose them.
+            let mut ranked: Vec<(Hash32, &String)> = ids
+                .iter()
+                .map(|v| (sha256(&[b"vocaudit/reread", v.as_bytes()]), v))
+                .collect();
+            ranked.sort();
+            let expected: HashSet<String> = ranked.into_iter().take(n).map(|(_, v)| v.clone()).collect();
+            prop_assert_eq!(forward, expected);
         }
     }
 }

@@ -12,14 +12,14 @@ use minijinja::{AutoEscape, Environment, Error};
 use serde::Serialize;
 
 use crate::verify::result::{
-    AuditResult, CheckResult, ElectionAudit, EligibleSource, PowerSource, Status, Verdict,
+    AuditResult, Category, CheckResult, ElectionAudit, EligibleSource, PowerSource, Status, Verdict,
 };
 
 use super::charts::ChartFile;
 use super::i18n::{Arg, Messages};
 use super::view::{
-    by_choice, choice_title, election_title, finding_rows, organization_name, question_title,
-    result_rows, ByChoice, CheckCounts, FindingRow, ResultRow,
+    by_choice, check_title, choice_title, election_title, finding_rows, organization_name,
+    question_title, result_rows, ByChoice, CheckCounts, FindingRow, ResultRow,
 };
 use super::ReportError;
 
@@ -36,7 +36,7 @@ struct Page<'a> {
     result: &'a AuditResult,
     /// The organisation's name in the page's language, when its metadata gives one.
     organization_name: Option<String>,
-    process_checks: &'a [CheckResult],
+    process_checks: Vec<CheckView<'a>>,
     elections: Vec<ElectionView<'a>>,
     failing: Vec<FindingRow>,
     warnings: Vec<FindingRow>,
@@ -57,7 +57,33 @@ struct ElectionView<'a> {
     by_choice: Option<ByChoice>,
     any_differs: bool,
     counts: CheckCounts,
+    checks: Vec<CheckView<'a>>,
     charts: Vec<ChartView<'a>>,
+}
+
+/// A row of a checks table: the check with its title in the page's language.
+#[derive(Serialize)]
+struct CheckView<'a> {
+    id: &'a str,
+    category: Category,
+    title: String,
+    status: Status,
+    message: &'a str,
+    findings: usize,
+}
+
+fn check_views<'a>(checks: &'a [CheckResult], m: &Messages) -> Vec<CheckView<'a>> {
+    checks
+        .iter()
+        .map(|c| CheckView {
+            id: &c.id,
+            category: c.category,
+            title: check_title(c, m),
+            status: c.status,
+            message: &c.message,
+            findings: c.findings.len(),
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -142,6 +168,7 @@ pub fn render_html(
                 rows,
                 by_choice: by_choice(election, m),
                 counts: CheckCounts::of(&election.checks),
+                checks: check_views(&election.checks, m),
                 charts: own
                     .into_iter()
                     .map(|c| ChartView {
@@ -163,10 +190,10 @@ pub fn render_html(
         counts,
         result,
         organization_name: organization_name(result, m),
-        process_checks: &result.checks,
+        process_checks: check_views(&result.checks, m),
         elections,
-        failing: finding_rows(result, Status::Fail),
-        warnings: finding_rows(result, Status::Warn),
+        failing: finding_rows(result, Status::Fail, m),
+        warnings: finding_rows(result, Status::Warn, m),
     };
 
     let mut env = Environment::new();

@@ -28,7 +28,7 @@ use crate::verify::result::{AuditResult, EligibleSource, PowerSource, Status, Ve
 use super::charts::{ChartFile, FONT};
 use super::i18n::{Arg, Messages};
 use super::summary::Summary;
-use super::view::{by_choice, election_title, finding_rows, result_rows, CheckCounts};
+use super::view::{by_choice, check_title, election_title, finding_rows, result_rows, CheckCounts};
 use super::ReportError;
 
 const PAGE_W: f32 = 595.28;
@@ -804,6 +804,16 @@ fn lay_out(
             let mut highlight = vec![false];
             let number = |n: &Option<String>| n.as_deref().map_or("—".into(), |n| m.number(n));
             let share = |p: &Option<String>| p.as_deref().map_or("—".into(), |p| m.percent(p));
+            // The match column: differs, equal, or one side missing.
+            let matched = |differs: bool, c: &Option<String>, p: &Option<String>| {
+                if differs {
+                    m.get("match-differs")
+                } else if c.is_some() && p.is_some() {
+                    "=".into()
+                } else {
+                    m.get("not-applicable")
+                }
+            };
             // A hostile node can publish a huge matrix: the PDF lists the first rows, the
             // rest are in results.csv and report.html.
             let omitted = result_rows.len().saturating_sub(MAX_RESULT_ROWS);
@@ -815,13 +825,7 @@ fn lay_out(
                     share(&r.of_counted),
                     share(&r.of_eligible),
                     number(&r.published),
-                    if r.differs {
-                        m.get("match-differs")
-                    } else if r.computed.is_some() && r.published.is_some() {
-                        "=".into()
-                    } else {
-                        m.get("not-applicable")
-                    },
+                    matched(r.differs, &r.computed, &r.published),
                 ]);
                 highlight.push(r.differs);
             }
@@ -859,13 +863,7 @@ fn lay_out(
                         number(&r.computed),
                         share(&r.of_counted),
                         number(&r.published),
-                        if r.differs {
-                            m.get("match-differs")
-                        } else if r.computed.is_some() && r.published.is_some() {
-                            "=".into()
-                        } else {
-                            m.get("not-applicable")
-                        },
+                        matched(r.differs, &r.computed, &r.published),
                     ]);
                     highlight.push(r.differs);
                 }
@@ -896,6 +894,7 @@ fn lay_out(
         l.heading(&m.get("check-catalogue-heading"), 11.5);
         let mut rows = vec![vec![
             m.get("col-check"),
+            m.get("col-title"),
             m.get("col-status"),
             m.get("col-outcome"),
         ]];
@@ -903,16 +902,17 @@ fn lay_out(
         for c in &e.checks {
             rows.push(vec![
                 c.id.clone(),
+                check_title(c, m),
                 m.get(&format!("status-{}", status_name(c.status))),
                 c.message.clone(),
             ]);
             highlight.push(c.status == Status::Fail);
         }
-        l.table(&[0.17, 0.13, 0.7], &rows, &highlight, SMALL, true);
+        l.table(&[0.15, 0.24, 0.11, 0.5], &rows, &highlight, SMALL, true);
     }
 
     l.heading(&m.get("findings-heading"), 15.0);
-    let failing = finding_rows(result, Status::Fail);
+    let failing = finding_rows(result, Status::Fail, m);
     if failing.is_empty() {
         l.paragraph(&m.get("no-check-failed"), BODY, BLACK);
     } else {
@@ -945,7 +945,7 @@ fn lay_out(
                     .map(|k| format!("{} {k}", m.get("loc-key-index"))),
             );
             rows.push(vec![
-                format!("{}\n{}", f.check_id, f.category),
+                format!("{}\n{}\n{}", f.check_id, f.check_title, f.category),
                 at.join("\n"),
                 f.message.clone(),
                 f.expected.clone().unwrap_or_default(),

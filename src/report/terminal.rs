@@ -81,7 +81,7 @@ pub fn render_terminal(result: &AuditResult, color: bool, m: &Messages) -> Strin
         render_election(&mut out, election, color, &paint, m);
     }
 
-    let failing = finding_rows(result, Status::Fail);
+    let failing = finding_rows(result, Status::Fail, m);
     if !failing.is_empty() {
         let _ = writeln!(
             out,
@@ -108,7 +108,12 @@ pub fn render_terminal(result: &AuditResult, color: bool, m: &Messages) -> Strin
             location.extend(row.cell.as_ref().map(|c| at("loc-cell", c)));
             location.extend(row.key_index.map(|k| at("loc-key-index", &k)));
             builder.push_record([
-                format!("{} ({})", row.check_id, row.category),
+                format!(
+                    "{} ({})\n{}",
+                    row.check_id,
+                    row.category,
+                    wrap_words(&row.check_title, CHECK_COLUMN)
+                ),
                 location.join("\n"),
                 row.message.clone(),
                 row.expected.clone().unwrap_or_default(),
@@ -134,6 +139,30 @@ pub fn render_terminal(result: &AuditResult, color: bool, m: &Messages) -> Strin
             "\n{}",
             m.format("term-warned", &[("count", all.warn.into())])
         );
+    }
+    out
+}
+
+/// Width of the failing table's check column: an id with its category, then the title wrapped.
+const CHECK_COLUMN: usize = 28;
+
+/// `text` broken into lines of at most `width` characters at spaces (a longer word keeps its own
+/// line). tabled's word wrap counts a cell's earlier lines against its first, so the title is
+/// wrapped here, before it joins the id's line.
+fn wrap_words(text: &str, width: usize) -> String {
+    let mut out = String::new();
+    let mut line = 0;
+    for word in text.split(' ') {
+        let len = word.chars().count();
+        if line > 0 && line + 1 + len > width {
+            out.push('\n');
+            line = 0;
+        } else if line > 0 {
+            out.push(' ');
+            line += 1;
+        }
+        out.push_str(word);
+        line += len;
     }
     out
 }

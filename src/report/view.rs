@@ -210,6 +210,14 @@ pub(crate) fn choice_title(election: &ElectionAudit, q: usize, v: usize, m: &Mes
     }
 }
 
+/// A check's title in `m`'s language: its `check-<ID>` message, else (a check newer than the
+/// translations) the catalogue's English title that report.json carries. report.json itself
+/// keeps the English title: it is a stable contract, the renderers translate.
+pub(crate) fn check_title(check: &CheckResult, m: &Messages) -> String {
+    m.lookup(&format!("check-{}", check.id))
+        .unwrap_or_else(|| check.title.clone())
+}
+
 /// How many checks ended in each status.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CheckCounts {
@@ -238,6 +246,8 @@ impl CheckCounts {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct FindingRow {
     pub check_id: String,
+    /// The check's title in the report's language ([`check_title`]).
+    pub check_title: String,
     pub category: &'static str,
     pub status: Status,
     pub election_id: String,
@@ -253,7 +263,7 @@ pub(crate) struct FindingRow {
 
 /// Findings of the checks with `status`, process-level first; a check with that status but no
 /// findings gets one row carrying its own message, so no failure goes unlisted.
-pub(crate) fn finding_rows(result: &AuditResult, status: Status) -> Vec<FindingRow> {
+pub(crate) fn finding_rows(result: &AuditResult, status: Status, m: &Messages) -> Vec<FindingRow> {
     let mut rows = Vec::new();
     let scoped = result.checks.iter().map(|c| (None, c)).chain(
         result
@@ -262,8 +272,10 @@ pub(crate) fn finding_rows(result: &AuditResult, status: Status) -> Vec<FindingR
             .flat_map(|e| e.checks.iter().map(move |c| (Some(e), c))),
     );
     for (election, check) in scoped.filter(|(_, c)| c.status == status) {
+        let title = check_title(check, m);
         let row = |f: Option<&Finding>| FindingRow {
             check_id: check.id.clone(),
+            check_title: title.clone(),
             category: check.category.as_str(),
             status: check.status,
             election_id: f

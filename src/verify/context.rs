@@ -17,6 +17,7 @@ use crate::bundle::evidence::{
 use num_bigint::BigUint;
 
 use crate::protocol::arbo::dump::{decode_records, value_to_weight, CensusDump};
+use crate::protocol::arbo::LeafSet;
 use crate::protocol::hash::Hash32;
 use crate::protocol::hex_bytes;
 use crate::protocol::sealed_box::public_from_private;
@@ -82,26 +83,79 @@ pub struct DumpFacts {
     pub claimed_root: Hash32,
     pub rebuilt_root: Result<Hash32, String>,
     /// Leaf key → value, to find each voter's leaf.
-    pub leaves: HashMap<Vec<u8>, Vec<u8>>,
+    pub leaves: DumpLeaves,
     /// The leaves' weights (little-endian values) added up, and the largest.
     pub total_weight: BigUint,
     pub max_weight: BigUint,
 }
 
+/// The dump's leaves by key. Normally the [`LeafSet`] the root was rebuilt from (two flat
+/// buffers, binary-searched: ~80 MB for a million leaves, where a map of owned keys and values
+/// took ~170 MB beside it); a map when the leaves do not form a tree (a duplicate or an
+/// over-long key), so that votes can still be looked up while V-CENSUS-01 fails the dump.
+pub enum DumpLeaves {
+    Tree(LeafSet),
+    Map(HashMap<Vec<u8>, Vec<u8>>),
+}
+
+impl DumpLeaves {
+    pub fn len(&self) -> usize {
+        match self {
+            DumpLeaves::Tree(set) => set.len(),
+            DumpLeaves::Map(map) => map.len(),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The value of leaf `key`, if the dump has it.
+    pub fn get(&self, key: &[u8]) -> Option<&[u8]> {
+        match self {
+            DumpLeaves::Tree(set) => set.get(key),
+            DumpLeaves::Map(map) => map.get(key).map(Vec::as_slice),
+        }
+    }
+
+    /// Every leaf's value.
+    pub fn values(&self) -> Box<dyn Iterator<Item = &[u8]> + '_> {
+        match self {
+            DumpLeaves::Tree(set) => Box::new(set.leaves().map(|(_, v)| v)),
+            DumpLeaves::Map(map) => Box::new(map.values().map(Vec::as_slice)),
+        }
+    }
+}
+
 impl DumpFacts {
-    /// Parses a `CensusDump` JSON object and rebuilds its root (vocdoni-node:tree/arbo `ImportDump`).
+    /// Parses a `CensusDump` JSON object and rebuilds its root (vocdoni-node:tree/arbo
+    /// `ImportDump`), decompressing its records once and keeping only the leaf set.
     pub fn parse(raw: &[u8]) -> Result<DumpFacts, String> {
         let dump = CensusDump::from_json(raw).map_err(|e| format!("census dump: {e}"))?;
         let records = dump
             .records_bytes()
             .map_err(|e| format!("census dump records: {e}"))?;
-        let leaves: HashMap<Vec<u8>, Vec<u8>> = decode_records(&records)
-            .map_err(|e| format!("census dump records: {e}"))?
-            .into_iter()
-            .map(|(k, v)| (k.to_vec(), v.to_vec()))
-            .collect();
-        let weights = leaves.values().map(|v| value_to_weight(v));
-        let (total_weight, max_weight) = weights
+        let (leaves, rebuilt_root) = {
+            let records =
+                decode_records(&records).map_err(|e| format!("census dump records: {e}"))?;
+            match dump.leaf_set_of(&records) {
+                Ok(set) => {
+                    let root = set.root().map_err(|e| e.to_string());
+                    (DumpLeaves::Tree(set), root)
+                }
+                Err(e) => {
+                    let map = records
+                        .iter()
+                        .map(|(k, v)| (k.to_vec(), v.to_vec()))
+                        .collect();
+                    (DumpLeaves::Map(map), Err(e.to_string()))
+                }
+            }
+        };
+        drop(records);
+        let (total_weight, max_weight) = leaves
+            .values()
+            .map(value_to_weight)
             .fold((BigUint::default(), BigUint::default()), |(sum, max), w| {
                 (sum + &w, max.max(w))
             });
@@ -109,7 +163,7 @@ impl DumpFacts {
             total_weight,
             max_weight,
             claimed_root: dump.root_hash,
-            rebuilt_root: dump.rebuild_root().map_err(|e| e.to_string()),
+            rebuilt_root,
             leaves,
         })
     }
@@ -414,5 +468,45 @@ mod tests {
             .unwrap_err()
             .contains("expected 32 bytes"));
         assert_eq!(normal_hex("0xABcd"), "abcd");
+    }
+
+    fn dump_json(records: &[(&[u8], &[u8])]) -> Vec<u8> {
+        use crate::protocol::arbo::dump::{encode_records, CensusTreeType};
+        let data = encode_records(records.iter().copied()).unwrap();
+        let mut dump = CensusDump::build(CensusTreeType::Weighted, 160, records).unwrap();
+        dump.data = zstd::bulk::compress(&data, 0).unwrap();
+        dump.to_json().unwrap()
+    }
+
+    #[test]
+    fn a_dump_is_kept_as_its_leaf_set_and_looked_up_by_key() {
+        let records: Vec<(&[u8], &[u8])> = vec![(b"aa", &[2]), (b"bb", &[3, 1]), (b"cc", &[])];
+        let facts = DumpFacts::parse(&dump_json(&records)).unwrap();
+        assert!(matches!(facts.leaves, DumpLeaves::Tree(_)));
+        assert_eq!(facts.rebuilt_root, Ok(facts.claimed_root));
+        assert_eq!(facts.leaves.len(), 3);
+        assert_eq!(facts.leaves.get(b"bb"), Some(&[3u8, 1][..]));
+        assert_eq!(facts.leaves.get(b"dd"), None);
+        // Little-endian weights: 2 + 259 + 0.
+        assert_eq!(facts.total_weight, BigUint::from(261u32));
+        assert_eq!(facts.max_weight, BigUint::from(259u32));
+    }
+
+    #[test]
+    fn a_dump_that_is_no_tree_still_answers_lookups() {
+        // The same key twice: no tree (V-CENSUS-01 fails it), the last value is looked up.
+        let records: Vec<(&[u8], &[u8])> = vec![(b"aa", &[2]), (b"aa", &[5])];
+        let json = {
+            use crate::protocol::arbo::dump::encode_records;
+            let data = encode_records(records.iter().copied()).unwrap();
+            let mut dump = CensusDump::from_json(&dump_json(&[(b"aa", &[2])])).unwrap();
+            dump.data = zstd::bulk::compress(&data, 0).unwrap();
+            dump.to_json().unwrap()
+        };
+        let facts = DumpFacts::parse(&json).unwrap();
+        assert!(matches!(facts.leaves, DumpLeaves::Map(_)));
+        assert!(facts.rebuilt_root.unwrap_err().contains("more than once"));
+        assert_eq!(facts.leaves.get(b"aa"), Some(&[5u8][..]));
+        assert_eq!(facts.leaves.len(), 1);
     }
 }

@@ -799,7 +799,9 @@ fn arbo_grant(
         partial
     };
     let in_dump = match &ctx.dump {
-        Some(Ok(d)) => Some(d.leaves.get(key.as_slice()) == Some(&proof.available_weight)),
+        Some(Ok(d)) => {
+            Some(d.leaves.get(key.as_slice()) == Some(proof.available_weight.as_slice()))
+        }
         _ => None,
     };
     Step::Done(CensusGrant {

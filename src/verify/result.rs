@@ -471,39 +471,7 @@ pub struct VoteRecord {
     pub outcome: VoteOutcome,
 }
 
-/// A lowercase hex identifier of at most 32 bytes, held as its bytes; any other text (a
-/// hostile node's) as given. Displays as the text it came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HexId {
-    Bytes { len: u8, bytes: [u8; 32] },
-    Text(Box<str>),
-}
-
-impl HexId {
-    pub fn new(text: &str) -> HexId {
-        let lowercase = !text.bytes().any(|b| b.is_ascii_uppercase());
-        match hex::decode(text) {
-            Ok(b) if b.len() <= 32 && lowercase => {
-                let mut bytes = [0u8; 32];
-                bytes[..b.len()].copy_from_slice(&b);
-                HexId::Bytes {
-                    len: b.len() as u8,
-                    bytes,
-                }
-            }
-            _ => HexId::Text(text.into()),
-        }
-    }
-}
-
-impl std::fmt::Display for HexId {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            HexId::Bytes { len, bytes } => f.write_str(&hex::encode(&bytes[..usize::from(*len)])),
-            HexId::Text(t) => f.write_str(t),
-        }
-    }
-}
+pub use crate::protocol::hex_bytes::HexId;
 
 /// What the recomputed tally did with one listed vote.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,7 +11,6 @@ use num_bigint::BigUint;
 use num_traits::Zero;
 
 use crate::bundle::evidence::SaasEvidence;
-use crate::protocol::arbo::dump::value_to_weight;
 use crate::protocol::tally::parse_decimal;
 use crate::verify::aggregate::Aggregate;
 use crate::verify::context::ElectionContext;
@@ -79,8 +78,7 @@ pub fn turnout(
     let (eligible_power, eligible_power_source) = if !weighted {
         (None, None)
     } else if let Some(d) = dump {
-        let total: BigUint = d.leaves.values().map(|v| value_to_weight(v)).sum();
-        (Some(total), Some(PowerSource::CensusDump))
+        (Some(d.total_weight.clone()), Some(PowerSource::CensusDump))
     } else {
         match saas_census
             .and_then(|c| c.total_weight.as_ref())

@@ -246,6 +246,7 @@ demo-verify = Comproveu el resum signat amb el minisign habitual:
 
 ## Dates (sempre en UTC)
 
+number-abbreviated = { $head }…{ $tail } ({ $digits } xifres)
 date-time = { $day } { $month } de { $year }, { $time } UTC
 month-1 = de gener
 month-2 = de febrer
@@ -259,3 +260,48 @@ month-9 = de setembre
 month-10 = d'octubre
 month-11 = de novembre
 month-12 = de desembre
+
+## Títols de les comprovacions: un per entrada del catàleg
+
+check-V-BUNDLE-01 = Integritat del paquet de proves
+check-V-BUNDLE-02 = Proves obtingudes (auditoria)
+check-V-BUNDLE-03 = Proves obtingudes (votació)
+check-V-BUNDLE-04 = Mateixa pregunta, mateixa resposta
+check-V-CROSS-01 = Preguntes del SaaS a la cadena
+check-V-CROSS-02 = El SaaS coincideix amb la cadena
+check-V-CROSS-03 = Xifres del cens al SaaS
+check-V-PID-01 = Estructura de l'identificador de la votació
+check-V-COUNT-01 = Els nombres de vots coincideixen
+check-V-COUNT-02 = Cap vot duplicat
+check-V-COUNT-03 = Canvis de vot dins del límit
+check-V-COUNT-04 = Votants sense superar la mida del cens
+check-V-TXHASH-01 = Hashes de les transaccions
+check-V-SIG-01 = Signatures dels vots
+check-V-NULL-01 = Nul·lificadors
+check-V-CENSUS-01 = El bolcat del cens reconstrueix l'arrel
+check-V-CENSUS-02 = Proves de Merkle del cens
+check-V-CENSUS-03 = Proves CSP
+check-V-CENSUS-04 = Proves CSP vinculades a la votació
+check-V-CENSUS-05 = Dret a vot comprovat en cada vot
+check-V-ZK-01 = Les proves Groth16 són vàlides
+check-V-ZK-02 = Proves generades per a aquesta votació
+check-V-ZK-03 = Proves referides a l'arrel del cens
+check-V-ZK-04 = Proves vinculades al paquet del vot
+check-V-ZK-05 = Nul·lificadors de les proves
+check-V-ZK-06 = Pesos de les proves
+check-V-ZK-07 = Arrels SIK
+check-V-WEIGHT-01 = Pesos dels vots
+check-V-KEYS-01 = Claus revelades
+check-V-KEYS-02 = Claus revelades per als índexs dels vots
+check-V-KEYS-03 = El desxifratge coincideix amb el paquet del node
+check-V-BALLOT-01 = Paperetes descodificades i validades
+check-V-BALLOT-02 = Valors de les paperetes dins del rang segur
+check-V-TALLY-01 = Els resultats coincideixen amb el recompte recalculat
+check-V-TALLY-02 = L'escrutini coincideix amb el recompte recalculat
+check-V-TALLY-03 = Codificació ABI de l'escrutini
+check-V-WINDOW-01 = Vots dins del període de votació
+check-V-HIST-01 = Qui va crear i modificar la votació
+check-V-HIST-02 = Final real
+check-V-HIST-03 = Història del cens
+check-V-HIST-04 = Integritat de les metadades
+check-V-HIST-05 = Història de les claus

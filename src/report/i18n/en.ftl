@@ -247,6 +247,7 @@ demo-verify = Check the signed summary with the stock minisign:
 
 ## Dates (always UTC)
 
+number-abbreviated = { $head }…{ $tail } ({ $digits } digits)
 date-time = { $day } { $month } { $year }, { $time } UTC
 month-1 = January
 month-2 = February
@@ -260,3 +261,48 @@ month-9 = September
 month-10 = October
 month-11 = November
 month-12 = December
+
+## Check titles: one per catalogue entry (src/verify/catalogue.rs), the English equal to its title
+
+check-V-BUNDLE-01 = Bundle integrity
+check-V-BUNDLE-02 = Evidence obtained (audit)
+check-V-BUNDLE-03 = Evidence obtained (election)
+check-V-BUNDLE-04 = Same question, same answer
+check-V-CROSS-01 = SaaS questions on chain
+check-V-CROSS-02 = SaaS agrees with the chain
+check-V-CROSS-03 = SaaS census numbers
+check-V-PID-01 = Election id layout
+check-V-COUNT-01 = Vote counts agree
+check-V-COUNT-02 = No duplicate vote
+check-V-COUNT-03 = Overwrites within the limit
+check-V-COUNT-04 = Voters within the census size
+check-V-TXHASH-01 = Transaction hashes
+check-V-SIG-01 = Vote signatures
+check-V-NULL-01 = Nullifiers
+check-V-CENSUS-01 = Census dump rebuilds the root
+check-V-CENSUS-02 = Census Merkle proofs
+check-V-CENSUS-03 = CSP proofs
+check-V-CENSUS-04 = CSP proofs bound to the election
+check-V-CENSUS-05 = Every vote's eligibility checked
+check-V-ZK-01 = Groth16 proofs verify
+check-V-ZK-02 = Proofs made for this election
+check-V-ZK-03 = Proofs against the census root
+check-V-ZK-04 = Proofs bound to the vote package
+check-V-ZK-05 = Nullifiers from the proofs
+check-V-ZK-06 = Weights from the proofs
+check-V-ZK-07 = SIK roots
+check-V-WEIGHT-01 = Vote weights
+check-V-KEYS-01 = Revealed keys
+check-V-KEYS-02 = Vote key indexes revealed
+check-V-KEYS-03 = Decryption matches the served package
+check-V-BALLOT-01 = Ballots decoded and validated
+check-V-BALLOT-02 = Ballot values in the safe range
+check-V-TALLY-01 = Results match the recomputed tally
+check-V-TALLY-02 = Scrutiny matches the recomputed tally
+check-V-TALLY-03 = Scrutiny ABI encoding
+check-V-WINDOW-01 = Votes inside the voting window
+check-V-HIST-01 = Who created and changed the election
+check-V-HIST-02 = Actual end
+check-V-HIST-03 = Census history
+check-V-HIST-04 = Metadata integrity
+check-V-HIST-05 = Key history

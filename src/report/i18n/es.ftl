@@ -246,6 +246,7 @@ demo-verify = Compruebe el resumen firmado con el minisign habitual:
 
 ## Fechas (siempre en UTC)
 
+number-abbreviated = { $head }…{ $tail } ({ $digits } cifras)
 date-time = { $day } de { $month } de { $year }, { $time } UTC
 month-1 = enero
 month-2 = febrero
@@ -259,3 +260,48 @@ month-9 = septiembre
 month-10 = octubre
 month-11 = noviembre
 month-12 = diciembre
+
+## Títulos de las comprobaciones: uno por entrada del catálogo
+
+check-V-BUNDLE-01 = Integridad del paquete de pruebas
+check-V-BUNDLE-02 = Pruebas obtenidas (auditoría)
+check-V-BUNDLE-03 = Pruebas obtenidas (votación)
+check-V-BUNDLE-04 = Misma pregunta, misma respuesta
+check-V-CROSS-01 = Preguntas del SaaS en la cadena
+check-V-CROSS-02 = El SaaS coincide con la cadena
+check-V-CROSS-03 = Cifras del censo en el SaaS
+check-V-PID-01 = Estructura del identificador de la votación
+check-V-COUNT-01 = Los números de votos coinciden
+check-V-COUNT-02 = Ningún voto duplicado
+check-V-COUNT-03 = Cambios de voto dentro del límite
+check-V-COUNT-04 = Votantes sin superar el tamaño del censo
+check-V-TXHASH-01 = Hashes de las transacciones
+check-V-SIG-01 = Firmas de los votos
+check-V-NULL-01 = Nulificadores
+check-V-CENSUS-01 = El volcado del censo reconstruye la raíz
+check-V-CENSUS-02 = Pruebas de Merkle del censo
+check-V-CENSUS-03 = Pruebas CSP
+check-V-CENSUS-04 = Pruebas CSP vinculadas a la votación
+check-V-CENSUS-05 = Derecho a voto comprobado en cada voto
+check-V-ZK-01 = Las pruebas Groth16 son válidas
+check-V-ZK-02 = Pruebas generadas para esta votación
+check-V-ZK-03 = Pruebas referidas a la raíz del censo
+check-V-ZK-04 = Pruebas vinculadas al paquete del voto
+check-V-ZK-05 = Nulificadores de las pruebas
+check-V-ZK-06 = Pesos de las pruebas
+check-V-ZK-07 = Raíces SIK
+check-V-WEIGHT-01 = Pesos de los votos
+check-V-KEYS-01 = Claves reveladas
+check-V-KEYS-02 = Claves reveladas para los índices de los votos
+check-V-KEYS-03 = El descifrado coincide con el paquete del nodo
+check-V-BALLOT-01 = Papeletas descodificadas y validadas
+check-V-BALLOT-02 = Valores de las papeletas en el rango seguro
+check-V-TALLY-01 = Los resultados coinciden con el recuento recalculado
+check-V-TALLY-02 = El escrutinio coincide con el recuento recalculado
+check-V-TALLY-03 = Codificación ABI del escrutinio
+check-V-WINDOW-01 = Votos dentro del periodo de votación
+check-V-HIST-01 = Quién creó y modificó la votación
+check-V-HIST-02 = Fin real
+check-V-HIST-03 = Historia del censo
+check-V-HIST-04 = Integridad de los metadatos
+check-V-HIST-05 = Historia de las claves

@@ -246,6 +246,7 @@ demo-verify = Verificare il riepilogo firmato con il comune minisign:
 
 ## Date (sempre in UTC)
 
+number-abbreviated = { $head }…{ $tail } ({ $digits } cifre)
 date-time = { $day } { $month } { $year }, ore { $time } UTC
 month-1 = gennaio
 month-2 = febbraio
@@ -259,3 +260,48 @@ month-9 = settembre
 month-10 = ottobre
 month-11 = novembre
 month-12 = dicembre
+
+## Titoli delle verifiche: uno per voce del catalogo
+
+check-V-BUNDLE-01 = Integrità del pacchetto di prove
+check-V-BUNDLE-02 = Prove ottenute (verifica complessiva)
+check-V-BUNDLE-03 = Prove ottenute (votazione)
+check-V-BUNDLE-04 = Stessa domanda, stessa risposta
+check-V-CROSS-01 = Quesiti del SaaS sulla catena
+check-V-CROSS-02 = Il SaaS concorda con la catena
+check-V-CROSS-03 = Numeri dell'elenco elettorale nel SaaS
+check-V-PID-01 = Struttura dell'identificativo della votazione
+check-V-COUNT-01 = I conteggi dei voti coincidono
+check-V-COUNT-02 = Nessun voto duplicato
+check-V-COUNT-03 = Modifiche del voto entro il limite
+check-V-COUNT-04 = Votanti entro la dimensione dell'elenco elettorale
+check-V-TXHASH-01 = Hash delle transazioni
+check-V-SIG-01 = Firme dei voti
+check-V-NULL-01 = Nullificatori
+check-V-CENSUS-01 = L'esportazione dell'elenco elettorale ricostruisce la radice
+check-V-CENSUS-02 = Prove di Merkle dell'elenco elettorale
+check-V-CENSUS-03 = Prove CSP
+check-V-CENSUS-04 = Prove CSP vincolate alla votazione
+check-V-CENSUS-05 = Diritto di voto verificato per ogni voto
+check-V-ZK-01 = Le prove Groth16 sono valide
+check-V-ZK-02 = Prove generate per questa votazione
+check-V-ZK-03 = Prove riferite alla radice dell'elenco elettorale
+check-V-ZK-04 = Prove vincolate al pacchetto del voto
+check-V-ZK-05 = Nullificatori ricavati dalle prove
+check-V-ZK-06 = Pesi ricavati dalle prove
+check-V-ZK-07 = Radici SIK
+check-V-WEIGHT-01 = Pesi dei voti
+check-V-KEYS-01 = Chiavi rivelate
+check-V-KEYS-02 = Chiavi rivelate per gli indici dei voti
+check-V-KEYS-03 = La decifratura coincide con il pacchetto del nodo
+check-V-BALLOT-01 = Schede decodificate e convalidate
+check-V-BALLOT-02 = Valori delle schede nell'intervallo sicuro
+check-V-TALLY-01 = I risultati coincidono con lo scrutinio ricalcolato
+check-V-TALLY-02 = Il risultato di consenso (scrutiny) coincide con lo scrutinio ricalcolato
+check-V-TALLY-03 = Codifica ABI del risultato di consenso (scrutiny)
+check-V-WINDOW-01 = Voti entro il periodo di votazione
+check-V-HIST-01 = Chi ha creato e modificato la votazione
+check-V-HIST-02 = Fine effettiva
+check-V-HIST-03 = Storia dell'elenco elettorale
+check-V-HIST-04 = Integrità dei metadati
+check-V-HIST-05 = Storia delle chiavi

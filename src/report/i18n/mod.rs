@@ -105,6 +105,10 @@ impl std::fmt::Debug for Messages {
     }
 }
 
+/// Longest whole number written out in full; longer ones are abbreviated (no real tally cell
+/// comes near: 2^256 has 78 digits).
+pub const MAX_SHOWN_DIGITS: usize = 100;
+
 impl Messages {
     /// Loads the embedded messages of `lang`. A message that does not parse is left out (and
     /// then shows as its id); the i18n test makes sure none does.
@@ -125,6 +129,12 @@ impl Messages {
     /// The message `id` without arguments.
     pub fn get(&self, id: &str) -> String {
         self.format(id, &[])
+    }
+
+    /// The message `id` without arguments, `None` when this language has no such message (for
+    /// callers with a better fallback than the id, such as a check's catalogue title).
+    pub fn lookup(&self, id: &str) -> Option<String> {
+        self.bundle.has_message(id).then(|| self.get(id))
     }
 
     /// The message `id` with `args`; the id itself when the message does not exist.
@@ -150,6 +160,19 @@ impl Messages {
     /// numbers stay ungrouped (`1234`, RAE/CLDR). Text that is not a plain decimal number is
     /// returned unchanged.
     pub fn number(&self, decimal: &str) -> String {
+        if decimal.len() > MAX_SHOWN_DIGITS && decimal.bytes().all(|b| b.is_ascii_digit()) {
+            // A hostile node's million-digit cell: its ends and its length, readable in a table
+            // and cheap to lay out (report.json and results.csv keep every digit).
+            let (head, tail) = (&decimal[..12], &decimal[decimal.len() - 12..]);
+            return self.format(
+                "number-abbreviated",
+                &[
+                    ("head", head.to_string().into()),
+                    ("tail", tail.to_string().into()),
+                    ("digits", self.count(decimal.len() as u64).into()),
+                ],
+            );
+        }
         let (int, frac) = decimal.split_once('.').unwrap_or((decimal, ""));
         if int.is_empty()
             || !int.bytes().all(|b| b.is_ascii_digit())
@@ -243,6 +266,24 @@ mod tests {
         #[case] expected: &str,
     ) {
         assert_eq!(Messages::new(lang).number(decimal), expected);
+    }
+
+    #[rstest]
+    #[case(Lang::En, "123456789012…901234567890 (1,000,000 digits)")]
+    #[case(Lang::Es, "123456789012…901234567890 (1.000.000 cifras)")]
+    #[case(Lang::Ca, "123456789012…901234567890 (1.000.000 xifres)")]
+    #[case(Lang::It, "123456789012…901234567890 (1.000.000 cifre)")]
+    fn a_hostile_length_is_abbreviated_with_its_digit_count(
+        #[case] lang: Lang,
+        #[case] expected: &str,
+    ) {
+        let huge = "1234567890".repeat(100_000);
+        assert_eq!(Messages::new(lang).number(&huge), expected);
+        // The longest number written in full, and one digit more.
+        let m = Messages::new(Lang::En);
+        let longest = "9".repeat(MAX_SHOWN_DIGITS);
+        assert_eq!(m.number(&longest).replace(',', ""), longest);
+        assert!(m.number(&format!("{longest}9")).ends_with("(101 digits)"));
     }
 
     #[rstest]

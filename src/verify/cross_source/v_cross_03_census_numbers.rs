@@ -12,7 +12,6 @@
 use num_bigint::BigUint;
 
 use crate::api::saas::GoInt;
-use crate::protocol::arbo::value_to_weight;
 use crate::verify::aggregate::Aggregate;
 use crate::verify::check::{skip, ElectionCheck, Level, Remarks};
 use crate::verify::context::ElectionContext;
@@ -118,8 +117,8 @@ impl ElectionCheck for CensusNumbers {
             }
         }
         if let (Some(total), Some(Ok(dump))) = (&total_weight, &ctx.dump) {
-            let dumped: BigUint = dump.leaves.values().map(|v| value_to_weight(v)).sum();
-            if dumped > *total {
+            let dumped = &dump.total_weight;
+            if dumped > total {
                 out.add(
                     Level::Warn,
                     at.clone(),
