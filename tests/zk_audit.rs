@@ -244,7 +244,8 @@ fn a_zk_key_file_is_trusted_and_a_bad_one_refused() {
 }
 
 /// `sim serve --scenario anonymous` prints `zk-key: PATH`; `audit --zk-key PATH` passes on it
-/// (exit 0); without the key the node's circuit is unknown and the verdict incomplete (exit 2).
+/// (exit 0); without the key the node's circuit is unknown and the verdict incomplete (exit 2);
+/// `receipt --zk-key PATH --vote-id NULLIFIER` checks one vote (exit 0).
 #[test]
 fn the_binary_audits_sim_serve_with_the_printed_zk_key() {
     use std::io::{BufRead, BufReader};
@@ -314,8 +315,31 @@ fn the_binary_audits_sim_serve_with_the_printed_zk_key() {
     // The node names its circuit, whose key vocaudit does not hold: incomplete.
     let untrusted = audit("untrusted", None);
     let bad_key = audit("bad-key", Some("/nonexistent/key.json"));
+    // The same world, generated here, names a vote id (its proof's nullifier) for a receipt.
+    let world = scenario("anonymous", 8, 3).unwrap();
+    let vote_id = world.elections[&election].votes[0].vote_id.clone();
+    let receipt = Command::new(bin)
+        .args([
+            "receipt",
+            "--node",
+            &node,
+            "--election",
+            &election,
+            "--vote-id",
+            &vote_id,
+        ])
+        .args(["--zk-key", &key])
+        .output()
+        .unwrap();
     serve.kill().unwrap();
     serve.wait().unwrap();
+    assert_eq!(
+        receipt.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&receipt.stdout)
+    );
+    assert!(String::from_utf8_lossy(&receipt.stdout).contains("V-ZK-01"));
     assert_eq!(
         trusted.status.code(),
         Some(0),
