@@ -235,6 +235,15 @@ fn results_nist_json_is_valid_err_and_says_what_it_counts() {
         doc["VendorApplicationId"],
         format!("vocaudit {}", env!("CARGO_PKG_VERSION"))
     );
+    // The organisation by the name its account gives, and its address.
+    assert_eq!(
+        doc["Issuer"],
+        "Cooperativa de Prova (0x5e1c2b7d9a3f4e6c8b0a1d2f3e4c5b6a7d8e9f01)"
+    );
+    assert_eq!(
+        doc["GpUnit"][0]["Name"]["Text"][0]["Content"],
+        "Cooperativa de Prova (0x5e1c2b7d9a3f4e6c8b0a1d2f3e4c5b6a7d8e9f01)"
+    );
     let elections = doc["Election"].as_array().unwrap();
     assert_eq!(elections.len(), 2);
     let e = &elections[0];

@@ -136,3 +136,45 @@ fn turnout_shares_and_a_results_not_final_warning() {
     assert!(text.contains("turnout: eligible voters unknown"));
     assert!(text.contains("skipped 3: max value overflow 4 (position 0)"));
 }
+
+/// The window as scheduled, and the actual end when the election was ended by hand.
+#[rstest::rstest]
+#[case(
+    Lang::En,
+    "scheduled end 1 March 2025, 14:00:00 UTC",
+    "actual end 1 March 2025, 11:00:00 UTC (ended by hand at block 30)"
+)]
+#[case(
+    Lang::Ca,
+    "final previst 1 de març de 2025, 14:00:00 UTC",
+    "final real 1 de març de 2025, 11:00:00 UTC (finalitzada a mà al bloc 30)"
+)]
+fn the_window_and_a_manual_end_are_shown(
+    #[case] lang: Lang,
+    #[case] scheduled: &str,
+    #[case] actual: &str,
+) {
+    use vocaudit::verify::result::{ActualEnd, ElectionHistory};
+    let plain = vocaudit::report::render_terminal(&passing(), false, &Messages::new(lang));
+    assert!(plain.contains(scheduled), "{plain}");
+    assert!(!plain.contains(actual), "{plain}");
+    let mut result = passing();
+    result.elections[0].history = Some(ElectionHistory {
+        scheduled_end: Some("2025-03-01T14:00:00Z".into()),
+        actual_end: Some(ActualEnd {
+            by: "manual".into(),
+            time: Some("2025-03-01T11:00:00Z".into()),
+            height: Some(30),
+            tx_hash: None,
+            status: Some("ENDED".into()),
+        }),
+        events: Vec::new(),
+    });
+    let text = vocaudit::report::render_terminal(&result, false, &Messages::new(lang));
+    assert!(text.contains(actual), "{text}");
+    assert_eq!(
+        text.matches(actual).count(),
+        1,
+        "only the election ended by hand"
+    );
+}

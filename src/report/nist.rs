@@ -3,7 +3,7 @@
 //! JSON Schema draft-04), so a results system can import what vocaudit verified.
 //!
 //! The mapping: one `ElectionReport` per audit (`Format` summary-contest, `Issuer` the
-//! organisation, `VendorApplicationId` vocaudit and its version); one `ReportingUnit` per
+//! organisation, by name and address when its account names it, `VendorApplicationId` vocaudit and its version); one `ReportingUnit` per
 //! organisation (`Type` other, `OtherType` organization); one `Election` per Vochain election;
 //! one `BallotMeasureContest` per question and one `BallotMeasureSelection` per choice, whose
 //! `VoteCounts.Count` is the recomputed value (a weighted census counts voting power: `Type`
@@ -256,15 +256,23 @@ pub fn results_nist_json(result: &AuditResult) -> Result<String, ReportError> {
             organizations.push(&e.organization_id);
         }
     }
+    // The organisation's own name (its account metadata) where the audit found one.
+    let bare = |id: &str| id.trim_start_matches("0x").to_ascii_lowercase();
+    let named = |o: &str| match (&result.organization, &result.organization_name) {
+        (Some(id), Some(name)) if bare(id) == bare(o) && !name.is_empty() => {
+            format!("{name} ({o})")
+        }
+        _ => o.to_string(),
+    };
     let gp_unit = organizations
         .iter()
         .map(|o| ReportingUnit {
             id: unit_id(o),
             kind: "ElectionResults.ReportingUnit",
-            name: text(if o.is_empty() {
-                "unknown organisation"
+            name: text(&if o.is_empty() {
+                "unknown organisation".to_string()
             } else {
-                o
+                named(o)
             }),
             other_type: "organization",
             unit_type: "other",
@@ -273,7 +281,11 @@ pub fn results_nist_json(result: &AuditResult) -> Result<String, ReportError> {
     let issuer = if organizations.iter().all(|o| o.is_empty()) {
         "unknown organisation".to_string()
     } else {
-        organizations.join(", ")
+        organizations
+            .iter()
+            .map(|o| named(o))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     let issuer_abbreviation = match organizations.first() {
         Some(o) if o.chars().count() > 12 => {

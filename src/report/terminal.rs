@@ -224,6 +224,42 @@ fn render_election(
             ]
         )
     );
+    // The window as scheduled and, after a manual end, when voting really closed (the history).
+    let history = election.history.as_ref();
+    let scheduled = history
+        .and_then(|h| h.scheduled_end.as_deref())
+        .unwrap_or(&election.end_date);
+    let mut window = m.format(
+        "term-window",
+        &[
+            ("start", m.datetime(&election.start_date).into()),
+            ("end", m.datetime(scheduled).into()),
+        ],
+    );
+    if let Some(end) = history
+        .and_then(|h| h.actual_end.as_ref())
+        .filter(|e| e.by == "manual")
+    {
+        let how = m.format(
+            "actual-end-manual",
+            &[("height", m.count(end.height.unwrap_or_default()).into())],
+        );
+        let time = end
+            .time
+            .as_deref()
+            .map(|t| m.datetime(t))
+            .unwrap_or_default();
+        let actual = m.format(
+            "term-actual-end",
+            &[("time", time.into()), ("how", how.into())],
+        );
+        let _ = write!(
+            window,
+            " · {}",
+            paint(&actual, &(Color::FG_YELLOW | Color::BOLD))
+        );
+    }
+    let _ = writeln!(out, "  {window}");
     let v = &election.votes;
     let published = v
         .published
