@@ -253,3 +253,17 @@ fn without_a_manual_end_the_timeline_has_no_actual_end() {
     assert!(!timeline.svg.contains("actual end"));
     assert!(!timeline.svg.contains(RED_BAR));
 }
+
+#[test]
+fn an_election_with_nothing_in_time_has_no_timeline() {
+    let mut result = passing();
+    result.elections[0].participation.clear();
+    result.elections[0].history = None;
+    let charts = render_charts(&result).unwrap();
+    let timelines: Vec<&str> = charts
+        .iter()
+        .filter(|c| c.kind == ChartKind::Timeline)
+        .map(|c| c.election_id.as_str())
+        .collect();
+    assert_eq!(timelines, [E2]);
+}

@@ -180,8 +180,7 @@ pub fn timeline(election: &ElectionAudit, m: &Messages) -> Option<Timeline> {
             votes.push((end, total as f64));
         }
     }
-    if votes.is_empty() && marks.iter().all(|m| m.kind != MarkKind::ActualEnd) && history.is_none()
-    {
+    if votes.is_empty() && history.is_none() {
         return None;
     }
     marks.sort_by(|a, b| a.at.total_cmp(&b.at).then(a.kind.cmp(&b.kind)));
