@@ -267,3 +267,17 @@ fn an_election_with_nothing_in_time_has_no_timeline() {
         .collect();
     assert_eq!(timelines, [E2]);
 }
+
+#[test]
+fn the_votes_line_stops_when_voting_closed() {
+    let mut result = passing();
+    result.elections[0].end_date = "2025-03-01T13:30:00Z".into();
+    let line = vocaudit::report::timeline::timeline(&result.elections[0], &Messages::new(Lang::En))
+        .expect("timeline");
+    let end = chrono::DateTime::parse_from_rfc3339("2025-03-01T13:30:00Z")
+        .unwrap()
+        .timestamp() as f64;
+    // The last hourly bucket starts at 13:00: its votes are counted by 13:30, not 14:00.
+    assert_eq!(line.votes.last().map(|p| p.0), Some(end));
+    assert_eq!(line.votes.last().map(|p| p.1), Some(200.0));
+}

@@ -172,11 +172,20 @@ pub fn timeline(election: &ElectionAudit, m: &Messages) -> Option<Timeline> {
             [.., a, b] => b - a,
             _ => 60.0,
         };
+        // The last bucket closes no later than voting did (the manual end, else the schedule).
+        let closed = marks
+            .iter()
+            .filter(|m| matches!(m.kind, MarkKind::ActualEnd | MarkKind::ScheduledEnd))
+            .map(|m| m.at)
+            .fold(f64::INFINITY, f64::min);
         votes.push((starts[0], 0.0));
         let mut total = 0u64;
         for (i, bucket) in election.participation.iter().enumerate() {
             total += bucket.votes;
-            let end = starts.get(i + 1).copied().unwrap_or(starts[i] + width);
+            let end = match starts.get(i + 1) {
+                Some(next) => *next,
+                None => (starts[i] + width).min(closed).max(starts[i]),
+            };
             votes.push((end, total as f64));
         }
     }
