@@ -84,13 +84,9 @@ pub(crate) fn seconds_per_item(n: usize, mut f: impl FnMut(usize)) -> f64 {
     start.elapsed().as_secs_f64() / (n as f64 * f64::from(passes))
 }
 
-/// Runs every measurement; the arbo root uses a census of `leaves` leaves.
-pub fn run(leaves: usize) -> Vec<BenchLine> {
-    let threads = rayon::current_num_threads() as f64;
-    let mut rng = ChaCha20Rng::seed_from_u64(7);
-    let mut lines = Vec::new();
-
-    // Hash costs: a leaf hashes key‖value‖0x01 (20+32+1 bytes), a node two 32-byte hashes.
+/// Seconds per BLAKE2b of an arbo leaf (key‖value‖0x01, 20+32+1 bytes) and of a branch node
+/// (two 32-byte hashes): the units of every arbo bound.
+pub(crate) fn blake2b_costs() -> (f64, f64) {
     let leaf_input = [7u8; 53];
     let node_input = [9u8; 64];
     let h_leaf = seconds_per_item(200_000, |_| {
@@ -99,6 +95,16 @@ pub fn run(leaves: usize) -> Vec<BenchLine> {
     let h_node = seconds_per_item(200_000, |_| {
         black_box(blake2b256(&[black_box(&node_input)]));
     });
+    (h_leaf, h_node)
+}
+
+/// Runs every measurement; the arbo root uses a census of `leaves` leaves.
+pub fn run(leaves: usize) -> Vec<BenchLine> {
+    let threads = rayon::current_num_threads() as f64;
+    let mut rng = ChaCha20Rng::seed_from_u64(7);
+    let mut lines = Vec::new();
+
+    let (h_leaf, h_node) = blake2b_costs();
 
     // Census of `leaves` weighted leaves.
     let census: Vec<([u8; 20], [u8; 32])> = (0..leaves as u64)

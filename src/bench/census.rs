@@ -4,7 +4,6 @@
 //! peak resident memory (the figure the speed issue bounds at 300 MB for a million leaves).
 
 use std::fmt;
-use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use num_bigint::BigUint;
@@ -14,7 +13,7 @@ use crate::protocol::arbo::{self, DumpError};
 use crate::protocol::hash::blake2b256;
 use crate::verify::context::DumpFacts;
 
-use super::seconds_per_item;
+use super::blake2b_costs;
 use super::verify::{reset_peak_rss, status_kib};
 
 /// One measured census dump.
@@ -70,13 +69,7 @@ pub fn run(leaves: usize) -> Result<CensusRun, String> {
             .map_err(|e| e.to_string())?
     };
     let threads = rayon::current_num_threads() as f64;
-    let (leaf, node) = ([7u8; 53], [9u8; 64]);
-    let h_leaf = seconds_per_item(200_000, |_| {
-        black_box(blake2b256(&[black_box(&leaf)]));
-    });
-    let h_node = seconds_per_item(200_000, |_| {
-        black_box(blake2b256(&[black_box(&node)]));
-    });
+    let (h_leaf, h_node) = blake2b_costs();
     let bound = (leaves as f64 * h_leaf + leaves.saturating_sub(1) as f64 * h_node) / threads;
 
     reset_peak_rss();

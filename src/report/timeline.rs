@@ -43,18 +43,6 @@ pub enum MarkKind {
 }
 
 impl MarkKind {
-    const ALL: [MarkKind; 9] = [
-        MarkKind::Created,
-        MarkKind::Start,
-        MarkKind::Status,
-        MarkKind::Census,
-        MarkKind::Duration,
-        MarkKind::KeyAdded,
-        MarkKind::ScheduledEnd,
-        MarkKind::ActualEnd,
-        MarkKind::KeyRevealed,
-    ];
-
     /// The legend's message id.
     fn message(self) -> &'static str {
         match self {
@@ -194,11 +182,10 @@ pub fn timeline(election: &ElectionAudit, m: &Messages) -> Option<Timeline> {
     }
     marks.sort_by(|a, b| a.at.total_cmp(&b.at).then(a.kind.cmp(&b.kind)));
 
-    let legend = MarkKind::ALL
-        .iter()
-        .filter(|k| marks.iter().any(|m| m.kind == **k))
-        .map(|k| (*k, m.get(k.message())))
-        .collect::<Vec<_>>();
+    let mut kinds: Vec<MarkKind> = marks.iter().map(|mk| mk.kind).collect();
+    kinds.sort();
+    kinds.dedup();
+    let legend = kinds.into_iter().map(|k| (k, m.get(k.message()))).collect();
     let described: Vec<String> = marks
         .iter()
         .map(|mk| {

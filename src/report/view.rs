@@ -165,15 +165,10 @@ pub(crate) fn question_title(election: &ElectionAudit, q: usize, m: &Messages) -
 }
 
 /// The abstain values of a multiple-choice ballot, `None` for any other.
-fn multiple_choice(election: &ElectionAudit) -> Option<Vec<u64>> {
+fn multiple_choice(election: &ElectionAudit) -> Option<&[u64]> {
     let reading = election.by_choice.as_ref()?;
-    (reading.mode == "multiple-choice").then(|| {
-        reading
-            .abstain
-            .as_ref()
-            .map(|a| a.values.clone())
-            .unwrap_or_default()
-    })
+    (reading.mode == "multiple-choice")
+        .then(|| reading.abstain.as_ref().map_or(&[][..], |a| &a.values))
 }
 
 fn question_title_of(election: &ElectionAudit, q: usize, m: &Messages) -> String {

@@ -1246,19 +1246,8 @@ pub fn signed_vote_json(
     let message = identity::vote_tx_message(&process_id, &tx_bytes, chain_id);
     let signature = identity::sign_eip191(key, message.as_bytes())?;
     let hash = hex::encode(tx_hash(&encode_signed_tx(&tx_bytes, Some(&signature))));
-    let response = TransactionResponse {
-        tx: RawValue::from_string(tx_to_node_json(tx).to_string())?,
-        tx_info: TxInfo {
-            hash: hash.clone(),
-            height,
-            index,
-            tx_type: "vote".into(),
-            subtype: String::new(),
-            signer: hex::encode(address_of_key(key)),
-        },
-        signature: hex::encode(signature),
-    };
-    Ok((hash, serde_json::to_string(&response)?))
+    let signer = hex::encode(address_of_key(key));
+    vote_response(tx, hash, height, index, signer, hex::encode(signature))
 }
 
 /// An anonymous vote's `/chain/transactions/{hash}` JSON and hash: `SignedTx` without a
@@ -1270,6 +1259,19 @@ pub fn unsigned_vote_json(
     index: u32,
 ) -> Result<(String, String), GenError> {
     let hash = hex::encode(tx_hash(&encode_signed_tx(&encode_tx(tx, client), None)));
+    vote_response(tx, hash, height, index, String::new(), String::new())
+}
+
+/// A vote's `/chain/transactions/{hash}` JSON (`api.GenericTransactionWithInfo`) and its hash;
+/// `signer` and `signature` are empty for an anonymous vote.
+fn vote_response(
+    tx: &Tx,
+    hash: String,
+    height: u64,
+    index: u32,
+    signer: String,
+    signature: String,
+) -> Result<(String, String), GenError> {
     let response = TransactionResponse {
         tx: RawValue::from_string(tx_to_node_json(tx).to_string())?,
         tx_info: TxInfo {
@@ -1278,9 +1280,9 @@ pub fn unsigned_vote_json(
             index,
             tx_type: "vote".into(),
             subtype: String::new(),
-            signer: String::new(),
+            signer,
         },
-        signature: String::new(),
+        signature,
     };
     Ok((hash, serde_json::to_string(&response)?))
 }

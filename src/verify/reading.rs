@@ -57,9 +57,10 @@ pub fn by_choice(
     let rows = computed
         .map_or(0, <[_]>::len)
         .max(published.map_or(0, <[_]>::len));
-    cells(mode, 0, rows)?;
-    if mode != "multiple-choice" && questions != 1 {
-        return None;
+    match mode {
+        "multiple-choice" => {}
+        "approval" | "budget" if questions == 1 => {}
+        _ => return None,
     }
     let total = |values: Vec<u64>| -> ChoiceTotal {
         let cells: Vec<(usize, usize)> = values
