@@ -201,6 +201,7 @@ fn ended_early() -> vocaudit::verify::result::AuditResult {
             event(30, "2025-03-01T11:00:00Z", "status"),
             event(31, "2025-03-01T11:01:00Z", "key-revealed"),
         ],
+        metadata_versions: Vec::new(),
     });
     result
 }

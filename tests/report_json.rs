@@ -11,6 +11,7 @@ use serde_json::{json, Map, Value};
 use vocaudit::report::{to_json_pretty, write_json};
 use vocaudit::verify::result::{
     ActualEnd, AuditResult, Category, ChoiceReading, ChoiceTotal, ElectionHistory, HistoryEvent,
+    MetadataStatus, MetadataVersion, TextChange,
 };
 
 fn schema() -> Value {
@@ -157,6 +158,21 @@ fn with_history() -> AuditResult {
             kind: "created".into(),
             description: "created (start 2025-03-01T08:00:10Z, duration 122400 s)".into(),
             signer: Some("12".repeat(20)),
+        }],
+        metadata_versions: vec![MetadataVersion {
+            url: "ipfs://QmY".into(),
+            recorded_hash: Some("ef".repeat(32)),
+            computed_hash: Some("ef".repeat(32)),
+            status: MetadataStatus::Verified,
+            reason: None,
+            height: Some(1100),
+            tx_hash: Some("01".repeat(32)),
+            time: Some("2025-03-01T10:00:00Z".into()),
+            changes: vec![TextChange {
+                field: "question 1 choice 1 [default]".into(),
+                diff: "Yes [-please-] {+now+}".into(),
+            }],
+            after_voting_started: Some(true),
         }],
     });
     result

@@ -169,6 +169,7 @@ fn the_window_and_a_manual_end_are_shown(
             status: Some("ENDED".into()),
         }),
         events: Vec::new(),
+        metadata_versions: Vec::new(),
     });
     let text = vocaudit::report::render_terminal(&result, false, &Messages::new(lang));
     assert!(text.contains(actual), "{text}");

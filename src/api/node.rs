@@ -223,6 +223,96 @@ pub struct MetadataChoice {
     pub value: u64,
 }
 
+/// `GET /elections/{id}/metadata/history`. No Go type serves it at vocdoni-node `8e2adfd0` (the
+/// pinned commit does not register the route), so it is modelled on its published client type:
+/// vocdoni-sdk `IElectionMetadataHistoryResponse { versions: IElectionMetadataVersion[] }`
+/// (`src/api/election.ts` of a version newer than the pinned `77b5a98`), versions oldest first.
+/// A `null` list (a nil Go slice) is empty; a body without `versions` is not this route's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MetadataHistory {
+    #[serde(deserialize_with = "super::go_nil")]
+    pub versions: Vec<MetadataVersion>,
+}
+
+/// One version: vocdoni-sdk `IElectionMetadataVersion { metadataURL: string; metadataHash?:
+/// string; blockHeight: number; txIndex: number; txHash: string; timestamp: string }`.
+/// vocdoni-node's end2end test compares `Versions[i].MetadataHash` as bytes, so the hash is a
+/// `HexBytes` (hex; a `0x` prefix is accepted too), the SHA-256 of the document's exact bytes,
+/// omitted when the version records none. Every field is read leniently: a value of the wrong
+/// type reads as absent (empty, 0), so one bad field costs that field only. Vocdoni's own
+/// verifier (`@vocdoni/metadata-verify`) reads a Go zero time or an unparsable timestamp as
+/// unknown and `blockHeight` 0 as "transaction not located"; [`MetadataVersion::height`] and
+/// [`MetadataVersion::time`] do the same.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetadataVersion {
+    #[serde(
+        rename = "metadataURL",
+        default,
+        deserialize_with = "super::or_default"
+    )]
+    pub metadata_url: String,
+    #[serde(
+        default,
+        deserialize_with = "super::or_default",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub metadata_hash: Option<String>,
+    #[serde(default, deserialize_with = "super::or_default")]
+    pub block_height: u64,
+    #[serde(default, deserialize_with = "super::or_default")]
+    pub tx_index: u32,
+    #[serde(default, deserialize_with = "super::or_default")]
+    pub tx_hash: String,
+    #[serde(default, deserialize_with = "super::or_default")]
+    pub timestamp: String,
+}
+
+impl MetadataVersion {
+    /// The recorded SHA-256: `None` when none is recorded, `Err` (with the value) when what is
+    /// recorded is not 32 bytes of hex.
+    pub fn recorded_hash(&self) -> Option<Result<[u8; 32], String>> {
+        let text = self.metadata_hash.as_deref()?.trim();
+        if text.is_empty() {
+            return None;
+        }
+        let digits = text
+            .strip_prefix("0x")
+            .or_else(|| text.strip_prefix("0X"))
+            .unwrap_or(text);
+        Some(
+            hex::decode(digits)
+                .ok()
+                .and_then(|b| <[u8; 32]>::try_from(b.as_slice()).ok())
+                .ok_or_else(|| text.to_string()),
+        )
+    }
+
+    /// The block of the transaction that set this version; `None` for 0 (not located).
+    pub fn height(&self) -> Option<u64> {
+        (self.block_height > 0).then_some(self.block_height)
+    }
+
+    /// The transaction hash, lowercase without `0x`; `None` when empty.
+    pub fn tx(&self) -> Option<String> {
+        let t = self.tx_hash.trim();
+        let t = t.strip_prefix("0x").unwrap_or(t);
+        (!t.is_empty()).then(|| t.to_ascii_lowercase())
+    }
+
+    /// Unix seconds of `timestamp`; `None` when it does not parse as RFC 3339 or is Go's zero
+    /// time (`0001-01-01T00:00:00Z`).
+    pub fn time(&self) -> Option<i64> {
+        chrono::DateTime::parse_from_rfc3339(self.timestamp.trim())
+            .ok()
+            .map(|t| t.timestamp())
+            .filter(|t| *t > GO_ZERO_TIME_UNIX)
+    }
+}
+
+/// Unix seconds of Go's zero `time.Time` (`0001-01-01T00:00:00Z`).
+const GO_ZERO_TIME_UNIX: i64 = -62_135_596_800;
+
 /// One entry of `/elections/{id}/keys`: `api.Key` (`index`: `int`; `key`: `HexBytes`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ElectionKey {
@@ -526,6 +616,63 @@ mod tests {
         assert_eq!(e.tally_mode.max_count, 2);
         assert!(e.result.is_none());
         assert_eq!(e.start_date, "");
+    }
+
+    /// The metadata history route read leniently: a bad field is absent, `0x` hashes and Go
+    /// zero times are understood, a body without `versions` is not the route's.
+    #[rstest::rstest]
+    #[case::complete(
+        r#"{"versions":[{"metadataURL":"ipfs://Qm1","metadataHash":"ABAB","blockHeight":7,"txIndex":1,"txHash":"0xCD","timestamp":"2026-01-02T03:04:05Z"}]}"#,
+        Some("ipfs://Qm1"), Some(Some(false)), Some(7), Some("cd"), Some(1_767_323_045)
+    )]
+    #[case::hash_absent(
+        r#"{"versions":[{"metadataURL":"https://x/m.json","blockHeight":0,"txHash":"","timestamp":"0001-01-01T00:00:00Z"}]}"#,
+        Some("https://x/m.json"), Some(None), None, None, None
+    )]
+    #[case::garbage_fields(
+        r#"{"versions":[{"metadataURL":7,"metadataHash":{"x":1},"blockHeight":"12","txIndex":-1,"txHash":null,"timestamp":"yesterday"}]}"#,
+        Some(""), Some(None), None, None, None
+    )]
+    #[case::null_list(r#"{"versions":null}"#, None, None, None, None, None)]
+    fn metadata_history_reads_leniently(
+        #[case] body: &str,
+        #[case] url: Option<&str>,
+        #[case] hash: Option<Option<bool>>,
+        #[case] height: Option<u64>,
+        #[case] tx: Option<&str>,
+        #[case] time: Option<i64>,
+    ) {
+        let h: MetadataHistory = serde_json::from_str(body).unwrap();
+        let Some(v) = h.versions.first() else {
+            assert!(url.is_none());
+            return;
+        };
+        assert_eq!(Some(v.metadata_url.as_str()), url);
+        assert_eq!(
+            v.recorded_hash().map(|r| r.is_ok()),
+            hash.flatten(),
+            "ABAB is hex but not 32 bytes"
+        );
+        assert_eq!(v.height(), height);
+        assert_eq!(v.tx().as_deref(), tx);
+        assert_eq!(v.time(), time);
+    }
+
+    #[test]
+    fn metadata_hash_accepts_0x_and_refuses_garbage() {
+        let v = |h: &str| MetadataVersion {
+            metadata_hash: Some(h.into()),
+            ..MetadataVersion::default()
+        };
+        let hex64 = "ab".repeat(32);
+        assert_eq!(v(&hex64).recorded_hash(), Some(Ok([0xab; 32])));
+        assert_eq!(
+            v(&format!("0x{hex64}")).recorded_hash(),
+            Some(Ok([0xab; 32]))
+        );
+        assert_eq!(v("zz").recorded_hash(), Some(Err("zz".into())));
+        assert_eq!(v("").recorded_hash(), None);
+        assert!(serde_json::from_str::<MetadataHistory>(r#"{"error":"x"}"#).is_err());
     }
 
     #[test]

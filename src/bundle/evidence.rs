@@ -109,11 +109,23 @@ pub struct History {
     pub metadata: Option<Result<Vec<u8>, String>>,
     /// Block times (RFC 3339) by height, for the blocks the bundle holds.
     pub block_times: std::collections::BTreeMap<u64, String>,
-    /// `GET /elections/{id}/metadata/history` when the node served it.
-    pub metadata_history: Option<serde_json::Value>,
+    /// `GET /elections/{id}/metadata/history` as the node answered it (`None`: not asked).
+    pub metadata_history: Option<MetadataHistoryAnswer>,
+    /// Each history version's document by its URL, or why it was not obtained.
+    pub metadata_versions: std::collections::BTreeMap<String, Result<Vec<u8>, String>>,
     /// What the fetcher could not obtain for the history (nodes without the routes, a partial
     /// scan, an unreachable gateway): never a discrepancy, each a located remark.
     pub notes: Vec<String>,
+}
+
+/// What the node answered to `GET /elections/{id}/metadata/history`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum MetadataHistoryAnswer {
+    /// Another status (vocdoni-node `8e2adfd0` has no such route): what it answered.
+    NotServed(String),
+    /// A 200 whose body is not a history: why.
+    Unreadable(String),
+    Read(crate::api::node::MetadataHistory),
 }
 
 /// The fetcher's second reads of one election (vote details, the election itself) and every

@@ -15,13 +15,14 @@ use serde::Deserialize;
 use thiserror::Error;
 
 use crate::api::node::{
-    Account, Block, CircuitConfig, Election, ElectionKeys, Scrutiny, SikRoots, TransactionList,
-    TransactionResponse, VoteCount, VoteDetail, VoteList, VoteRow,
+    Account, Block, CircuitConfig, Election, ElectionKeys, MetadataHistory, Scrutiny, SikRoots,
+    TransactionList, TransactionResponse, VoteCount, VoteDetail, VoteList, VoteRow,
 };
 use crate::api::saas::{Process, ProcessResults};
 use crate::bundle::evidence::{
     AuditInput, BundleEvidence, BundleInfo, ElectionEvidence, Gap, GapKind, GapSubject, History,
-    Rereads, SaasEvidence, Source, VoteEvidence, VoteSource, VoteSourceError, ZkChainEvidence,
+    MetadataHistoryAnswer, Rereads, SaasEvidence, Source, VoteEvidence, VoteSource,
+    VoteSourceError, ZkChainEvidence,
 };
 use crate::bundle::{Bundle, BundleError, Records, SegmentEntry};
 
@@ -265,7 +266,6 @@ fn history(bundle: &Bundle, id: &str, election: &Election) -> Result<History, Lo
             }
         }
     };
-    h.metadata_history = json_file(bundle, &format!("elections/{id}/metadata-history.json"))?;
     for g in bundle.gaps() {
         let ours = hex_after(&g.message, "election ").as_deref() == Some(id);
         let history_kind = HISTORY_GAPS.contains(&g.kind.as_str());
@@ -273,7 +273,83 @@ fn history(bundle: &Bundle, id: &str, election: &Election) -> Result<History, Lo
             h.notes.push(format!("{}: {}", g.kind, g.message));
         }
     }
+    metadata_history(bundle, id, &mut h)?;
     Ok(h)
+}
+
+/// Where the bundle keeps the metadata document at `url`: `metadata/{cid}` for `ipfs://CID`
+/// (shared with the current document), `metadata/url-{sha256 of the URL, hex}` for an
+/// `http(s)://` URL; for anything else, why it cannot be fetched.
+pub fn metadata_path(url: &str) -> Result<String, String> {
+    if let Some(rest) = url.strip_prefix("ipfs://") {
+        let cid = rest.split('/').next().unwrap_or_default();
+        return if !cid.is_empty() && cid.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            Ok(format!("metadata/{cid}"))
+        } else {
+            Err(format!("{url:?} names no plain CID"))
+        };
+    }
+    if url.starts_with("https://") || url.starts_with("http://") {
+        return Ok(format!(
+            "metadata/url-{}",
+            hex::encode(crate::protocol::hash::sha256(&[url.as_bytes()]))
+        ));
+    }
+    Err(format!(
+        "{url:?} is neither an ipfs:// nor an http(s):// URL"
+    ))
+}
+
+/// The node's metadata history (`elections/ID/metadata-history.json`) and the document of each
+/// version. Neither refuses the bundle: a body that is not a history is kept as unreadable, and
+/// a version's document missing says why (the fetcher's gap when it left one).
+fn metadata_history(bundle: &Bundle, id: &str, h: &mut History) -> Result<(), LoadError> {
+    let path = format!("elections/{id}/metadata-history.json");
+    let Some(entry) = bundle.file(&path) else {
+        return Ok(());
+    };
+    if entry.status != 200 {
+        h.metadata_history = Some(MetadataHistoryAnswer::NotServed(format!(
+            "GET {} answered HTTP {}",
+            entry.url, entry.status
+        )));
+        return Ok(());
+    }
+    let bytes = bundle.read_file(&path)?;
+    let history = match crate::api::from_json_slice::<MetadataHistory>(&bytes) {
+        Ok(history) => history,
+        Err(why) => {
+            h.metadata_history = Some(MetadataHistoryAnswer::Unreadable(format!(
+                "{}: {why}",
+                entry.url
+            )));
+            return Ok(());
+        }
+    };
+    for v in &history.versions {
+        let url = &v.metadata_url;
+        if h.metadata_versions.contains_key(url) {
+            continue;
+        }
+        let document = match metadata_path(url) {
+            Err(why) => Err(why),
+            Ok(path) => match bundle.file(&path) {
+                None => Err(h
+                    .notes
+                    .iter()
+                    .find(|n| n.contains(url.trim_start_matches("ipfs://")))
+                    .cloned()
+                    .unwrap_or_else(|| format!("{url} was not fetched"))),
+                Some(entry) if entry.status != 200 => {
+                    Err(format!("{} answered HTTP {}", entry.url, entry.status))
+                }
+                Some(_) => Ok(bundle.read_file(&path)?),
+            },
+        };
+        h.metadata_versions.insert(url.clone(), document);
+    }
+    h.metadata_history = Some(MetadataHistoryAnswer::Read(history));
+    Ok(())
 }
 
 /// Reads a singleton JSON file: `None` when absent or when the source answered non-200.

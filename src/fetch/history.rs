@@ -15,8 +15,8 @@ use std::collections::{BTreeSet, HashSet};
 
 use futures::{stream, StreamExt};
 
-use crate::api::node::{Election, TransactionList, TxInfo};
-use crate::bundle::load::{history_stream, HISTORY_GAPS};
+use crate::api::node::{Election, MetadataHistory, TransactionList, TxInfo};
+use crate::bundle::load::{history_stream, metadata_path, HISTORY_GAPS};
 use crate::protocol::hex_bytes::HexId;
 use crate::protocol::proto::{ProcessStatus, TxPayload, TxType};
 use crate::protocol::tx::decode_node_transaction_str;
@@ -346,17 +346,14 @@ async fn vote_rows(ctx: &Ctx, stream: &str, height: u64) -> Result<Vec<TxInfo>, 
     }
 }
 
-/// Stores the metadata document (`metadata/{cid}`) from the first gateway that has it, and the
-/// node's `/elections/{id}/metadata/history` when it answers 200.
+/// Stores the metadata document (`metadata/{cid}`) from the first gateway that has it, then the
+/// node's `/elections/{id}/metadata/history` whatever it answers (a non-200 says the node does
+/// not serve it) and, when it is a history, each version's document ([`version_document`]).
+/// Documents stored already are skipped, so a resumed run asks only for what is missing.
 async fn metadata(ctx: &Ctx, id: &str, election: &Election) -> Result<(), FetchError> {
-    let url = format!("{}/elections/{id}/metadata/history", ctx.node);
-    if let Outcome::Ok(r) = ctx.get(&url).await? {
-        ctx.store
-            .put(format!("elections/{id}/metadata-history.json"), r)
-            .await?;
-    }
-    let Some(cid) = ipfs::cid_of(&election.metadata_url) else {
-        if !election.metadata_url.is_empty() {
+    match ipfs::cid_of(&election.metadata_url) {
+        Some(cid) => ipfs::object(ctx, id, cid, &format!("metadata/{cid}"), "metadata").await?,
+        None if !election.metadata_url.is_empty() => {
             ctx.store
                 .gap(
                     "metadata-unavailable",
@@ -367,7 +364,52 @@ async fn metadata(ctx: &Ctx, id: &str, election: &Election) -> Result<(), FetchE
                 )
                 .await?;
         }
+        None => {}
+    }
+    let url = format!("{}/elections/{id}/metadata/history", ctx.node);
+    let path = format!("elections/{id}/metadata-history.json");
+    // One small request, asked again on a resumed run (the file is replaced): the documents
+    // below are what resuming spares.
+    let r = ctx.get(&url).await?.into_response();
+    let history = (r.status == 200)
+        .then(|| serde_json::from_slice::<MetadataHistory>(&r.body).ok())
+        .flatten();
+    ctx.store.put(path, r).await?;
+    let Some(history) = history else {
         return Ok(());
     };
-    ipfs::object(ctx, id, cid, &format!("metadata/{cid}"), "metadata").await
+    let mut seen = BTreeSet::new();
+    for v in history.versions {
+        if seen.insert(v.metadata_url.clone()) {
+            version_document(ctx, id, &v.metadata_url).await?;
+        }
+    }
+    Ok(())
+}
+
+/// Stores the document of one metadata version at [`metadata_path`]: an `ipfs://` CID through
+/// the gateways (the current document's file when it is the same CID), an `http(s)://` URL
+/// with the node's transport; anything else, or a URL that does not answer 200, is a
+/// `metadata-unavailable` (`-unreachable` when it could not be asked) gap with the reason.
+async fn version_document(ctx: &Ctx, id: &str, url: &str) -> Result<(), FetchError> {
+    let path = match metadata_path(url) {
+        Ok(path) => path,
+        Err(why) => {
+            let message = format!("election {id}: metadata version {url:?} not fetched: {why}");
+            return Ok(ctx.store.gap("metadata-unavailable", message).await?);
+        }
+    };
+    if let Some(cid) = ipfs::cid_of(url) {
+        return ipfs::object(ctx, id, cid, &path, "metadata").await;
+    }
+    if ctx.store.has(vec![url.to_string()]).await?.contains(&true) {
+        return Ok(());
+    }
+    let (kind, why) = match ctx.get(url).await {
+        Ok(Outcome::Ok(r)) => return Ok(ctx.store.put(path, r).await?),
+        Ok(other) => ("metadata-unavailable", other.response().describe()),
+        Err(e) => ("metadata-unreachable", e.to_string()),
+    };
+    let message = format!("election {id}: metadata {url} not obtained: {why}");
+    Ok(ctx.store.gap(kind, message).await?)
 }

@@ -63,8 +63,9 @@
 //! | file `accounts/ADDR.json` | `NODE/accounts/ADDR` | each organisation of the elections (any status kept; its name is for the report only) |
 //! | stream `blocks` | `NODE/chain/blocks/{height}` | heights of votes whose detail has no `date` |
 //! | stream `history-ID` | `NODE/chain/transactions?type=T&subtype=S&limit=100&page=P`, `NODE/chain/transactions?type=vote&height=H&limit=100&page=P`, and `NODE/chain/transactions/{hash}` of the rows read | the election's history ([`history`]) |
-//! | file `metadata/{cid}` | `GW/ipfs/{cid}` | `metadataURL` is `ipfs://` |
-//! | file `elections/ID/metadata-history.json` | `NODE/elections/ID/metadata/history` | when the node answers 200 |
+//! | file `metadata/{cid}` | `GW/ipfs/{cid}` | `metadataURL` is `ipfs://`, and each `ipfs://` version of the metadata history |
+//! | file `elections/ID/metadata-history.json` | `NODE/elections/ID/metadata/history` | always, whatever the status (non-200: the node does not serve it; asked again on resume) |
+//! | file `metadata/url-{sha256}` | the version's `http(s)://` `metadataURL` (the hex sha256 of that URL names the file) | each such version of the metadata history |
 //!
 //! Records keep the node's negative answers too (404 vote not found, 204 transaction not found):
 //! read `status` before the body. Transactions are matched by the body's `txInfo.hash`, not by URL.
@@ -75,7 +76,8 @@
 //! asked), `scrutiny-unavailable`,
 //! `saas-bad-upstream-id`, `keys-unavailable`, `saas-results-unavailable`, and those of
 //! [`history`]: `history-unavailable`, `history-scan-partial`,
-//! `metadata-unavailable`, `metadata-unreachable`. A gap about one
+//! `metadata-unavailable`, `metadata-unreachable` (the current document or a history version's:
+//! a version URL that is neither `ipfs://` nor `http(s)://` is `metadata-unavailable`). A gap about one
 //! election says `election ID` in its message (and `transaction HASH` when about a tx).
 //!
 //! Two answers to the same question that differ — a re-read vote detail, the election at the

@@ -260,10 +260,12 @@ pub fn verify(input: AuditInput, options: &VerifyOptions) -> AuditResult {
     result
 }
 
-/// The report's view of the election's history, when the transaction index was read.
-fn history_of(ctx: &ElectionContext) -> Option<ElectionHistory> {
+/// The report's view of the election's history, when the transaction index was read or the
+/// node served a metadata history.
+fn history_of(ctx: &ElectionContext, agg: &Aggregate) -> Option<ElectionHistory> {
     let h = &ctx.history;
-    if !h.listed {
+    let metadata_versions = history::metadata_versions_of(ctx, agg).unwrap_or_default();
+    if !h.listed && metadata_versions.is_empty() {
         return None;
     }
     let scheduled = h.scheduled_end();
@@ -300,6 +302,7 @@ fn history_of(ctx: &ElectionContext) -> Option<ElectionHistory> {
                 signer: e.signer.as_ref().ok().map(hex::encode),
             })
             .collect(),
+        metadata_versions,
     })
 }
 
@@ -429,7 +432,7 @@ fn verify_election(
         by_choice,
         participation: participation::buckets(&agg.times),
         checks: results,
-        history: history_of(&ctx),
+        history: history_of(&ctx, &agg),
         zk_keys: agg
             .zk_keys
             .values()

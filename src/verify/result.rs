@@ -412,6 +412,79 @@ pub struct ElectionHistory {
     /// The transactions that created and changed the election, in chain order.
     #[serde(default)]
     pub events: Vec<HistoryEvent>,
+    /// The metadata versions the node's `/elections/{id}/metadata/history` lists, oldest first
+    /// (absent when the node served none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub metadata_versions: Vec<MetadataVersion>,
+}
+
+/// One version of the election's metadata as the node's history lists it, judged by its bytes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MetadataVersion {
+    pub url: String,
+    /// The SHA-256 the history records for it, as recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_hash: Option<String>,
+    /// SHA-256 of the document's bytes as fetched, hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub computed_hash: Option<String>,
+    pub status: MetadataStatus,
+    /// Why an `unrecorded` or `unreachable` version could not be checked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// The block of the transaction that set it (absent: not located).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tx_hash: Option<String>,
+    /// RFC 3339, when the history gives a usable time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time: Option<String>,
+    /// What voters read that differs from the version before (when both could be compared).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<TextChange>,
+    /// Whether it was set once voting had started (absent: it changed nothing, or when is
+    /// unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_voting_started: Option<bool>,
+}
+
+/// A metadata version's standing, as Vocdoni's report words it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MetadataStatus {
+    /// Its bytes hash to the recorded SHA-256.
+    Verified,
+    /// Its bytes do not.
+    Mismatch,
+    /// No usable hash is recorded.
+    #[default]
+    Unrecorded,
+    /// Its bytes could not be obtained.
+    Unreachable,
+}
+
+impl MetadataStatus {
+    /// The name report.json gives it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MetadataStatus::Verified => "verified",
+            MetadataStatus::Mismatch => "mismatch",
+            MetadataStatus::Unrecorded => "unrecorded",
+            MetadataStatus::Unreachable => "unreachable",
+        }
+    }
+}
+
+/// One text voters read that changed between two metadata versions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TextChange {
+    /// `title [default]`, `question 1 choice 2 [es]`, …
+    pub field: String,
+    /// Word-level diff: `[-removed-]` and `{+added+}` around the words that changed.
+    pub diff: String,
 }
 
 /// The actual end: a manual SET_PROCESS_STATUS (ENDED or CANCELED), or the schedule.

@@ -4,6 +4,7 @@
 //! added and revealed. [`HistoryFacts::derive`] reads the transaction bodies once (keeping those
 //! that name this election, recovering each signer over its per-type message) for every check.
 
+mod metadata_versions;
 mod v_hist_01_signers;
 mod v_hist_02_actual_end;
 mod v_hist_03_census;
@@ -13,13 +14,13 @@ mod v_hist_05_keys;
 pub use v_hist_01_signers::Signers;
 pub use v_hist_02_actual_end::ActualEnd;
 pub use v_hist_03_census::CensusHistory;
-pub use v_hist_04_metadata::MetadataIntegrity;
+pub use v_hist_04_metadata::{versions as metadata_versions_of, MetadataIntegrity};
 pub use v_hist_05_keys::KeyHistory;
 
 use std::collections::{BTreeMap, HashMap};
 
 use crate::api::node::{Election, TransactionResponse};
-use crate::bundle::evidence::History;
+use crate::bundle::evidence::{History, MetadataHistoryAnswer};
 use crate::protocol::hash::{keccak256, Address};
 use crate::protocol::hex_bytes;
 use crate::protocol::identity::{address_of, recover_eip191, tx_message, vote_tx_message};
@@ -162,7 +163,9 @@ pub struct HistoryFacts {
     pub unreadable: Vec<(String, String)>,
     pub notes: Vec<String>,
     pub metadata: Option<Result<Vec<u8>, String>>,
-    pub metadata_history: Option<serde_json::Value>,
+    /// The node's metadata history (`None`: not asked) and each version's document by URL.
+    pub metadata_history: Option<MetadataHistoryAnswer>,
+    pub metadata_versions: BTreeMap<String, Result<Vec<u8>, String>>,
     pub block_times: BTreeMap<u64, i64>,
 }
 
@@ -184,6 +187,7 @@ impl HistoryFacts {
             notes: h.notes,
             metadata: h.metadata,
             metadata_history: h.metadata_history,
+            metadata_versions: h.metadata_versions,
             block_times: h
                 .block_times
                 .iter()

@@ -3,15 +3,22 @@
 //! document fetched from IPFS must hash to the CID in it (the UnixFS file rebuilt as `ipfs add`
 //! and the node's `data/ipfs/cid.go` chunk it; CIDs compared by multihash, as `CIDequals` does).
 //! Per document, as Vocdoni's report words it: `verified`, `mismatch`, `unrecorded` (no CID to
-//! check against) or `unreachable`. A metadata history route (`/elections/{id}/metadata/history`,
-//! served by newer gateways, not by vocdoni-node `8e2adfd0`) is reported when present; its
-//! versions are not modelled yet, so they are flagged for review rather than judged.
+//! check against) or `unreachable`. Where a node serves `/elections/{id}/metadata/history`
+//! (newer gateways; not vocdoni-node `8e2adfd0`) each version is judged the same way against
+//! the SHA-256 it records ([`super::metadata_versions`]): a `mismatch` fails at the version's
+//! transaction; a change of what voters read is a note before voting started and a warning
+//! after (with a word-level diff). Such a node has a transaction that changes the metadata, so
+//! there NEW_PROCESS must have set the first version and the election shows the last.
 
+use crate::api::node::MetadataHistory;
+use crate::bundle::evidence::MetadataHistoryAnswer;
 use crate::protocol::unixfs::{Cid, CidCheck};
 use crate::verify::aggregate::Aggregate;
 use crate::verify::check::{ElectionCheck, Level, Remarks};
 use crate::verify::context::ElectionContext;
-use crate::verify::result::{CheckResult, Location};
+use crate::verify::result::{CheckResult, Location, MetadataStatus, MetadataVersion};
+
+use super::metadata_versions::{assess, Voting};
 
 pub struct MetadataIntegrity;
 
@@ -20,7 +27,7 @@ impl ElectionCheck for MetadataIntegrity {
         "V-HIST-04"
     }
 
-    fn conclude(&self, ctx: &ElectionContext, _agg: &Aggregate, mut out: Remarks) -> CheckResult {
+    fn conclude(&self, ctx: &ElectionContext, agg: &Aggregate, mut out: Remarks) -> CheckResult {
         let h = &ctx.history;
         let url = ctx.election.metadata_url.as_str();
         let cid = Cid::parse(url);
@@ -82,37 +89,203 @@ impl ElectionCheck for MetadataIntegrity {
                 }
             },
         };
-        // NEW_PROCESS set the URI the election must still show.
-        if let Some((e, p)) = h.created() {
-            let created = p.metadata.as_deref().unwrap_or_default();
-            let same = match (Cid::parse(created), &cid) {
-                (Ok(a), Ok(b)) => a.digest == b.digest,
-                _ => created == url,
-            };
-            if same {
-                out.pass();
-            } else {
+        let history = match &h.metadata_history {
+            Some(MetadataHistoryAnswer::Read(history)) => Some(history),
+            _ => None,
+        };
+        creation_uri(ctx, history, &mut out);
+        let versions = match &h.metadata_history {
+            None => String::new(),
+            Some(MetadataHistoryAnswer::NotServed(why)) => {
                 out.add(
-                    Level::Fail,
-                    Location {
-                        tx_hash: Some(e.hash.clone()),
-                        ..ctx.at()
-                    },
+                    Level::Note,
+                    ctx.at(),
+                    format!("the node does not serve a metadata history ({why}): only the current document is checked"),
+                    None,
+                    None,
+                );
+                "; metadata history not served".into()
+            }
+            Some(MetadataHistoryAnswer::Unreadable(why)) => {
+                out.add(
+                    Level::Warn,
+                    ctx.at(),
+                    format!("the node's metadata history is unreadable: {why}"),
+                    None,
+                    None,
+                );
+                "; metadata history unreadable".into()
+            }
+            Some(MetadataHistoryAnswer::Read(_)) => {
+                let versions = versions(ctx, agg).unwrap_or_default();
+                for (n, v) in versions.iter().enumerate() {
+                    judge_version(ctx, n + 1, v, &mut out);
+                }
+                let words: Vec<&str> = versions.iter().map(|v| v.status.as_str()).collect();
+                format!(
+                    "; metadata history: {} version(s) ({})",
+                    versions.len(),
+                    words.join(", ")
+                )
+            }
+        };
+        out.conclude(&self.info(), format!("metadata document {word}{versions}"))
+    }
+}
+
+/// The metadata versions the node's history lists, judged (`None` when it served none).
+pub fn versions(ctx: &ElectionContext, agg: &Aggregate) -> Option<Vec<MetadataVersion>> {
+    let h = &ctx.history;
+    let Some(MetadataHistoryAnswer::Read(history)) = &h.metadata_history else {
+        return None;
+    };
+    let voting = Voting {
+        first_vote: agg.first_height,
+        start: ctx.start.as_ref().ok().map(|t| t.timestamp()),
+    };
+    Some(assess(history, &h.metadata_versions, voting))
+}
+
+/// Whether two metadata URIs name the same document: CIDs by multihash (as `CIDequals` does),
+/// anything else as text.
+fn same_uri(a: &str, b: &str) -> bool {
+    match (Cid::parse(a), Cid::parse(b)) {
+        (Ok(a), Ok(b)) => a.digest == b.digest,
+        _ => a == b,
+    }
+}
+
+/// NEW_PROCESS set the URI; no transaction of vocdoni-node `8e2adfd0` changes it, so the
+/// election must still show it. A node whose history lists versions has a transaction that
+/// does: there NEW_PROCESS must have set the first version and the election shows the last.
+fn creation_uri(ctx: &ElectionContext, history: Option<&MetadataHistory>, out: &mut Remarks) {
+    let url = ctx.election.metadata_url.as_str();
+    let versions = history.map_or(&[][..], |h| h.versions.as_slice());
+    let (first, last) = match (versions.first(), versions.last()) {
+        (Some(first), Some(last)) => (first, last),
+        _ => {
+            if let Some((e, p)) = ctx.history.created() {
+                let created = p.metadata.as_deref().unwrap_or_default();
+                compare(
+                    ctx,
+                    out,
+                    Some(&e.hash),
                     "the metadata URI NEW_PROCESS set is not the election's metadataURL (no transaction changes it)",
-                    Some(created.to_string()),
-                    Some(url.to_string()),
+                    created,
+                    url,
                 );
             }
+            return;
         }
-        if h.metadata_history.is_some() {
-            out.add(
-                Level::Warn,
-                ctx.at(),
-                "the node serves a metadata history; its versions are not verified by this version of vocaudit",
-                None,
-                None,
-            );
-        }
-        out.conclude(&self.info(), format!("metadata document {word}"))
+    };
+    if let Some((e, p)) = ctx.history.created() {
+        let created = p.metadata.as_deref().unwrap_or_default();
+        compare(
+            ctx,
+            out,
+            Some(&e.hash),
+            "the metadata URI NEW_PROCESS set is not the first version of the node's metadata history",
+            created,
+            &first.metadata_url,
+        );
     }
+    compare(
+        ctx,
+        out,
+        last.tx().as_ref(),
+        "the election's metadataURL is not the last version of the node's metadata history",
+        &last.metadata_url,
+        url,
+    );
+}
+
+/// Passes when `expected` and `actual` name the same document, else fails at `tx`.
+fn compare(
+    ctx: &ElectionContext,
+    out: &mut Remarks,
+    tx: Option<&String>,
+    message: &str,
+    expected: &str,
+    actual: &str,
+) {
+    if same_uri(expected, actual) {
+        out.pass();
+    } else {
+        out.add(
+            Level::Fail,
+            Location {
+                tx_hash: tx.cloned(),
+                ..ctx.at()
+            },
+            message,
+            Some(expected.to_string()),
+            Some(actual.to_string()),
+        );
+    }
+}
+
+/// The remarks about version `n` (1-based): its status, then what changed for voters.
+fn judge_version(ctx: &ElectionContext, n: usize, v: &MetadataVersion, out: &mut Remarks) {
+    let at = Location {
+        tx_hash: v.tx_hash.clone(),
+        ..ctx.at()
+    };
+    let height = v.height.map_or_else(
+        || "height unknown (transaction not located)".into(),
+        |h| format!("height {h}"),
+    );
+    let name = format!("metadata version {n} ({}, {height})", v.url);
+    let why = v.reason.as_deref().unwrap_or_default();
+    match v.status {
+        MetadataStatus::Verified => out.pass(),
+        MetadataStatus::Mismatch => out.add(
+            Level::Fail,
+            at.clone(),
+            format!(
+                "{name}: mismatch: its document does not hash to the SHA-256 the history records"
+            ),
+            v.recorded_hash.clone(),
+            v.computed_hash.clone(),
+        ),
+        MetadataStatus::Unrecorded => out.add(
+            Level::Note,
+            at.clone(),
+            format!("{name}: unrecorded: {why}"),
+            None,
+            v.computed_hash.clone(),
+        ),
+        MetadataStatus::Unreachable => out.add(
+            Level::Warn,
+            at.clone(),
+            format!("{name}: unreachable: {why}"),
+            v.recorded_hash.clone(),
+            None,
+        ),
+    }
+    if v.changes.is_empty() {
+        return;
+    }
+    let diffs: Vec<String> = v
+        .changes
+        .iter()
+        .map(|c| format!("{}: {}", c.field, c.diff))
+        .collect();
+    let (level, when) = match v.after_voting_started {
+        Some(false) => (Level::Note, "before voting started"),
+        Some(true) => (Level::Warn, "after voting started"),
+        None => (
+            Level::Warn,
+            "at an unknown time (perhaps after voting started)",
+        ),
+    };
+    out.add(
+        level,
+        at,
+        format!(
+            "{name}: what voters read changed {when}: {}",
+            diffs.join("; ")
+        ),
+        None,
+        None,
+    );
 }
