@@ -201,6 +201,7 @@ async fn tamper_fails_its_category_only(
         "vote-after-early-end",
         "key-revealed-early",
         "metadata-cid-mismatch",
+        "metadata-version-mismatch",
         "status-by-stranger",
         "hidden-envelope",
         "zk-proof",
@@ -361,7 +362,7 @@ const SCENARIOS: [&str; 13] = [
     "anonymous-encrypted",
     "early-end",
 ];
-const TAMPERS: [&str; 24] = [
+const TAMPERS: [&str; 25] = [
     "result-cell",
     "scrutiny-differs",
     "weight-inflated",
@@ -380,6 +381,7 @@ const TAMPERS: [&str; 24] = [
     "vote-after-early-end",
     "key-revealed-early",
     "metadata-cid-mismatch",
+    "metadata-version-mismatch",
     "status-by-stranger",
     "hidden-envelope",
     "zk-proof",

@@ -102,10 +102,30 @@ async fn early_end_shows_scheduled_and_actual_end_and_passes() {
             "key-revealed"
         ]
     );
+    // The node's metadata history: the creation document and the amendment before voting,
+    // both verified, the reworded choice shown as a word diff.
+    let versions = history["metadataVersions"].as_array().expect("versions");
+    assert_eq!(versions.len(), 2);
+    assert!(
+        versions.iter().all(|v| v["status"] == "verified"),
+        "{versions:?}"
+    );
+    assert_eq!(versions[0]["txHash"], history["events"][0]["txHash"]);
+    let change = &versions[1]["changes"][0];
+    assert_eq!(change["field"], "question 1 choice 1 [default]");
+    assert!(
+        change["diff"].as_str().unwrap().contains("{+(amended)+}"),
+        "{change}"
+    );
+    assert_eq!(versions[1]["afterVotingStarted"], false);
     let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
     assert!(
         html.contains("History on chain"),
         "the HTML has the history table"
+    );
+    assert!(
+        html.contains("Metadata versions"),
+        "and the metadata versions"
     );
     assert!(
         html.contains("ended by hand at block"),
@@ -149,4 +169,72 @@ async fn vote_after_early_end_fails_at_its_vote_although_inside_the_schedule() {
     let c = check(e, "V-HIST-02");
     assert_eq!(c.status, Status::Fail);
     assert_eq!(c.findings[0].location.vote_id, applied.location.vote_id);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_metadata_version_that_does_not_hash_to_its_record_fails_at_its_transaction() {
+    let mut world = scenario("early-end", VOTES, SEED).expect("scenario");
+    let applied = apply_tamper(&mut world, "metadata-version-mismatch").expect("tamper");
+    let (run, dir) = audit_only(&world, FaultPlan::none()).await;
+    assert_eq!(run.result.exit_code(), 1);
+    let e = &run.result.elections[0];
+    let failing: Vec<&str> = e
+        .checks
+        .iter()
+        .filter(|c| c.status == Status::Fail)
+        .map(|c| c.id.as_str())
+        .collect();
+    assert_eq!(failing, ["V-HIST-04"], "{}", statuses(e));
+    let c = check(e, "V-HIST-04");
+    assert_eq!(c.findings.len(), 1, "{:?}", c.findings);
+    assert_eq!(c.findings[0].location, applied.location);
+    assert!(
+        c.findings[0].message.contains("mismatch"),
+        "{}",
+        c.findings[0].message
+    );
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    let versions = &json["elections"][0]["history"]["metadataVersions"];
+    assert_eq!(versions[0]["status"], "mismatch");
+    assert_eq!(versions[1]["status"], "verified");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_node_without_the_metadata_history_route_is_a_note() {
+    let mut world = scenario("early-end", VOTES, SEED).expect("scenario");
+    for sim in world.elections.values_mut() {
+        sim.metadata_history = None;
+        // Without a metadata-changing transaction the election still shows NEW_PROCESS's URI.
+        let created = world
+            .transactions
+            .values()
+            .find_map(|json| {
+                let v: Value = serde_json::from_str(json).ok()?;
+                v["tx"]["newProcess"]["process"]["metadata"]
+                    .as_str()
+                    .map(str::to_string)
+            })
+            .expect("NEW_PROCESS");
+        sim.election.metadata_url = created;
+    }
+    let (run, dir) = audit_only(&world, FaultPlan::none()).await;
+    let e = &run.result.elections[0];
+    assert_eq!(run.result.verdict, Verdict::Pass, "{}", statuses(e));
+    let c = check(e, "V-HIST-04");
+    assert_eq!(c.status, Status::Pass, "{}", c.message);
+    assert!(
+        c.message.contains("metadata history not served"),
+        "{}",
+        c.message
+    );
+    assert!(c
+        .findings
+        .iter()
+        .any(|f| f.message.contains("does not serve a metadata history")));
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    assert!(json["elections"][0]["history"]
+        .get("metadataVersions")
+        .is_none());
 }

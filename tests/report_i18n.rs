@@ -152,7 +152,8 @@ fn every_check_has_its_title_in_every_language() {
 }
 
 /// Every message id the reporter's code and template name exists in English (and so, by the
-/// test above, in every language). Ids built at run time (`status-…`, `auth-…`, `month-…`) are
+/// test above, in every language). Ids built at run time (`status-…`, `auth-…`, `month-…`,
+/// `metadata-…`) are
 /// checked by their prefix.
 #[test]
 fn every_message_the_code_asks_for_exists() {
@@ -223,7 +224,10 @@ fn every_message_the_code_asks_for_exists() {
         .filter(|id| !english.contains_key(*id))
         .collect();
     assert!(unknown.is_empty(), "asked for but not defined: {unknown:?}");
-    for prefix in ["status-", "auth-", "month-"] {
+    for status in ["verified", "mismatch", "unrecorded", "unreachable"] {
+        assert!(english.contains_key(&format!("metadata-{status}")));
+    }
+    for prefix in ["status-", "auth-", "month-", "metadata-"] {
         assert!(english.keys().any(|k| k.starts_with(prefix)));
     }
     for status in ["pass", "fail", "warn", "skip"] {

@@ -23,8 +23,8 @@ use thiserror::Error;
 
 use crate::api::node::{
     Account, AccountMetadata, Block, BlockHeader, ChainInfo, CircuitConfig, Election,
-    ElectionCensus, ElectionKey, ElectionKeys, ElectionMode, Scrutiny, TallyMode,
-    TransactionResponse, TxInfo, VoteDetail, VoteMode,
+    ElectionCensus, ElectionKey, ElectionKeys, ElectionMode, MetadataHistory, MetadataVersion,
+    Scrutiny, TallyMode, TransactionResponse, TxInfo, VoteDetail, VoteMode,
 };
 use crate::api::saas::{
     LegacyProcess, Process, ProcessBundle, ProcessCensus, ProcessResults, Question,
@@ -291,7 +291,8 @@ pub struct ElectionSpec {
     /// dynamic census) before voting starts, voting is paused half-way (PAUSED, then READY
     /// three blocks later), and the organisation ends the election by hand (SET_PROCESS_STATUS
     /// ENDED) right after the last vote, long before its scheduled end; the metadata is added to
-    /// IPFS as `ipfs add` does (CIDv0).
+    /// IPFS as `ipfs add` does (CIDv0), and amended once before voting starts (one choice
+    /// reworded), which the node's metadata history route lists as two versions.
     pub early_end: bool,
 }
 
@@ -778,8 +779,23 @@ fn generate_election(
     } else {
         cid_of(&metadata_bytes)
     };
-    world.ipfs.insert(metadata_cid.clone(), metadata_bytes);
+    world
+        .ipfs
+        .insert(metadata_cid.clone(), metadata_bytes.clone());
     let metadata_url = format!("ipfs://{metadata_cid}");
+    // An election with a history beyond its schedule also amends one choice's wording in the
+    // block before voting starts: the election then shows the amended document, NEW_PROCESS
+    // still the first, and the node's metadata history lists both.
+    let amended = spec.early_end.then(|| amend_first_choice(&metadata));
+    let (current_url, current_metadata) = match &amended {
+        Some(m) => {
+            let bytes = serde_json::to_vec(m)?;
+            let cid = unixfs::cid_v0(&bytes);
+            world.ipfs.insert(cid.clone(), bytes.clone());
+            (format!("ipfs://{cid}"), m.clone())
+        }
+        None => (metadata_url.clone(), metadata.clone()),
+    };
 
     // The election's history: created two blocks before it starts, keys added and the census
     // completed in the block before, paused and resumed, ended by hand or by its schedule, keys
@@ -839,7 +855,26 @@ fn generate_election(
     };
     let (signed, served) = sim_history::new_process(process, stats.org_nonce, &process_id);
     stats.org_nonce += 1;
-    org_tx(&mut history, &signed, Some(&served), first_height - 2)?;
+    let created = org_tx(&mut history, &signed, Some(&served), first_height - 2)?;
+    let metadata_history = match &amended {
+        None => None,
+        Some(m) => {
+            // No transaction of the pinned node changes metadata: the amendment's hash stands
+            // for the newer chain's, and is in no block of this one.
+            let amendment = hex::encode(sha256(&[b"vocaudit-sim/metadata-amendment", &process_id]));
+            Some(MetadataHistory {
+                versions: vec![
+                    metadata_version(&metadata_url, &metadata_bytes, created, first_height - 2),
+                    metadata_version(
+                        &current_url,
+                        &serde_json::to_vec(m)?,
+                        amendment,
+                        first_height - 1,
+                    ),
+                ],
+            })
+        }
+    };
     let keykeeper_nonce = |slot: u32, reveal: bool| {
         let h = keccak256(&[
             b"vocaudit-sim/keykeeper-nonce",
@@ -950,7 +985,7 @@ fn generate_election(
             census_url,
             max_census_size: members.len() as u64,
         },
-        metadata_url,
+        metadata_url: current_url,
         creation_time: Some(rfc3339(start - BLOCK_SECONDS)),
         vote_mode: VoteMode {
             serial: false,
@@ -972,7 +1007,7 @@ fn generate_election(
             max_total_cost: p.max_total_cost,
             cost_exponent: p.cost_exponent,
         },
-        metadata: Some(metadata),
+        metadata: Some(current_metadata),
     };
     let election_keys = encrypted.then(|| {
         let list = |f: &dyn Fn(u32) -> [u8; 32]| {
@@ -1007,8 +1042,32 @@ fn generate_election(
         live: None,
         extra_rows: Vec::new(),
         scheduled_end: Some(start + duration),
+        metadata_history,
     })?;
     Ok(process_id)
+}
+
+/// The metadata with its first question's first choice reworded (the same JSON otherwise).
+fn amend_first_choice(metadata: &serde_json::Value) -> serde_json::Value {
+    let mut amended = metadata.clone();
+    if let Some(title) = amended.pointer_mut("/questions/0/choices/0/title/default") {
+        let text = title.as_str().unwrap_or_default().to_string();
+        *title = json!(format!("{text} (amended)"));
+    }
+    amended
+}
+
+/// One version of a metadata history as a newer node lists it: the document's SHA-256 as
+/// `HexBytes`, the block and time of the transaction that set it.
+fn metadata_version(url: &str, bytes: &[u8], tx_hash: String, height: u64) -> MetadataVersion {
+    MetadataVersion {
+        metadata_url: url.to_string(),
+        metadata_hash: Some(hex::encode(sha256(&[bytes]))),
+        block_height: height,
+        tx_index: 0,
+        tx_hash,
+        timestamp: rfc3339(block_time(height)),
+    }
 }
 
 /// Keys, weights and the overwrite/invalid plan of every census member (voters first, then

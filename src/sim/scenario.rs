@@ -71,7 +71,7 @@ const SCENARIOS: &[ScenarioInfo] = &[
     },
     ScenarioInfo {
         name: "early-end",
-        description: "ended by hand long before its scheduled end, paused and resumed, census grown before the start, 2 keys revealed after the manual end, metadata as CIDv0",
+        description: "ended by hand long before its scheduled end, paused and resumed, census grown before the start, 2 keys revealed after the manual end, metadata as CIDv0 amended once before voting (a metadata history of 2 versions)",
     },
 ];
 

@@ -56,6 +56,7 @@ pub const ROUTE_NAMES: &[&str] = &[
     "account",
     "circuit",
     "sik-roots",
+    "metadata-history",
 ];
 
 /// `DefaultItemsPerPage` and `MaxItemsPerPage` of `api/api.go`.
@@ -154,6 +155,7 @@ enum Route<'a> {
     Election(&'a str),
     Keys(&'a str),
     Scrutiny(&'a str),
+    MetadataHistory(&'a str),
     Count(&'a str),
     LegacyVotes(&'a str, &'a str),
     Votes,
@@ -189,6 +191,7 @@ impl<'a> Route<'a> {
             ["v2", "elections", id] => Route::Election(id),
             ["v2", "elections", id, "keys"] => Route::Keys(id),
             ["v2", "elections", id, "scrutiny"] => Route::Scrutiny(id),
+            ["v2", "elections", id, "metadata", "history"] => Route::MetadataHistory(id),
             ["v2", "elections", id, "votes", "count"] => Route::Count(id),
             ["v2", "elections", id, "votes", "page", page] => Route::LegacyVotes(id, page),
             ["v2", "votes"] => Route::Votes,
@@ -211,6 +214,7 @@ impl<'a> Route<'a> {
             Route::Election(_) => "election",
             Route::Keys(_) => "keys",
             Route::Scrutiny(_) => "scrutiny",
+            Route::MetadataHistory(_) => "metadata-history",
             Route::Count(_) => "count",
             Route::LegacyVotes(..) => "legacy-votes",
             Route::Votes => "votes",
@@ -634,6 +638,8 @@ struct ServedElection {
     keys: Option<Bytes>,
     /// The answer while the status is RESULTS.
     scrutiny: Result<Bytes, Reply>,
+    /// `/metadata/history`, when the world serves it.
+    metadata_history: Option<Bytes>,
     book: Mutex<VoteBook>,
 }
 
@@ -692,6 +698,12 @@ impl Node {
                 ServedElection {
                     keys,
                     scrutiny,
+                    metadata_history: sim
+                        .metadata_history
+                        .as_ref()
+                        .map(node_json)
+                        .transpose()
+                        .map_err(ser)?,
                     book,
                 },
             );
@@ -780,6 +792,10 @@ impl Node {
                 _ if e.book().election.status != "RESULTS" => not_yet_results(),
                 Ok(body) => Reply::ok_json(body.clone()),
                 Err(reply) => reply.clone(),
+            }),
+            Route::MetadataHistory(id) => self.with_election(id, |e| match &e.metadata_history {
+                Some(body) => Reply::ok_json(body.clone()),
+                None => Reply::unknown_route(),
             }),
             Route::Count(id) => self.with_election(id, |e| {
                 let count = e.book().details.len();

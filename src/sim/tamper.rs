@@ -199,6 +199,12 @@ const TAMPERS: &[TamperInfo] = &[
         location: LocationKind::Election,
     },
     TamperInfo {
+        name: "metadata-version-mismatch",
+        description: "a metadata version the node's history lists is served with bytes that do not hash to its recorded SHA-256",
+        category: "history",
+        location: LocationKind::Tx,
+    },
+    TamperInfo {
         name: "status-by-stranger",
         description:
             "a status change signed by an account that is neither the organisation nor a delegate",
@@ -270,6 +276,7 @@ pub fn apply_tamper(world: &mut World, name: &str) -> Result<AppliedTamper, Tamp
         "vote-after-early-end" => t.vote_after_early_end()?,
         "key-revealed-early" => t.key_revealed_early()?,
         "metadata-cid-mismatch" => t.metadata_cid_mismatch()?,
+        "metadata-version-mismatch" => t.metadata_version_mismatch()?,
         "status-by-stranger" => t.status_by_stranger()?,
         "hidden-envelope" => t.hidden_envelope()?,
         "zk-proof" => t.zk_proof()?,
@@ -943,6 +950,37 @@ impl Tamperer<'_> {
         // One more space: still the same JSON to every reader, another document to IPFS.
         bytes.push(b' ');
         Ok(Location::election(id))
+    }
+
+    /// The first version of the metadata history (the creation document, no longer the
+    /// election's current one) served with one more byte: only that version mismatches.
+    fn metadata_version_mismatch(&mut self) -> Result<Location, TamperError> {
+        let id = self.pick(
+            |s| {
+                s.metadata_history.as_ref().is_some_and(|h| {
+                    h.versions.len() > 1 && h.versions[0].metadata_url.starts_with("ipfs://")
+                })
+            },
+            "a metadata history of several versions on IPFS",
+        )?;
+        let first = self
+            .sim(&id)?
+            .metadata_history
+            .as_ref()
+            .and_then(|h| h.versions.first())
+            .cloned()
+            .ok_or_else(|| self.malformed("no metadata version"))?;
+        let cid = first.metadata_url.trim_start_matches("ipfs://").to_string();
+        let bytes = self
+            .world
+            .ipfs
+            .get_mut(&cid)
+            .ok_or_else(|| TamperError::Unknown(format!("ipfs object {cid}")))?;
+        bytes.push(b' ');
+        Ok(Location {
+            tx_hash: Some(first.tx_hash),
+            ..Location::election(id)
+        })
     }
 
     fn status_by_stranger(&mut self) -> Result<Location, TamperError> {

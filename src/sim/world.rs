@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 
 use crate::api::node::{
-    Account, Block, ChainInfo, CircuitConfig, Election, ElectionKeys, Scrutiny,
+    Account, Block, ChainInfo, CircuitConfig, Election, ElectionKeys, MetadataHistory, Scrutiny,
     TransactionResponse, VoteDetail,
 };
 use crate::api::saas::{LegacyProcess, Process, ProcessBundle, ProcessResults};
@@ -92,6 +92,9 @@ pub struct SimElection {
     /// The end NEW_PROCESS scheduled (`startTime + duration`, Unix seconds), when the world
     /// holds the election's history; `election.endDate` differs from it after a manual end.
     pub scheduled_end: Option<i64>,
+    /// `GET /elections/{id}/metadata/history` (a newer gateway's route); `None` answers as
+    /// vocdoni-node `8e2adfd0`, which does not register it (chi's 404).
+    pub metadata_history: Option<MetadataHistory>,
 }
 
 /// The arrival model of a live election.
@@ -179,6 +182,7 @@ impl SimElection {
             live: None,
             extra_rows: Vec::new(),
             scheduled_end: None,
+            metadata_history: None,
         }
     }
 }

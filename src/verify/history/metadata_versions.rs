@@ -176,41 +176,50 @@ fn label((q, c, part, lang): &Key) -> String {
     }
 }
 
-/// A word-level diff in `git diff --word-diff` notation: `Yes [-please-] {+now+}`; cut after
-/// [`MAX_DIFF_CHARS`] characters.
+/// A word-level diff in `git diff --word-diff` notation: `Yes [-please-] {+now+}` (spaces at
+/// the edges of a change are kept outside its brackets); cut after [`MAX_DIFF_CHARS`]
+/// characters.
 pub fn word_diff(before: &str, after: &str) -> String {
     let diff = TextDiff::from_words(before, after);
-    let mut out = String::new();
-    let mut open: Option<ChangeTag> = None;
+    // Runs of one tag, in order.
+    let mut runs: Vec<(ChangeTag, String)> = Vec::new();
     for change in diff.iter_all_changes() {
-        let tag = change.tag();
-        if open != Some(tag) {
-            close(&mut out, open);
-            if open == Some(ChangeTag::Delete) && tag == ChangeTag::Insert {
-                out.push(' ');
-            }
-            out.push_str(match tag {
-                ChangeTag::Delete => "[-",
-                ChangeTag::Insert => "{+",
-                ChangeTag::Equal => "",
-            });
-            open = Some(tag);
+        match runs.last_mut() {
+            Some((tag, text)) if *tag == change.tag() => text.push_str(change.value()),
+            _ => runs.push((change.tag(), change.value().to_string())),
         }
-        out.push_str(change.value());
     }
-    close(&mut out, open);
+    let mut out = String::new();
+    let mut last = ChangeTag::Equal;
+    for (tag, text) in &runs {
+        let (open, close) = match tag {
+            ChangeTag::Equal => {
+                out.push_str(text);
+                last = *tag;
+                continue;
+            }
+            ChangeTag::Delete => ("[-", "-]"),
+            ChangeTag::Insert => ("{+", "+}"),
+        };
+        let core = text.trim();
+        let lead = &text[..text.len() - text.trim_start().len()];
+        let trail = &text[text.trim_end().len()..];
+        if last == ChangeTag::Delete && lead.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(lead);
+        if !core.is_empty() {
+            out.push_str(open);
+            out.push_str(core);
+            out.push_str(close);
+        }
+        out.push_str(trail);
+        last = *tag;
+    }
     match out.char_indices().nth(MAX_DIFF_CHARS) {
         Some((cut, _)) => format!("{}…", &out[..cut]),
         None => out,
     }
-}
-
-fn close(out: &mut String, open: Option<ChangeTag>) {
-    out.push_str(match open {
-        Some(ChangeTag::Delete) => "-]",
-        Some(ChangeTag::Insert) => "+}",
-        _ => "",
-    });
 }
 
 #[cfg(test)]
@@ -266,7 +275,9 @@ mod tests {
 
     #[rstest]
     #[case::one_word("Yes please", "Yes now", "Yes [-please-] {+now+}")]
-    #[case::added("Yes", "Yes now", "Yes{+ now+}")]
+    #[case::added("Yes", "Yes now", "Yes {+now+}")]
+    #[case::removed("Yes now", "Yes", "Yes [-now-]")]
+    #[case::punctuation("No", "No, as amended", "[-No-] {+No, as amended+}")]
     #[case::same("Yes", "Yes", "Yes")]
     #[case::from_nothing("", "New", "{+New+}")]
     fn word_diffs(#[case] before: &str, #[case] after: &str, #[case] diff: &str) {
