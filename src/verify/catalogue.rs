@@ -126,7 +126,7 @@ pub const CATALOGUE: &[CheckInfo] = &[
     entry("V-HIST-03", C::History, Election, "Census history",
         "Every census change with its height, root and size; the last is the census the election publishes; a change after voting started is flagged with what changed."),
     entry("V-HIST-04", C::History, Election, "Metadata integrity",
-        "The metadata document from IPFS hashes to the CID in metadataURL (UnixFS as ipfs add builds it) and NEW_PROCESS set that URI: verified, mismatch, unrecorded or unreachable."),
+        "The metadata document from IPFS hashes to the CID in metadataURL (UnixFS as ipfs add builds it) and NEW_PROCESS set that URI; where the node serves a metadata history, each version hashes to its recorded SHA-256, NEW_PROCESS set the first and metadataURL is the last, and a change of what voters read after voting started is flagged with a word diff: verified, mismatch, unrecorded or unreachable."),
     entry("V-HIST-05", C::History, Election, "Key history",
         "Encryption keys were added before voting started and each private key was revealed only after the actual end (the manual end, else the scheduled one); the revealing account is shown."),
 ];
