@@ -238,3 +238,37 @@ async fn a_node_without_the_metadata_history_route_is_a_note() {
         .get("metadataVersions")
         .is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_version_no_one_can_fetch_is_unreachable_not_a_failure() {
+    let mut world = scenario("early-end", VOTES, SEED).expect("scenario");
+    for sim in world.elections.values_mut() {
+        let history = sim.metadata_history.as_mut().expect("a metadata history");
+        let mut odd = history.versions[1].clone();
+        odd.metadata_url = "ftp://example.org/metadata.json".into();
+        history.versions.insert(1, odd);
+    }
+    let (run, dir) = audit_only(&world, FaultPlan::none()).await;
+    let e = &run.result.elections[0];
+    assert_eq!(run.result.exit_code(), 0, "{}", statuses(e));
+    let c = check(e, "V-HIST-04");
+    assert_eq!(c.status, Status::Warn, "{}", c.message);
+    assert!(
+        c.findings.iter().any(|f| f.message.contains("unreachable")),
+        "{:?}",
+        c.findings
+    );
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    let versions = json["elections"][0]["history"]["metadataVersions"]
+        .as_array()
+        .expect("versions");
+    let statuses: Vec<&str> = versions
+        .iter()
+        .map(|v| v["status"].as_str().unwrap())
+        .collect();
+    assert_eq!(statuses, ["verified", "unreachable", "verified"]);
+    assert!(versions[1]["reason"].as_str().unwrap().contains("neither"));
+    // Versions are compared only with the one right before them.
+    assert!(versions[2].get("changes").is_none());
+}

@@ -940,6 +940,25 @@ impl VoteSource for BundleVotes {
 
 #[cfg(test)]
 mod tests {
+    /// Each metadata version's document has one bundle name: its CID's, or its URL's hash.
+    #[rstest::rstest]
+    #[case::ipfs("ipfs://QmAbc", Ok("metadata/QmAbc".to_string()))]
+    #[case::ipfs_path("ipfs://QmAbc/x.json", Ok("metadata/QmAbc".to_string()))]
+    #[case::ipfs_escape("ipfs://../x", Err("names no plain CID"))]
+    #[case::https(
+        "https://example.org/m.json",
+        Ok(format!("metadata/url-{}", hex::encode(crate::protocol::hash::sha256(&[b"https://example.org/m.json"]))))
+    )]
+    #[case::ftp("ftp://example.org/m.json", Err("neither"))]
+    #[case::empty("", Err("neither"))]
+    fn metadata_documents_have_one_name(#[case] url: &str, #[case] expected: Result<String, &str>) {
+        match (metadata_path(url), expected) {
+            (Ok(path), Ok(want)) => assert_eq!(path, want),
+            (Err(why), Err(says)) => assert!(why.contains(says), "{why}"),
+            (got, want) => panic!("{url}: {got:?}, expected {want:?}"),
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -370,7 +370,15 @@ async fn metadata(ctx: &Ctx, id: &str, election: &Election) -> Result<(), FetchE
     let path = format!("elections/{id}/metadata-history.json");
     // One small request, asked again on a resumed run (the file is replaced): the documents
     // below are what resuming spares.
-    let r = ctx.get(&url).await?.into_response();
+    // An optional route: a node that keeps failing on it (a 5xx after every retry) leaves a
+    // gap, not a failed fetch.
+    let r = match ctx.get(&url).await {
+        Ok(outcome) => outcome.into_response(),
+        Err(e) => {
+            let message = format!("election {id}: metadata history not obtained: {e}");
+            return Ok(ctx.store.gap("metadata-unavailable", message).await?);
+        }
+    };
     let history = (r.status == 200)
         .then(|| serde_json::from_slice::<MetadataHistory>(&r.body).ok())
         .flatten();

@@ -95,7 +95,17 @@ impl ElectionCheck for MetadataIntegrity {
         };
         creation_uri(ctx, history, &mut out);
         let versions = match &h.metadata_history {
-            None => String::new(),
+            None => {
+                // Asked but not obtained (a route that kept failing): the fetcher's gap.
+                let failed = h
+                    .notes
+                    .iter()
+                    .find(|n| n.contains("metadata history not obtained"));
+                if let Some(why) = failed {
+                    out.add(Level::Note, ctx.at(), why.clone(), None, None);
+                }
+                String::new()
+            }
             Some(MetadataHistoryAnswer::NotServed(why)) => {
                 out.add(
                     Level::Note,
