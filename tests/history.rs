@@ -272,3 +272,31 @@ async fn a_version_no_one_can_fetch_is_unreachable_not_a_failure() {
     // Versions are compared only with the one right before them.
     assert!(versions[2].get("changes").is_none());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_choice_reworded_after_the_first_vote_is_a_warning_with_its_diff() {
+    let mut world = scenario("early-end", VOTES, SEED).expect("scenario");
+    for sim in world.elections.values_mut() {
+        let last_vote = sim
+            .votes
+            .iter()
+            .map(|v| v.block_height)
+            .max()
+            .expect("votes");
+        let history = sim.metadata_history.as_mut().expect("a metadata history");
+        history.versions[1].block_height = last_vote;
+    }
+    let (run, _dir) = audit_only(&world, FaultPlan::none()).await;
+    let e = &run.result.elections[0];
+    assert_eq!(run.result.exit_code(), 0, "a warning only: {}", statuses(e));
+    let c = check(e, "V-HIST-04");
+    assert_eq!(c.status, Status::Warn, "{}", c.message);
+    let f = &c.findings[0];
+    assert!(f.message.contains("after voting started"), "{}", f.message);
+    assert!(f.message.contains("No {+(amended)+}"), "{}", f.message);
+    let history = e.history.as_ref().expect("history");
+    assert_eq!(
+        history.metadata_versions[1].after_voting_started,
+        Some(true)
+    );
+}
