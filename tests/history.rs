@@ -300,3 +300,27 @@ async fn a_choice_reworded_after_the_first_vote_is_a_warning_with_its_diff() {
         Some(true)
     );
 }
+
+/// A node that answers the history route with something else than a history: the route is
+/// reported as unreadable (a warning) and the metadata URI that moved since NEW_PROCESS, which
+/// that history would explain, is flagged for review, not failed.
+#[rstest::rstest]
+#[case::html_page("metadata-history:html", Status::Warn, "unreadable")]
+#[case::error_status("metadata-history:500", Status::Warn, "unreadable")]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_history_route_that_answers_badly(
+    #[case] fault: &str,
+    #[case] status: Status,
+    #[case] says: &str,
+) {
+    let world = scenario("early-end", VOTES, SEED).expect("scenario");
+    let faults = FaultPlan::parse(&[fault]).expect("fault");
+    let (run, _dir) = audit_only(&world, faults).await;
+    let e = &run.result.elections[0];
+    let c = check(e, "V-HIST-04");
+    assert_eq!(c.status, status, "{}", c.message);
+    assert!(c.message.contains(says), "{}", c.message);
+    assert!(c.findings.iter().any(|f| f
+        .message
+        .starts_with("cannot verify: the metadata URI NEW_PROCESS set")));
+}

@@ -121,9 +121,9 @@ pub struct History {
 /// What the node answered to `GET /elections/{id}/metadata/history`.
 #[derive(Debug, Clone, PartialEq)]
 pub enum MetadataHistoryAnswer {
-    /// Another status (vocdoni-node `8e2adfd0` has no such route): what it answered.
+    /// HTTP 404, as vocdoni-node `8e2adfd0` (which has no such route) answers: what it said.
     NotServed(String),
-    /// A 200 whose body is not a history: why.
+    /// Another error status, or a 200 whose body is not a history: why.
     Unreadable(String),
     Read(crate::api::node::MetadataHistory),
 }

@@ -308,11 +308,15 @@ fn metadata_history(bundle: &Bundle, id: &str, h: &mut History) -> Result<(), Lo
     let Some(entry) = bundle.file(&path) else {
         return Ok(());
     };
+    // chi's 404 for a route it does not register, as vocdoni-node `8e2adfd0` answers; any
+    // other failure is a history that may exist but could not be read.
+    let answered = format!("GET {} answered HTTP {}", entry.url, entry.status);
+    if entry.status == 404 {
+        h.metadata_history = Some(MetadataHistoryAnswer::NotServed(answered));
+        return Ok(());
+    }
     if entry.status != 200 {
-        h.metadata_history = Some(MetadataHistoryAnswer::NotServed(format!(
-            "GET {} answered HTTP {}",
-            entry.url, entry.status
-        )));
+        h.metadata_history = Some(MetadataHistoryAnswer::Unreadable(answered));
         return Ok(());
     }
     let bytes = bundle.read_file(&path)?;

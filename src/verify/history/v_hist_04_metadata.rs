@@ -10,7 +10,6 @@
 //! after (with a word-level diff). Such a node has a transaction that changes the metadata, so
 //! there NEW_PROCESS must have set the first version and the election shows the last.
 
-use crate::api::node::MetadataHistory;
 use crate::bundle::evidence::MetadataHistoryAnswer;
 use crate::protocol::unixfs::{Cid, CidCheck};
 use crate::verify::aggregate::Aggregate;
@@ -89,20 +88,25 @@ impl ElectionCheck for MetadataIntegrity {
                 }
             },
         };
-        let history = match &h.metadata_history {
-            Some(MetadataHistoryAnswer::Read(history)) => Some(history),
-            _ => None,
+        // Asked but not obtained (a route that kept failing): the fetcher's gap.
+        let failed = h
+            .notes
+            .iter()
+            .find(|n| n.contains("metadata history not obtained"));
+        let unknown = failed.is_some()
+            || matches!(
+                h.metadata_history,
+                Some(MetadataHistoryAnswer::Unreadable(_))
+            );
+        let listed = match &h.metadata_history {
+            Some(MetadataHistoryAnswer::Read(history)) => history.versions.as_slice(),
+            _ => &[],
         };
-        creation_uri(ctx, history, &mut out);
+        creation_uri(ctx, listed, unknown, &mut out);
         let versions = match &h.metadata_history {
             None => {
-                // Asked but not obtained (a route that kept failing): the fetcher's gap.
-                let failed = h
-                    .notes
-                    .iter()
-                    .find(|n| n.contains("metadata history not obtained"));
                 if let Some(why) = failed {
-                    out.add(Level::Note, ctx.at(), why.clone(), None, None);
+                    out.add(Level::Warn, ctx.at(), why.clone(), None, None);
                 }
                 String::new()
             }
@@ -168,31 +172,41 @@ fn same_uri(a: &str, b: &str) -> bool {
 /// NEW_PROCESS set the URI; no transaction of vocdoni-node `8e2adfd0` changes it, so the
 /// election must still show it. A node whose history lists versions has a transaction that
 /// does: there NEW_PROCESS must have set the first version and the election shows the last.
-fn creation_uri(ctx: &ElectionContext, history: Option<&MetadataHistory>, out: &mut Remarks) {
+/// When the history route answered but could not be read (`history_unknown`), which versions
+/// the node holds is unknown: a URI that moved is then flagged for review, not failed.
+fn creation_uri(
+    ctx: &ElectionContext,
+    versions: &[crate::api::node::MetadataVersion],
+    history_unknown: bool,
+    out: &mut Remarks,
+) {
     let url = ctx.election.metadata_url.as_str();
-    let versions = history.map_or(&[][..], |h| h.versions.as_slice());
-    let (first, last) = match (versions.first(), versions.last()) {
-        (Some(first), Some(last)) => (first, last),
-        _ => {
-            if let Some((e, p)) = ctx.history.created() {
-                let created = p.metadata.as_deref().unwrap_or_default();
-                compare(
-                    ctx,
-                    out,
-                    Some(&e.hash),
-                    "the metadata URI NEW_PROCESS set is not the election's metadataURL (no transaction changes it)",
-                    created,
-                    url,
-                );
-            }
+    let created = ctx
+        .history
+        .created()
+        .map(|(e, p)| (e, p.metadata.as_deref().unwrap_or_default()));
+    let (Some(first), Some(last)) = (versions.first(), versions.last()) else {
+        let Some((e, created)) = created else {
             return;
-        }
+        };
+        let (level, message) = if history_unknown {
+            (
+                Level::Warn,
+                "cannot verify: the metadata URI NEW_PROCESS set is not the election's metadataURL, and the node's metadata history that may explain it could not be read",
+            )
+        } else {
+            (
+                Level::Fail,
+                "the metadata URI NEW_PROCESS set is not the election's metadataURL (no transaction changes it)",
+            )
+        };
+        return compare(ctx, out, level, Some(&e.hash), message, created, url);
     };
-    if let Some((e, p)) = ctx.history.created() {
-        let created = p.metadata.as_deref().unwrap_or_default();
+    if let Some((e, created)) = created {
         compare(
             ctx,
             out,
+            Level::Fail,
             Some(&e.hash),
             "the metadata URI NEW_PROCESS set is not the first version of the node's metadata history",
             created,
@@ -202,6 +216,7 @@ fn creation_uri(ctx: &ElectionContext, history: Option<&MetadataHistory>, out: &
     compare(
         ctx,
         out,
+        Level::Fail,
         last.tx().as_ref(),
         "the election's metadataURL is not the last version of the node's metadata history",
         &last.metadata_url,
@@ -209,10 +224,11 @@ fn creation_uri(ctx: &ElectionContext, history: Option<&MetadataHistory>, out: &
     );
 }
 
-/// Passes when `expected` and `actual` name the same document, else fails at `tx`.
+/// Passes when `expected` and `actual` name the same document, else a `level` remark at `tx`.
 fn compare(
     ctx: &ElectionContext,
     out: &mut Remarks,
+    level: Level,
     tx: Option<&String>,
     message: &str,
     expected: &str,
@@ -222,7 +238,7 @@ fn compare(
         out.pass();
     } else {
         out.add(
-            Level::Fail,
+            level,
             Location {
                 tx_hash: tx.cloned(),
                 ..ctx.at()
