@@ -338,12 +338,20 @@ fn metadata_history(bundle: &Bundle, id: &str, h: &mut History) -> Result<(), Lo
         let document = match metadata_path(url) {
             Err(why) => Err(why),
             Ok(path) => match bundle.file(&path) {
-                None => Err(h
-                    .notes
-                    .iter()
-                    .find(|n| n.contains(url.trim_start_matches("ipfs://")))
-                    .cloned()
-                    .unwrap_or_else(|| format!("{url} was not fetched"))),
+                // The fetcher's gap names the CID (IPFS) or the URL.
+                None => {
+                    let named = if url.starts_with("ipfs://") {
+                        path.trim_start_matches("metadata/")
+                    } else {
+                        url.as_str()
+                    };
+                    Err(h
+                        .notes
+                        .iter()
+                        .find(|n| n.contains(named))
+                        .cloned()
+                        .unwrap_or_else(|| format!("{url} was not fetched")))
+                }
                 Some(entry) if entry.status != 200 => {
                     Err(format!("{} answered HTTP {}", entry.url, entry.status))
                 }
@@ -944,6 +952,8 @@ impl VoteSource for BundleVotes {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     /// Each metadata version's document has one bundle name: its CID's, or its URL's hash.
     #[rstest::rstest]
     #[case::ipfs("ipfs://QmAbc", Ok("metadata/QmAbc".to_string()))]
@@ -962,8 +972,6 @@ mod tests {
             (got, want) => panic!("{url}: {got:?}, expected {want:?}"),
         }
     }
-
-    use super::*;
 
     #[test]
     fn page_numbers() {

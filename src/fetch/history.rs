@@ -347,9 +347,10 @@ async fn vote_rows(ctx: &Ctx, stream: &str, height: u64) -> Result<Vec<TxInfo>, 
 }
 
 /// Stores the metadata document (`metadata/{cid}`) from the first gateway that has it, then the
-/// node's `/elections/{id}/metadata/history` whatever it answers (a non-200 says the node does
-/// not serve it) and, when it is a history, each version's document ([`version_document`]).
-/// Documents stored already are skipped, so a resumed run asks only for what is missing.
+/// node's `/elections/{id}/metadata/history` whatever it answers (a 404 says the node does not
+/// serve it) and, when it is a history, each version's document ([`version_document`]).
+/// Documents stored already are skipped, so a resumed run asks only for what is missing; the
+/// history itself is one small request, asked again (its file replaced).
 async fn metadata(ctx: &Ctx, id: &str, election: &Election) -> Result<(), FetchError> {
     match ipfs::cid_of(&election.metadata_url) {
         Some(cid) => ipfs::object(ctx, id, cid, &format!("metadata/{cid}"), "metadata").await?,
@@ -368,8 +369,6 @@ async fn metadata(ctx: &Ctx, id: &str, election: &Election) -> Result<(), FetchE
     }
     let url = format!("{}/elections/{id}/metadata/history", ctx.node);
     let path = format!("elections/{id}/metadata-history.json");
-    // One small request, asked again on a resumed run (the file is replaced): the documents
-    // below are what resuming spares.
     // An optional route: a node that keeps failing on it (a 5xx after every retry) leaves a
     // gap, not a failed fetch.
     let r = match ctx.get(&url).await {
