@@ -7,7 +7,7 @@ use tempfile::TempDir;
 
 use vocaudit::audit::{audit, AuditOptions, AuditRun};
 use vocaudit::fetch::{FetchConfig, Target};
-use vocaudit::sim::{apply_tamper, scenario, serve_local, FaultPlan, World};
+use vocaudit::sim::{apply_tamper, scenario, serve, serve_local, FaultPlan, SimServer, World};
 use vocaudit::verify::result::{CheckResult, ElectionAudit, Status, Verdict};
 
 const VOTES: usize = 24;
@@ -15,8 +15,13 @@ const SEED: u64 = 7;
 
 /// Serves `world` and audits its only election.
 async fn audit_only(world: &World, faults: FaultPlan) -> (AuditRun, TempDir) {
-    let id = world.elections.keys().next().expect("one election").clone();
     let server = serve_local(world, faults).await.expect("serve");
+    audit_served(world, server).await
+}
+
+/// Audits the only election of `world`, served by `server`.
+async fn audit_served(world: &World, server: SimServer) -> (AuditRun, TempDir) {
+    let id = world.elections.keys().next().expect("one election").clone();
     let dir = TempDir::new().expect("tempdir");
     let mut config = FetchConfig::new(
         server.node_url().parse().expect("node url"),
@@ -323,4 +328,58 @@ async fn a_history_route_that_answers_badly(
     assert!(c.findings.iter().any(|f| f
         .message
         .starts_with("cannot verify: the metadata URI NEW_PROCESS set")));
+}
+
+/// A version published at an http(s) URL is read with the node's transport and verified like
+/// the IPFS ones; a URL the fetch already stored (here the gateway's own for the CID) is not
+/// fetched twice.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_version_at_an_http_url_is_fetched_and_verified() {
+    let mut world = scenario("early-end", VOTES, SEED).expect("scenario");
+    // The address the node will have, so a version can point at its gateway over plain HTTP.
+    let addr = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port");
+    for sim in world.elections.values_mut() {
+        let history = sim.metadata_history.as_mut().expect("a metadata history");
+        let amended = history.versions[1].clone();
+        let cid = amended
+            .metadata_url
+            .trim_start_matches("ipfs://")
+            .to_string();
+        for url in [
+            format!("http://{addr}/ipfs/{cid}?copy"),
+            format!("http://{addr}/ipfs/{cid}"),
+        ] {
+            let mut web = amended.clone();
+            web.metadata_url = url;
+            history.versions.insert(1, web);
+        }
+    }
+    let server = serve(&world, FaultPlan::none(), addr).await.expect("serve");
+    let (run, dir) = audit_served(&world, server).await;
+    let e = &run.result.elections[0];
+    assert_eq!(run.result.verdict, Verdict::Pass, "{}", statuses(e));
+    let history = e.history.as_ref().expect("history");
+    let statuses: Vec<&str> = history
+        .metadata_versions
+        .iter()
+        .map(|v| v.status.as_str())
+        .collect();
+    assert_eq!(statuses, ["verified"; 4]);
+    assert!(history.metadata_versions[1].url.starts_with("http://"));
+    // The reworded choice shows between the first two; the others repeat the second.
+    assert!(!history.metadata_versions[1].changes.is_empty());
+    assert!(history.metadata_versions[2..]
+        .iter()
+        .all(|v| v.changes.is_empty()));
+    // `?copy` is stored under its URL's hash; the gateway's own URL for the CID was stored
+    // already and is found by its URL, not fetched twice.
+    let web: Vec<String> = std::fs::read_dir(dir.path().join("bundle/metadata"))
+        .expect("metadata files")
+        .filter_map(|f| f.ok())
+        .map(|f| f.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("url-"))
+        .collect();
+    assert_eq!(web.len(), 1, "{web:?}");
 }

@@ -335,9 +335,18 @@ fn metadata_history(bundle: &Bundle, id: &str, h: &mut History) -> Result<(), Lo
         if h.metadata_versions.contains_key(url) {
             continue;
         }
+        // An http(s) URL the fetch had already stored under another name (a gateway's
+        // `/ipfs/` URL, say) was not fetched again: found by its URL.
+        let stored = |path: &str| {
+            bundle.file(path).or_else(|| {
+                (!url.starts_with("ipfs://"))
+                    .then(|| bundle.manifest().files.iter().find(|f| f.url == *url))
+                    .flatten()
+            })
+        };
         let document = match metadata_path(url) {
             Err(why) => Err(why),
-            Ok(path) => match bundle.file(&path) {
+            Ok(path) => match stored(&path) {
                 // The fetcher's gap names the CID (IPFS) or the URL.
                 None => {
                     let named = if url.starts_with("ipfs://") {
@@ -355,7 +364,7 @@ fn metadata_history(bundle: &Bundle, id: &str, h: &mut History) -> Result<(), Lo
                 Some(entry) if entry.status != 200 => {
                     Err(format!("{} answered HTTP {}", entry.url, entry.status))
                 }
-                Some(_) => Ok(bundle.read_file(&path)?),
+                Some(entry) => Ok(bundle.read_file(&entry.path)?),
             },
         };
         h.metadata_versions.insert(url.clone(), document);
