@@ -428,3 +428,38 @@ fn bad_hex_and_wrong_lengths_in_proof_inputs() {
         ))
     ));
 }
+
+/// A tree large enough to be hashed partly by recursion (in parallel), partly in batched
+/// rounds, with keys that tie on their first 8 path bytes (sorted by the rest) and clustered
+/// keys (long single-child runs): its root and every proof equal the model's.
+#[test]
+fn large_trees_with_tied_prefixes_equal_the_model() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha20Rng::seed_from_u64(16);
+    let mut keys = BTreeMap::new();
+    while keys.len() < 5000 {
+        let mut key = [0u8; 20];
+        match keys.len() % 3 {
+            // Same first 8 bytes, differing only further on.
+            0 => rng.fill(&mut key[8..]),
+            // Clustered: a shared prefix, then the last 16 bits random.
+            1 => rng.fill(&mut key[18..]),
+            _ => rng.fill(&mut key[..]),
+        }
+        keys.insert(key.to_vec(), rng.gen::<[u8; 4]>().to_vec());
+    }
+    let leaves: Vec<(Vec<u8>, Vec<u8>)> = keys.into_iter().collect();
+    for kind in [HashKind::Blake2b, HashKind::Sha256] {
+        let model = model_tree(kind, 160, &leaves).expect("the model builds it");
+        assert_eq!(root(kind, 160, &leaves), Ok(model.hash()), "{kind:?}");
+        let tree = CensusTree::build(kind, 160, &leaves).unwrap();
+        for (key, _) in leaves.iter().step_by(97) {
+            assert_eq!(
+                as_model(tree.proof(key).unwrap()),
+                model.proof(key),
+                "{kind:?} {}",
+                hex::encode(key)
+            );
+        }
+    }
+}

@@ -26,7 +26,7 @@ impl CensusTree {
     /// Validates, sorts and hashes `leaves` (key, value pairs in any order) for a tree of depth
     /// `max_levels` hashed with `kind`. Same errors as [`super::root`]; large subtrees are hashed
     /// on rayon tasks.
-    pub fn build<K: AsRef<[u8]>, V: AsRef<[u8]>>(
+    pub fn build<K: AsRef<[u8]> + Sync, V: AsRef<[u8]> + Sync>(
         kind: HashKind,
         max_levels: usize,
         leaves: &[(K, V)],

@@ -343,7 +343,7 @@ impl CensusDump {
 
     /// Builds a publishable dump of `leaves` as `BuildExportDump` does: records in path order,
     /// zstd-compressed, with the root. `max_levels` is written as given (160 for censuses).
-    pub fn build<K: AsRef<[u8]>, V: AsRef<[u8]>>(
+    pub fn build<K: AsRef<[u8]> + Sync, V: AsRef<[u8]> + Sync>(
         tree_type: CensusTreeType,
         max_levels: usize,
         leaves: &[(K, V)],

@@ -14,6 +14,7 @@
 pub mod census_tree;
 pub mod dump;
 pub mod proof;
+mod rounds;
 pub mod tree;
 
 pub use census_tree::CensusTree;
@@ -101,6 +102,12 @@ pub enum ArboError {
         max_levels: usize,
         /// `ceil(max_levels / 8)`.
         max_key_len: usize,
+    },
+    /// More leaves than a tree index holds (2^32; far beyond any census that fits in memory).
+    #[error("too many leaves: {count} (at most 2^32 - 1)")]
+    TooManyLeaves {
+        /// Number of leaves given.
+        count: usize,
     },
     /// A key over 255 bytes or a value over 65535 bytes (arbo `checkKeyValueLen`).
     #[error("leaf too long: len(k) = {key_len} (max 255), len(v) = {value_len} (max 65535)")]

@@ -3,12 +3,21 @@
 //! root as incremental `Tree.Add` / `AddBatch` in vocdoni/vocdoni-node:tree/arbo/{tree.go,navigate.go}.
 
 use super::{ArboError, HashKind, EMPTY_NODE};
-use crate::protocol::hash::Hash32;
+use crate::protocol::hash::{blake2b256_many, Hash32};
 use rayon::prelude::*;
 use std::cmp::Ordering;
 
 /// Subtrees with at least this many leaves hash their two halves on separate rayon tasks.
 const PARALLEL_MIN_LEAVES: usize = 4096;
+
+/// BLAKE2b ranges of at most this many leaves are hashed in rounds of independent hashes.
+const BATCH_LEAVES: usize = 1024;
+
+/// Leaves whose first byte is read ahead of their copy in [`LeafSet::new`].
+const TOUCH_BLOCK: usize = 64;
+
+/// Leaves per parallel task when [`LeafSet::new`] writes its sorted copy.
+const COPY_CHUNK: usize = 16 * 1024;
 
 /// The root of the tree holding `leaves` (key, value pairs in any order).
 ///
@@ -16,11 +25,11 @@ const PARALLEL_MIN_LEAVES: usize = 4096;
 /// `ceil(max_levels / 8)` bytes, a key repeated, two keys equal on their first `max_levels` path
 /// bits, an over-long leaf, or (Poseidon) a key or value that is not a field element. Cost: one sort, then one hash per
 /// leaf and per internal node; nothing is kept (use [`super::CensusTree`] for proofs).
-pub fn root<K: AsRef<[u8]>, V: AsRef<[u8]>>(
-    kind: HashKind,
-    max_levels: usize,
-    leaves: &[(K, V)],
-) -> Result<Hash32, ArboError> {
+pub fn root<K, V>(kind: HashKind, max_levels: usize, leaves: &[(K, V)]) -> Result<Hash32, ArboError>
+where
+    K: AsRef<[u8]> + Sync,
+    V: AsRef<[u8]> + Sync,
+{
     LeafSet::new(kind, max_levels, leaves)?.root()
 }
 
@@ -47,56 +56,107 @@ pub struct LeafSet {
 
 impl LeafSet {
     /// Validates and sorts `leaves` for a tree of depth `max_levels` hashed with `kind`.
-    pub fn new<K: AsRef<[u8]>, V: AsRef<[u8]>>(
+    ///
+    /// Organised so that the root's hashing dominates: the leaves are validated and given a
+    /// 64-bit sort key (their first 8 path bytes) in parallel, the (key, index) pairs are sorted
+    /// in place without touching the leaves, the rare runs that tie on those 64 bits are ordered
+    /// by their full paths, and the sorted copy is written in parallel chunks.
+    pub fn new<K, V>(
         kind: HashKind,
         max_levels: usize,
         leaves: &[(K, V)],
-    ) -> Result<Self, ArboError> {
+    ) -> Result<Self, ArboError>
+    where
+        K: AsRef<[u8]> + Sync,
+        V: AsRef<[u8]> + Sync,
+    {
         let path_len = max_levels.div_ceil(8);
-        let mut raw_paths = vec![0u8; leaves.len() * path_len];
-        let mut total = 0;
-        for (i, (key, value)) in leaves
-            .iter()
-            .map(|(k, v)| (k.as_ref(), v.as_ref()))
-            .enumerate()
-        {
-            check_key_len(key, max_levels)?;
-            if key.len() > super::MAX_KEY_LEN || value.len() > super::MAX_VALUE_LEN {
-                return Err(ArboError::LeafTooLong {
-                    key_len: key.len(),
-                    value_len: value.len(),
-                });
-            }
-            total += key.len() + value.len();
-            // check_key_len guarantees key.len() <= path_len.
-            let path = &mut raw_paths[i * path_len..(i + 1) * path_len];
-            for (p, k) in path.iter_mut().zip(key) {
-                *p = k.reverse_bits();
-            }
+        let n = leaves.len();
+        if u32::try_from(n).is_err() {
+            return Err(ArboError::TooManyLeaves { count: n });
         }
-        let raw_path = |i: usize| &raw_paths[i * path_len..(i + 1) * path_len];
-        let mut order: Vec<usize> = (0..leaves.len()).collect();
-        order.par_sort_unstable_by(|&a, &b| raw_path(a).cmp(raw_path(b)));
+        // (path prefix, leaf index, key + value length): 16 bytes, sorted without reading a leaf.
+        let mut order = vec![(0u64, 0u32, 0u32); n];
+        order.par_iter_mut().zip(leaves).enumerate().try_for_each(
+            |(i, (entry, (key, value)))| {
+                let (key, value) = (key.as_ref(), value.as_ref());
+                check_key_len(key, max_levels)?;
+                if key.len() > super::MAX_KEY_LEN || value.len() > super::MAX_VALUE_LEN {
+                    return Err(ArboError::LeafTooLong {
+                        key_len: key.len(),
+                        value_len: value.len(),
+                    });
+                }
+                // Both fit: n was checked, and a leaf is at most 255 + 65535 bytes.
+                *entry = (sort_prefix(key), i as u32, (key.len() + value.len()) as u32);
+                Ok(())
+            },
+        )?;
+        order.par_sort_unstable_by_key(|e| e.0);
+        order_ties(&mut order, |i| leaves[i].0.as_ref());
 
+        let chunks: Vec<&[(u64, u32, u32)]> = order.chunks(COPY_CHUNK).collect();
+        let chunk_bytes: Vec<usize> = chunks
+            .iter()
+            .map(|c| c.iter().map(|e| e.2 as usize).sum())
+            .collect();
+        let total: usize = chunk_bytes.iter().sum();
         let mut set = LeafSet {
             kind,
             max_levels,
             path_len,
-            bytes: Vec::with_capacity(total),
-            starts: Vec::with_capacity(leaves.len() + 1),
-            key_lens: Vec::with_capacity(leaves.len()),
-            paths: Vec::with_capacity(raw_paths.len()),
+            bytes: vec![0; total],
+            starts: vec![0; n + 1],
+            key_lens: vec![0; n],
+            paths: vec![0; n * path_len],
         };
-        for &i in &order {
-            let (key, value) = (leaves[i].0.as_ref(), leaves[i].1.as_ref());
-            set.starts.push(set.bytes.len());
-            // Validated above: a key is at most 255 bytes.
-            set.key_lens.push(key.len() as u8);
-            set.bytes.extend_from_slice(key);
-            set.bytes.extend_from_slice(value);
-            set.paths.extend_from_slice(raw_path(i));
+        set.starts[n] = total;
+
+        // Hand each chunk of the sorted order its own slices of the four buffers.
+        let mut jobs = Vec::with_capacity(chunks.len());
+        let (mut bytes, mut starts, mut key_lens, mut paths) = (
+            &mut set.bytes[..],
+            &mut set.starts[..n],
+            &mut set.key_lens[..],
+            &mut set.paths[..],
+        );
+        let mut offset = 0;
+        for (chunk, &len) in chunks.iter().zip(&chunk_bytes) {
+            let (b, rest_b) = std::mem::take(&mut bytes).split_at_mut(len);
+            let (s, rest_s) = std::mem::take(&mut starts).split_at_mut(chunk.len());
+            let (k, rest_k) = std::mem::take(&mut key_lens).split_at_mut(chunk.len());
+            let (p, rest_p) = std::mem::take(&mut paths).split_at_mut(chunk.len() * path_len);
+            jobs.push((*chunk, offset, b, s, k, p));
+            (bytes, starts, key_lens, paths) = (rest_b, rest_s, rest_k, rest_p);
+            offset += len;
         }
-        set.starts.push(set.bytes.len());
+        jobs.into_par_iter()
+            .for_each(|(chunk, offset, bytes, starts, key_lens, paths)| {
+                let mut at = 0;
+                for (block_at, block) in chunk.chunks(TOUCH_BLOCK).enumerate() {
+                    // Read one byte of each leaf of the block first: the loads, which miss the
+                    // cache (the leaves are read out of order), then overlap instead of each
+                    // stalling its own copy.
+                    let touched = block
+                        .iter()
+                        .filter_map(|&(_, i, _)| leaves[i as usize].0.as_ref().first())
+                        .fold(0u8, |a, b| a ^ b);
+                    std::hint::black_box(touched);
+                    for (k, &(_, i, _)) in block.iter().enumerate() {
+                        let j = block_at * TOUCH_BLOCK + k;
+                        let (key, value) =
+                            (leaves[i as usize].0.as_ref(), leaves[i as usize].1.as_ref());
+                        starts[j] = offset + at;
+                        // Validated above: a key is at most 255 bytes.
+                        key_lens[j] = key.len() as u8;
+                        bytes[at..at + key.len()].copy_from_slice(key);
+                        at += key.len();
+                        bytes[at..at + value.len()].copy_from_slice(value);
+                        at += value.len();
+                        write_path(key, &mut paths[j * path_len..(j + 1) * path_len]);
+                    }
+                }
+            });
         set.check_collisions()?;
         Ok(set)
     }
@@ -189,6 +249,9 @@ impl LeafSet {
             }
             return Ok(hash);
         }
+        if self.kind == HashKind::Blake2b && hi - lo <= BATCH_LEAVES {
+            return self.hash_in_rounds(lo, hi, depth, nodes);
+        }
         let split_depth = self.split_depth(lo, hi)?;
         let mid = self.split(lo, hi, split_depth);
         let (left_nodes, own, right_nodes) = match nodes {
@@ -216,6 +279,36 @@ impl LeafSet {
             *own = hash;
         }
         Ok(hash)
+    }
+
+    /// [`Self::hash_range`] for a BLAKE2b range of a few hundred leaves: the leaf hashes all
+    /// at once, then the nodes in rounds of independent hashes ([`super::rounds`]), several per
+    /// SIMD register.
+    fn hash_in_rounds(
+        &self,
+        lo: usize,
+        hi: usize,
+        depth: usize,
+        nodes: Option<&mut [Hash32]>,
+    ) -> Result<Hash32, ArboError> {
+        let mut inputs = Vec::with_capacity(self.starts[hi] - self.starts[lo] + (hi - lo));
+        let mut ends = Vec::with_capacity(hi - lo + 1);
+        ends.push(0);
+        for i in lo..hi {
+            inputs.extend_from_slice(&self.bytes[self.starts[i]..self.starts[i + 1]]);
+            inputs.push(1);
+            ends.push(inputs.len());
+        }
+        let slices: Vec<&[u8]> = ends.windows(2).map(|w| &inputs[w[0]..w[1]]).collect();
+        let mut leaves = vec![EMPTY_NODE; hi - lo];
+        blake2b256_many(&slices, &mut leaves);
+        let splits = (lo..hi - 1)
+            .map(|i| self.split_depth(i, i + 2))
+            .collect::<Result<Vec<_>, _>>()?;
+        let path_bit = |i: usize, d: usize| self.path_bit(lo + i, d);
+        Ok(super::rounds::subtree_root(
+            &leaves, &splits, depth, path_bit, nodes,
+        ))
     }
 
     /// Lifts `hash`, the subtree of leaf `lo` seen from depth `from`, up to depth `to` through the
@@ -318,6 +411,53 @@ pub(super) fn check_key_len(key: &[u8], max_levels: usize) -> Result<(), ArboErr
 /// Path bit `n` of a key: `(key[n / 8] >> (n % 8)) & 1`, zero past the key's end (padding).
 pub(super) fn key_bit(key: &[u8], n: usize) -> bool {
     key.get(n / 8).is_some_and(|b| (b >> (n % 8)) & 1 == 1)
+}
+
+/// The first 8 bytes of a key's path (each key byte bit-reversed, zero-padded) as a big-endian
+/// integer: sorting by it sorts by path except among keys that tie on those 64 bits.
+fn sort_prefix(key: &[u8]) -> u64 {
+    let mut word = [0u8; 8];
+    let n = key.len().min(8);
+    word[..n].copy_from_slice(&key[..n]);
+    // Reversing the 64 bits of the little-endian word reverses each byte's bits and puts key
+    // byte 0 on top.
+    u64::from_le_bytes(word).reverse_bits()
+}
+
+/// Writes the start of `key`'s path into `path`: each key byte bit-reversed, zero past the key.
+fn write_path(key: &[u8], path: &mut [u8]) {
+    path.fill(0);
+    for (p, k) in path.iter_mut().zip(key) {
+        *p = k.reverse_bits();
+    }
+}
+
+/// Orders each run of `order` whose entries tie on their 64-bit prefix by the full path of the
+/// key (zero-padded keys compared bit-reversed byte by byte), then by index so the order, and
+/// which keys a collision error names, is deterministic. Such runs are rare unless keys share
+/// long prefixes.
+fn order_ties<'a>(order: &mut [(u64, u32, u32)], key: impl Fn(usize) -> &'a [u8]) {
+    let path_byte = |k: &[u8], j: usize| k.get(j).map_or(0, |b| b.reverse_bits());
+    let path_cmp = |a: &[u8], b: &[u8]| {
+        (8..a.len().max(b.len()))
+            .map(|j| path_byte(a, j).cmp(&path_byte(b, j)))
+            .find(|o| o.is_ne())
+            .unwrap_or(Ordering::Equal)
+    };
+    let mut lo = 0;
+    while lo < order.len() {
+        let hi = lo
+            + order[lo..]
+                .iter()
+                .take_while(|e| e.0 == order[lo].0)
+                .count();
+        if hi - lo > 1 {
+            order[lo..hi].sort_unstable_by(|a, b| {
+                path_cmp(key(a.1 as usize), key(b.1 as usize)).then(a.1.cmp(&b.1))
+            });
+        }
+        lo = hi;
+    }
 }
 
 /// Number of equal leading bits of two bit-reversed paths of the same length.
