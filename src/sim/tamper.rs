@@ -941,15 +941,21 @@ impl Tamperer<'_> {
             "metadata on IPFS",
         )?;
         let url = self.sim(&id)?.election.metadata_url.clone();
-        let cid = url.trim_start_matches("ipfs://").to_string();
+        self.pad_ipfs_object(&url)?;
+        Ok(Location::election(id))
+    }
+
+    /// Serves the IPFS object of `url` (`ipfs://CID`) with one more space: still the same JSON
+    /// to every reader, another document to IPFS.
+    fn pad_ipfs_object(&mut self, url: &str) -> Result<(), TamperError> {
+        let cid = url.trim_start_matches("ipfs://");
         let bytes = self
             .world
             .ipfs
-            .get_mut(&cid)
+            .get_mut(cid)
             .ok_or_else(|| TamperError::Unknown(format!("ipfs object {cid}")))?;
-        // One more space: still the same JSON to every reader, another document to IPFS.
         bytes.push(b' ');
-        Ok(Location::election(id))
+        Ok(())
     }
 
     /// The first version of the metadata history (the creation document, no longer the
@@ -970,13 +976,7 @@ impl Tamperer<'_> {
             .and_then(|h| h.versions.first())
             .cloned()
             .ok_or_else(|| self.malformed("no metadata version"))?;
-        let cid = first.metadata_url.trim_start_matches("ipfs://").to_string();
-        let bytes = self
-            .world
-            .ipfs
-            .get_mut(&cid)
-            .ok_or_else(|| TamperError::Unknown(format!("ipfs object {cid}")))?;
-        bytes.push(b' ');
+        self.pad_ipfs_object(&first.metadata_url)?;
         Ok(Location {
             tx_hash: Some(first.tx_hash),
             ..Location::election(id)
