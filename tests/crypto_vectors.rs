@@ -30,7 +30,8 @@ use vocaudit::protocol::identity::{
 };
 use vocaudit::protocol::process_id::{chain_prefix, EnvelopeType, ProcessId, ProcessIdError};
 use vocaudit::protocol::sealed_box::{
-    open, open_layers, public_from_private, seal, seal_layers, LayeredOpenError, SealedBoxError,
+    open, open_layers, public_from_private, seal, seal_layers, LayeredOpenError, Opener,
+    SealedBoxError,
 };
 
 fn load(name: &str) -> Value {
@@ -128,6 +129,11 @@ impl CryptoRng for Replay {}
 /// Key index → 32-byte X25519 key.
 type KeysByIndex = BTreeMap<u32, [u8; 32]>;
 
+/// Revealed keys as the verifier holds them, ready to open boxes.
+fn openers(secrets: &KeysByIndex) -> BTreeMap<u32, Opener> {
+    secrets.iter().map(|(&i, k)| (i, Opener::new(k))).collect()
+}
+
 /// The two-layer example's private keys, public keys and ephemeral private keys (in sealing order).
 fn two_layer_keys() -> (KeysByIndex, KeysByIndex, Vec<u8>) {
     let extra = &sealed()["extra_generated"];
@@ -149,6 +155,7 @@ fn two_layer_example_opens_in_reverse_order() {
     let (secrets, publics, _) = two_layer_keys();
     for (index, secret) in &secrets {
         assert_eq!(public_from_private(secret), publics[index]);
+        assert_eq!(Opener::new(secret).public(), publics[index]);
     }
     let ciphertext = b64(&extra["ciphertext_base64"]);
     let layer1 = b64(&extra["layer1_ciphertext_base64"]);
@@ -169,12 +176,12 @@ fn two_layer_example_opens_in_reverse_order() {
         .map(|i| i.as_u64().unwrap() as u32)
         .collect();
     assert_eq!(
-        open_layers(&ciphertext, &indexes, &secrets).unwrap(),
+        open_layers(&ciphertext, &indexes, &openers(&secrets)).unwrap(),
         hx(&extra["plaintext_hex"])
     );
     // Listing the indexes the other way round opens key 1 first, which fails at position 1.
     assert_eq!(
-        open_layers(&ciphertext, &[2, 1], &secrets),
+        open_layers(&ciphertext, &[2, 1], &openers(&secrets)),
         Err(LayeredOpenError::OpenFailed {
             index: 1,
             position: 1,
@@ -200,7 +207,7 @@ fn layered_open_errors_are_located() {
     let (secrets, _, _) = two_layer_keys();
     let ciphertext = b64(&extra["ciphertext_base64"]);
     assert_eq!(
-        open_layers(&ciphertext, &[1, 16], &secrets),
+        open_layers(&ciphertext, &[1, 16], &openers(&secrets)),
         Err(LayeredOpenError::IndexOutOfRange {
             index: 16,
             position: 1
@@ -212,14 +219,14 @@ fn layered_open_errors_are_located() {
         .map(|(i, k)| (*i, *k))
         .collect();
     assert_eq!(
-        open_layers(&ciphertext, &[1, 2], &only_one),
+        open_layers(&ciphertext, &[1, 2], &openers(&only_one)),
         Err(LayeredOpenError::NotRevealed {
             index: 2,
             position: 1
         })
     );
     assert_eq!(
-        open_layers(&ciphertext[..40], &[1, 2], &secrets),
+        open_layers(&ciphertext[..40], &[1, 2], &openers(&secrets)),
         Err(LayeredOpenError::OpenFailed {
             index: 2,
             position: 1,
@@ -227,7 +234,10 @@ fn layered_open_errors_are_located() {
         })
     );
     // No key listed: the package is returned as it is, as the node does.
-    assert_eq!(open_layers(b"raw", &[], &secrets).unwrap(), b"raw");
+    assert_eq!(
+        open_layers(b"raw", &[], &openers(&secrets)).unwrap(),
+        b"raw"
+    );
 }
 
 // ---------------------------------------------------------------- process ids
@@ -625,7 +635,7 @@ proptest! {
         let (sealed, listed) = seal_layers(&mut rng, &publics, &message).unwrap();
         prop_assert_eq!(&listed, &indexes.iter().copied().collect::<Vec<_>>());
         prop_assert_eq!(sealed.len(), message.len() + 48 * indexes.len());
-        prop_assert_eq!(open_layers(&sealed, &listed, &secrets).unwrap(), message);
+        prop_assert_eq!(open_layers(&sealed, &listed, &openers(&secrets)).unwrap(), message);
     }
 
     #[test]

@@ -17,7 +17,7 @@ use vocaudit::protocol::csp::{verify_ca_proof, CaProof, CspOutcome};
 use vocaudit::protocol::hex_bytes;
 use vocaudit::protocol::identity::{address_of, nullifier, recover_eip191, vote_tx_message};
 use vocaudit::protocol::proto::{ProofPayload, TxPayload};
-use vocaudit::protocol::sealed_box::{open_layers, public_from_private};
+use vocaudit::protocol::sealed_box::{open_layers, public_from_private, Opener};
 use vocaudit::protocol::tally::{Tally, TallyParams};
 use vocaudit::protocol::tx::{decode_tx_json, reproduce_tx_bytes, ClientEncoding, Reproduction};
 use vocaudit::sim::{apply_tamper, scenario, scenarios, tampers, TamperError, World};
@@ -76,7 +76,7 @@ fn audit(world: &World) -> (Failures, Facts) {
                     keys_ok = false;
                     flag("keys", format!("{id} key {}", private.index));
                 }
-                revealed.insert(private.index, secret);
+                revealed.insert(private.index, Opener::new(&secret));
             }
         }
         // census dump

@@ -8,7 +8,8 @@
 
 use std::collections::BTreeMap;
 
-use crypto_box::{PublicKey, SecretKey};
+use crypto_box::aead::Aead;
+use crypto_box::{Nonce, PublicKey, SalsaBox, SecretKey};
 use rand::{CryptoRng, RngCore};
 use thiserror::Error;
 
@@ -85,12 +86,60 @@ pub fn public_from_private(secret: &X25519Secret) -> X25519Public {
 
 /// Opens one anonymous sealed box addressed to the key pair of `secret`.
 pub fn open(secret: &X25519Secret, sealed: &[u8]) -> Result<Vec<u8>, SealedBoxError> {
-    if sealed.len() < SEAL_OVERHEAD {
-        return Err(SealedBoxError::TooShort { len: sealed.len() });
+    Opener::new(secret).open(sealed)
+}
+
+/// A revealed private key ready to open many boxes, with its public key derived once.
+/// crypto_box's `SecretKey::unseal` derives the recipient's public key again for every box (for
+/// the nonce): a base-point multiplication per box on top of the one Diffie-Hellman the box
+/// needs. An election's votes are all opened with the same few keys.
+#[derive(Clone)]
+pub struct Opener {
+    secret: SecretKey,
+    public: PublicKey,
+}
+
+impl Opener {
+    pub fn new(secret: &X25519Secret) -> Self {
+        let secret = SecretKey::from_bytes(*secret);
+        let public = secret.public_key();
+        Opener { secret, public }
     }
-    SecretKey::from_bytes(*secret)
-        .unseal(sealed)
-        .map_err(|_| SealedBoxError::OpenFailed)
+
+    /// The public key the secret derives (`curve25519.X25519(priv, Basepoint)`).
+    pub fn public(&self) -> X25519Public {
+        *self.public.as_bytes()
+    }
+
+    /// `crypto_box_seal_open`: the box's ephemeral public key with this secret gives the
+    /// XSalsa20-Poly1305 key, and `blake2b-192(ephemeral_pk ‖ recipient_pk)` the nonce.
+    pub fn open(&self, sealed: &[u8]) -> Result<Vec<u8>, SealedBoxError> {
+        if sealed.len() < SEAL_OVERHEAD {
+            return Err(SealedBoxError::TooShort { len: sealed.len() });
+        }
+        let (ephemeral, boxed) = sealed.split_at(32);
+        let mut ephemeral_pk = [0u8; 32];
+        ephemeral_pk.copy_from_slice(ephemeral);
+        let ephemeral_pk = PublicKey::from_bytes(ephemeral_pk);
+        let nonce = blake2b_simd::Params::new()
+            .hash_length(24)
+            .to_state()
+            .update(ephemeral_pk.as_bytes())
+            .update(self.public.as_bytes())
+            .finalize();
+        SalsaBox::new(&ephemeral_pk, &self.secret)
+            .decrypt(Nonce::from_slice(nonce.as_bytes()), boxed)
+            .map_err(|_| SealedBoxError::OpenFailed)
+    }
+}
+
+impl std::fmt::Debug for Opener {
+    /// Never prints the secret.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Opener")
+            .field("public", &hex::encode(self.public.as_bytes()))
+            .finish_non_exhaustive()
+    }
 }
 
 /// Seals `message` to `recipient`, drawing the 32-byte ephemeral private key from `rng`.
@@ -133,7 +182,7 @@ pub fn seal_layers<R: RngCore + CryptoRng>(
 pub fn open_layers(
     sealed: &[u8],
     key_indexes: &[u32],
-    revealed: &BTreeMap<u32, X25519Secret>,
+    revealed: &BTreeMap<u32, Opener>,
 ) -> Result<Vec<u8>, LayeredOpenError> {
     if let Some((position, &index)) = key_indexes
         .iter()
@@ -144,14 +193,16 @@ pub fn open_layers(
     }
     let mut plain = sealed.to_vec();
     for (position, &index) in key_indexes.iter().enumerate().rev() {
-        let secret = revealed
+        let opener = revealed
             .get(&index)
             .ok_or(LayeredOpenError::NotRevealed { index, position })?;
-        plain = open(secret, &plain).map_err(|source| LayeredOpenError::OpenFailed {
-            index,
-            position,
-            source,
-        })?;
+        plain = opener
+            .open(&plain)
+            .map_err(|source| LayeredOpenError::OpenFailed {
+                index,
+                position,
+                source,
+            })?;
     }
     Ok(plain)
 }

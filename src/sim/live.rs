@@ -12,7 +12,7 @@ use serde_json::value::RawValue;
 use crate::api::node::{Election, ElectionKeys, EncryptedPackage, VoteDetail};
 use crate::protocol::hex_bytes;
 use crate::protocol::proto::TxPayload;
-use crate::protocol::sealed_box::open_layers;
+use crate::protocol::sealed_box::{open_layers, Opener};
 use crate::protocol::tx::decode_node_transaction_str;
 use crate::protocol::zk::inputs::envelope_nullifier;
 
@@ -103,14 +103,14 @@ pub fn envelopes_in_chain_order(world: &World, id: &str) -> Result<Vec<VoteDetai
     let encrypted = sim.election.vote_mode.encrypted_votes;
     // The private keys the world has revealed so far, by index: a sealed package opens only
     // once all of its layers' keys are out, as the node decrypts it.
-    let revealed: BTreeMap<u32, [u8; 32]> = sim
+    let revealed: BTreeMap<u32, Opener> = sim
         .keys
         .iter()
         .flat_map(|k| &k.private_keys)
         .filter_map(|k| {
             Some((
                 k.index,
-                hex_bytes::decode_array::<32>("privateKeys", &k.key).ok()?,
+                Opener::new(&hex_bytes::decode_array::<32>("privateKeys", &k.key).ok()?),
             ))
         })
         .collect();

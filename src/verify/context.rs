@@ -20,7 +20,7 @@ use crate::protocol::arbo::dump::{decode_records, value_to_weight, CensusDump};
 use crate::protocol::arbo::LeafSet;
 use crate::protocol::hash::Hash32;
 use crate::protocol::hex_bytes;
-use crate::protocol::sealed_box::public_from_private;
+use crate::protocol::sealed_box::Opener;
 use crate::protocol::tally::TallyParams;
 use crate::protocol::zk::CircuitRegistry;
 use crate::verify::history::HistoryFacts;
@@ -46,8 +46,8 @@ pub struct ElectionContext {
     pub end: Result<DateTime<Utc>, String>,
     /// The SaaS question whose `upstreamId` is this election, with its results row.
     pub saas: Option<SaasQuestion>,
-    /// The revealed private keys that decode, by key index.
-    pub revealed: BTreeMap<u32, [u8; 32]>,
+    /// The revealed private keys that decode, by key index, ready to open the votes.
+    pub revealed: BTreeMap<u32, Opener>,
     /// Key indexes whose revealed private key does not derive the published public key
     /// (V-KEYS-01 fails them). The chain refuses such a reveal (`checkRevealProcessKeys`), so
     /// the key the node decrypted with is unknown: ballots sealed to it cannot be verified.
@@ -252,21 +252,20 @@ impl ElectionContext {
             history,
         } = ev;
         let id_hex = normal_hex(&election.election_id);
-        let revealed: BTreeMap<u32, [u8; 32]> = keys
+        let revealed: BTreeMap<u32, Opener> = keys
             .iter()
             .flat_map(|k| &k.private_keys)
             .filter_map(|k| {
                 hex_bytes::decode_array::<32>("privateKeys", &k.key)
                     .ok()
-                    .map(|key| (k.index, key))
+                    .map(|key| (k.index, Opener::new(&key)))
             })
             .collect();
         let mismatched_keys: BTreeSet<u32> = keys
             .iter()
             .flat_map(|k| {
                 k.public_keys.iter().filter_map(|public| {
-                    let secret: &[u8; 32] = revealed.get(&public.index)?;
-                    let derived = hex::encode(public_from_private(secret));
+                    let derived = hex::encode(revealed.get(&public.index)?.public());
                     (!public.key.eq_ignore_ascii_case(&derived)).then_some(public.index)
                 })
             })
@@ -349,7 +348,7 @@ impl ElectionContext {
     }
 
     /// The revealed private key of slot `index`, if it was revealed and decodes.
-    pub fn private_key(&self, index: u32) -> Option<&[u8; 32]> {
+    pub fn private_key(&self, index: u32) -> Option<&Opener> {
         self.revealed.get(&index)
     }
 
