@@ -75,8 +75,7 @@ impl LeafSet {
         if u32::try_from(n).is_err() {
             return Err(ArboError::TooManyLeaves { count: n });
         }
-        // (path prefix, leaf index, key + value length): 16 bytes, sorted without reading a leaf.
-        let mut order = vec![(0u64, 0u32, 0u32); n];
+        let mut order: Vec<SortEntry> = vec![(0, 0, 0); n];
         order.par_iter_mut().zip(leaves).enumerate().try_for_each(
             |(i, (entry, (key, value)))| {
                 let (key, value) = (key.as_ref(), value.as_ref());
@@ -95,7 +94,7 @@ impl LeafSet {
         order.par_sort_unstable_by_key(|e| e.0);
         order_ties(&mut order, |i| leaves[i].0.as_ref());
 
-        let chunks: Vec<&[(u64, u32, u32)]> = order.chunks(COPY_CHUNK).collect();
+        let chunks: Vec<&[SortEntry]> = order.chunks(COPY_CHUNK).collect();
         let chunk_bytes: Vec<usize> = chunks
             .iter()
             .map(|c| c.iter().map(|e| e.2 as usize).sum())
@@ -413,6 +412,10 @@ pub(super) fn key_bit(key: &[u8], n: usize) -> bool {
     key.get(n / 8).is_some_and(|b| (b >> (n % 8)) & 1 == 1)
 }
 
+/// What [`LeafSet::new`] sorts: (path prefix, leaf index, key + value length), 16 bytes, so
+/// that the sort never reads a leaf.
+type SortEntry = (u64, u32, u32);
+
 /// The first 8 bytes of a key's path (each key byte bit-reversed, zero-padded) as a big-endian
 /// integer: sorting by it sorts by path except among keys that tie on those 64 bits.
 fn sort_prefix(key: &[u8]) -> u64 {
@@ -436,7 +439,7 @@ fn write_path(key: &[u8], path: &mut [u8]) {
 /// key (zero-padded keys compared bit-reversed byte by byte), then by index so the order, and
 /// which keys a collision error names, is deterministic. Such runs are rare unless keys share
 /// long prefixes.
-fn order_ties<'a>(order: &mut [(u64, u32, u32)], key: impl Fn(usize) -> &'a [u8]) {
+fn order_ties<'a>(order: &mut [SortEntry], key: impl Fn(usize) -> &'a [u8]) {
     let path_byte = |k: &[u8], j: usize| k.get(j).map_or(0, |b| b.reverse_bits());
     let path_cmp = |a: &[u8], b: &[u8]| {
         (8..a.len().max(b.len()))
