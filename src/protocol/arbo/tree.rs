@@ -48,10 +48,6 @@ pub struct LeafSet {
     starts: Vec<usize>,
     /// Key length of each leaf (at most 255, arbo's limit).
     key_lens: Vec<u8>,
-    /// The zero-padded key paths in path order, `path_len` bytes each, every byte bit-reversed so
-    /// that path order is plain byte order (key bit 0, the least significant bit of key byte 0,
-    /// is the most significant bit of path byte 0).
-    paths: Vec<u8>,
 }
 
 impl LeafSet {
@@ -107,30 +103,27 @@ impl LeafSet {
             bytes: vec![0; total],
             starts: vec![0; n + 1],
             key_lens: vec![0; n],
-            paths: vec![0; n * path_len],
         };
         set.starts[n] = total;
 
         // Hand each chunk of the sorted order its own slices of the four buffers.
         let mut jobs = Vec::with_capacity(chunks.len());
-        let (mut bytes, mut starts, mut key_lens, mut paths) = (
+        let (mut bytes, mut starts, mut key_lens) = (
             &mut set.bytes[..],
             &mut set.starts[..n],
             &mut set.key_lens[..],
-            &mut set.paths[..],
         );
         let mut offset = 0;
         for (chunk, &len) in chunks.iter().zip(&chunk_bytes) {
             let (b, rest_b) = std::mem::take(&mut bytes).split_at_mut(len);
             let (s, rest_s) = std::mem::take(&mut starts).split_at_mut(chunk.len());
             let (k, rest_k) = std::mem::take(&mut key_lens).split_at_mut(chunk.len());
-            let (p, rest_p) = std::mem::take(&mut paths).split_at_mut(chunk.len() * path_len);
-            jobs.push((*chunk, offset, b, s, k, p));
-            (bytes, starts, key_lens, paths) = (rest_b, rest_s, rest_k, rest_p);
+            jobs.push((*chunk, offset, b, s, k));
+            (bytes, starts, key_lens) = (rest_b, rest_s, rest_k);
             offset += len;
         }
         jobs.into_par_iter()
-            .for_each(|(chunk, offset, bytes, starts, key_lens, paths)| {
+            .for_each(|(chunk, offset, bytes, starts, key_lens)| {
                 let mut at = 0;
                 for (block_at, block) in chunk.chunks(TOUCH_BLOCK).enumerate() {
                     // Read one byte of each leaf of the block first: the loads, which miss the
@@ -152,7 +145,6 @@ impl LeafSet {
                         at += key.len();
                         bytes[at..at + value.len()].copy_from_slice(value);
                         at += value.len();
-                        write_path(key, &mut paths[j * path_len..(j + 1) * path_len]);
                     }
                 }
             });
@@ -195,10 +187,9 @@ impl LeafSet {
         let (mut lo, mut hi) = (0, self.len());
         while lo < hi {
             let mid = lo + (hi - lo) / 2;
-            let order = self
-                .path(mid)
-                .iter()
-                .copied()
+            let mid_key = self.leaf(mid).0;
+            let order = (0..self.path_len)
+                .map(|j| mid_key.get(j).map_or(0, |b| b.reverse_bits()))
                 .cmp((0..self.path_len).map(key_path));
             match order {
                 Ordering::Less => lo = mid + 1,
@@ -335,7 +326,7 @@ impl LeafSet {
     /// where the first and the last differ. `check_collisions` keeps it below `max_levels`; the
     /// check here is a typed error, not a panic.
     pub(super) fn split_depth(&self, lo: usize, hi: usize) -> Result<usize, ArboError> {
-        let depth = common_prefix_bits(self.path(lo), self.path(hi - 1));
+        let depth = self.shared_path_bits(lo, hi - 1);
         if depth < self.max_levels {
             return Ok(depth);
         }
@@ -362,14 +353,14 @@ impl LeafSet {
 
     /// Path bit `depth` of the `i`-th leaf in path order.
     pub(super) fn path_bit(&self, i: usize, depth: usize) -> bool {
-        self.path(i)[depth / 8] & (0x80 >> (depth % 8)) != 0
+        key_bit(self.leaf(i).0, depth)
     }
 
     /// Rejects repeated keys and keys that only differ after `max_levels` path bits. After the
     /// sort such keys are neighbours.
     fn check_collisions(&self) -> Result<(), ArboError> {
         for i in 1..self.len() {
-            if common_prefix_bits(self.path(i - 1), self.path(i)) < self.max_levels {
+            if self.shared_path_bits(i - 1, i) < self.max_levels {
                 continue;
             }
             let (a, b) = (self.leaf(i - 1).0, self.leaf(i).0);
@@ -388,9 +379,17 @@ impl LeafSet {
         Ok(())
     }
 
-    /// The bit-reversed path of the `i`-th leaf in path order.
-    fn path(&self, i: usize) -> &[u8] {
-        &self.paths[i * self.path_len..(i + 1) * self.path_len]
+    /// Number of leading path bits the `a`-th and `b`-th leaves share (`path_len · 8` when
+    /// their zero-padded keys are equal): path bit `n` is bit `n % 8` of key byte `n / 8`, so
+    /// the first differing bit is the lowest one of the first differing byte.
+    fn shared_path_bits(&self, a: usize, b: usize) -> usize {
+        let (a, b) = (self.leaf(a).0, self.leaf(b).0);
+        (0..self.path_len)
+            .find_map(|j| {
+                let x = a.get(j).copied().unwrap_or(0) ^ b.get(j).copied().unwrap_or(0);
+                (x != 0).then(|| j * 8 + x.trailing_zeros() as usize)
+            })
+            .unwrap_or(self.path_len * 8)
     }
 }
 
@@ -427,14 +426,6 @@ fn sort_prefix(key: &[u8]) -> u64 {
     u64::from_le_bytes(word).reverse_bits()
 }
 
-/// Writes the start of `key`'s path into `path`: each key byte bit-reversed, zero past the key.
-fn write_path(key: &[u8], path: &mut [u8]) {
-    path.fill(0);
-    for (p, k) in path.iter_mut().zip(key) {
-        *p = k.reverse_bits();
-    }
-}
-
 /// Orders each run of `order` whose entries tie on their 64-bit prefix by the full path of the
 /// key (zero-padded keys compared bit-reversed byte by byte), then by index so the order, and
 /// which keys a collision error names, is deterministic. Such runs are rare unless keys share
@@ -460,14 +451,6 @@ fn order_ties<'a>(order: &mut [SortEntry], key: impl Fn(usize) -> &'a [u8]) {
             });
         }
         lo = hi;
-    }
-}
-
-/// Number of equal leading bits of two bit-reversed paths of the same length.
-fn common_prefix_bits(a: &[u8], b: &[u8]) -> usize {
-    match a.iter().zip(b).position(|(x, y)| x != y) {
-        Some(i) => i * 8 + (a[i] ^ b[i]).leading_zeros() as usize,
-        None => a.len() * 8,
     }
 }
 
