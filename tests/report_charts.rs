@@ -6,7 +6,7 @@ mod report_common;
 use report_common::*;
 use vocaudit::report::charts::ChartKind;
 use vocaudit::report::{render_all, Lang, Messages, RenderOptions};
-use vocaudit::verify::result::{ActualEnd, ElectionHistory, HistoryEvent};
+use vocaudit::verify::result::{ElectionHistory, HistoryEvent};
 
 fn render_charts(
     result: &vocaudit::verify::result::AuditResult,
@@ -187,21 +187,18 @@ fn ended_early() -> vocaudit::verify::result::AuditResult {
         signer: None,
     };
     result.elections[0].history = Some(ElectionHistory {
-        scheduled_end: Some("2025-03-01T14:00:00Z".into()),
-        actual_end: Some(ActualEnd {
-            by: "manual".into(),
-            time: Some("2025-03-01T11:00:00Z".into()),
-            height: Some(30),
-            tx_hash: Some(format!("{:064x}", 30)),
-            status: Some("ENDED".into()),
-        }),
         events: vec![
             event(1, "2025-03-01T07:50:00Z", "created"),
             event(20, "2025-03-01T09:30:00Z", "census"),
             event(30, "2025-03-01T11:00:00Z", "status"),
             event(31, "2025-03-01T11:01:00Z", "key-revealed"),
         ],
-        metadata_versions: Vec::new(),
+        ..ended_by_hand(
+            "2025-03-01T14:00:00Z",
+            "2025-03-01T11:00:00Z",
+            30,
+            Some(format!("{:064x}", 30)),
+        )
     });
     result
 }

@@ -10,7 +10,7 @@ use report_common::*;
 use serde_json::{json, Map, Value};
 use vocaudit::report::{to_json_pretty, write_json};
 use vocaudit::verify::result::{
-    ActualEnd, AuditResult, Category, ChoiceReading, ChoiceTotal, ElectionHistory, HistoryEvent,
+    AuditResult, Category, ChoiceReading, ChoiceTotal, ElectionHistory, HistoryEvent,
     MetadataStatus, MetadataVersion, TextChange,
 };
 
@@ -142,14 +142,6 @@ fn as_json(result: &AuditResult) -> Value {
 fn with_history() -> AuditResult {
     let mut result = passing();
     result.elections[0].history = Some(ElectionHistory {
-        scheduled_end: Some("2025-03-02T18:00:00Z".into()),
-        actual_end: Some(ActualEnd {
-            by: "manual".into(),
-            time: Some("2025-03-01T14:00:10Z".into()),
-            height: Some(1210),
-            tx_hash: Some("ab".repeat(32)),
-            status: Some("ENDED".into()),
-        }),
         events: vec![HistoryEvent {
             height: 1000,
             index: 0,
@@ -174,6 +166,12 @@ fn with_history() -> AuditResult {
             }],
             after_voting_started: Some(true),
         }],
+        ..ended_by_hand(
+            "2025-03-02T18:00:00Z",
+            "2025-03-01T14:00:10Z",
+            1210,
+            Some("ab".repeat(32)),
+        )
     });
     result
 }

@@ -154,23 +154,16 @@ fn the_window_and_a_manual_end_are_shown(
     #[case] scheduled: &str,
     #[case] actual: &str,
 ) {
-    use vocaudit::verify::result::{ActualEnd, ElectionHistory};
     let plain = vocaudit::report::render_terminal(&passing(), false, &Messages::new(lang));
     assert!(plain.contains(scheduled), "{plain}");
     assert!(!plain.contains(actual), "{plain}");
     let mut result = passing();
-    result.elections[0].history = Some(ElectionHistory {
-        scheduled_end: Some("2025-03-01T14:00:00Z".into()),
-        actual_end: Some(ActualEnd {
-            by: "manual".into(),
-            time: Some("2025-03-01T11:00:00Z".into()),
-            height: Some(30),
-            tx_hash: None,
-            status: Some("ENDED".into()),
-        }),
-        events: Vec::new(),
-        metadata_versions: Vec::new(),
-    });
+    result.elections[0].history = Some(ended_by_hand(
+        "2025-03-01T14:00:00Z",
+        "2025-03-01T11:00:00Z",
+        30,
+        None,
+    ));
     let text = vocaudit::report::render_terminal(&result, false, &Messages::new(lang));
     assert!(text.contains(actual), "{text}");
     assert_eq!(

@@ -408,6 +408,23 @@ impl Tamperer<'_> {
         })
     }
 
+    /// Counts the election's stored votes again (their packages and weights as they now are)
+    /// and publishes that tally everywhere results appear, so only the tampered vote differs
+    /// from what the chain holds.
+    fn recount_and_republish(&mut self, id: &str) -> Result<(), TamperError> {
+        let sim = self.sim(id)?;
+        let mut tally =
+            Tally::new(sim.election.tally_params()).map_err(|e| self.malformed(e.to_string()))?;
+        for vote in &self.sim(id)?.votes {
+            let weight: BigUint = vote.weight.parse().unwrap_or_default();
+            if let Ok(package) = VotePackage::decode(vote.package.get().as_bytes()) {
+                tally.add(&package.votes, &weight);
+            }
+        }
+        let results = tally.results().to_decimal_strings();
+        self.republish(id, &results, true, true, true)
+    }
+
     /// Sets the results an election publishes: `result`, optionally `/scrutiny` (with its
     /// `abiEncoded`) and optionally the SaaS views of its question.
     fn republish(
@@ -636,16 +653,7 @@ impl Tamperer<'_> {
             .ok_or_else(|| TamperError::Unknown("vote".into()))?;
         let weight: BigUint = vote.weight.parse().unwrap_or_default();
         vote.weight = (weight + 1000u32).to_string();
-        let params = sim.election.tally_params();
-        let mut tally = Tally::new(params).map_err(|e| self.malformed(e.to_string()))?;
-        for vote in &self.sim(&id)?.votes {
-            let weight: BigUint = vote.weight.parse().unwrap_or_default();
-            if let Ok(package) = VotePackage::decode(vote.package.get().as_bytes()) {
-                tally.add(&package.votes, &weight);
-            }
-        }
-        let results = tally.results().to_decimal_strings();
-        self.republish(&id, &results, true, true, true)?;
+        self.recount_and_republish(&id)?;
         Ok(Location {
             tx_hash: None,
             ..self.vote_location(&id, at)?
@@ -1045,17 +1053,8 @@ impl Tamperer<'_> {
         let sim = self.sim(&id)?;
         sim.votes.remove(at);
         let count = sim.votes.len() as u64;
-        let params = sim.election.tally_params();
-        let mut tally = Tally::new(params).map_err(|e| self.malformed(e.to_string()))?;
-        for vote in &self.sim(&id)?.votes {
-            let weight: BigUint = vote.weight.parse().unwrap_or_default();
-            if let Ok(package) = VotePackage::decode(vote.package.get().as_bytes()) {
-                tally.add(&package.votes, &weight);
-            }
-        }
-        let results = tally.results().to_decimal_strings();
         self.set_vote_count(&id, count)?;
-        self.republish(&id, &results, true, true, true)?;
+        self.recount_and_republish(&id)?;
         Ok(location)
     }
 
@@ -1280,15 +1279,7 @@ impl Tamperer<'_> {
         if let Some(vote) = sim.votes.get_mut(at) {
             vote.package = raw;
         }
-        let mut tally = Tally::new(params).map_err(|e| self.malformed(e.to_string()))?;
-        for vote in &self.sim(&id)?.votes {
-            let weight: BigUint = vote.weight.parse().unwrap_or_default();
-            if let Ok(package) = VotePackage::decode(vote.package.get().as_bytes()) {
-                tally.add(&package.votes, &weight);
-            }
-        }
-        let results = tally.results().to_decimal_strings();
-        self.republish(&id, &results, true, true, true)?;
+        self.recount_and_republish(&id)?;
         self.vote_location(&id, at)
     }
 }

@@ -204,6 +204,28 @@ fn audit(verdict: Verdict, elections: Vec<ElectionAudit>) -> AuditResult {
     }
 }
 
+/// The history of an election scheduled to end at `scheduled_end` and ended by hand
+/// (status ENDED) at `time`, block `height`; no events or metadata versions yet.
+pub fn ended_by_hand(
+    scheduled_end: &str,
+    time: &str,
+    height: u64,
+    tx_hash: Option<String>,
+) -> ElectionHistory {
+    ElectionHistory {
+        scheduled_end: Some(scheduled_end.into()),
+        actual_end: Some(ActualEnd {
+            by: "manual".into(),
+            time: Some(time.into()),
+            height: Some(height),
+            tx_hash,
+            status: Some("ENDED".into()),
+        }),
+        events: Vec::new(),
+        metadata_versions: Vec::new(),
+    }
+}
+
 /// Two elections, every check passes (one warn, one skip).
 pub fn passing() -> AuditResult {
     audit(
