@@ -672,19 +672,22 @@ fn hex_after(text: &str, prefix: &str) -> Option<String> {
 }
 
 /// Where a keyed record sits: its segment's position in the stream, by [`index_key`].
-type SegmentIndex = HashMap<[u8; 32], u32>;
+type SegmentIndex = HashMap<IndexKey, u32>;
 
-/// The index's compact form of a key: the 32 bytes of a 64-hex id (nullifiers and tx hashes
-/// are), or the sha256 of anything else so that malformed ids still join. A million-vote
-/// election keeps two such indexes, so 32 bytes instead of a 64-character string per entry
-/// is what holds the loader's memory down.
-fn index_key(key: &str) -> [u8; 32] {
+/// The index's compact form of a key, whatever its case: the 32 bytes of a 64-hex id
+/// (nullifiers and tx hashes are), or the sha256 of anything else, lowercased, so that
+/// malformed ids still join. A million-vote election keeps two such indexes, so 32 bytes
+/// instead of a 64-character string per entry is what holds the loader's memory down.
+fn index_key(key: &str) -> IndexKey {
     let mut bytes = [0u8; 32];
     match hex::decode_to_slice(key, &mut bytes) {
         Ok(()) => bytes,
-        Err(_) => crate::protocol::hash::sha256(&[key.as_bytes()]),
+        Err(_) => crate::protocol::hash::sha256(&[key.to_ascii_lowercase().as_bytes()]),
     }
 }
+
+/// A record's key as [`index_key`] makes it.
+type IndexKey = [u8; 32];
 
 /// Decoded segments kept between batches, at most (more only while one batch needs them all).
 /// The detail and transaction streams follow the list's order closely, so one segment serves
@@ -692,10 +695,10 @@ fn index_key(key: &str) -> [u8; 32] {
 const CACHED_SEGMENTS: usize = 3;
 
 /// One segment's records by key: status and body.
-type KeyedRecords = HashMap<String, (u16, Vec<u8>)>;
+type KeyedRecords = HashMap<IndexKey, (u16, Vec<u8>)>;
 
-/// How a stream's records are keyed.
-type KeyOf = fn(&crate::bundle::Record) -> Option<String>;
+/// How a stream's records are keyed, from a record's url and body.
+type KeyOf = fn(&str, &[u8]) -> Option<IndexKey>;
 
 /// A stream of records looked up by key (details by nullifier, transactions by hash).
 struct KeyedStream {
@@ -711,13 +714,13 @@ impl KeyedStream {
     /// Indexes the records of `segments` by `key_of` (segments in parallel), remembering only
     /// each key's segment.
     fn new(bundle: &Bundle, segments: Vec<SegmentEntry>, key_of: KeyOf) -> Result<Self, LoadError> {
-        let keys: Vec<Vec<[u8; 32]>> = segments
+        let keys: Vec<Vec<IndexKey>> = segments
             .par_iter()
-            .map(|seg| -> Result<Vec<[u8; 32]>, BundleError> {
+            .map(|seg| -> Result<Vec<IndexKey>, BundleError> {
                 let mut keys = Vec::with_capacity(seg.records as usize);
-                for record in bundle.segment_records(seg)? {
-                    keys.extend(key_of(&record?).map(|k| index_key(&k)));
-                }
+                bundle
+                    .segment_records(seg)?
+                    .visit_heads(|url, body| keys.extend(key_of(url, body)))?;
                 Ok(keys)
             })
             .collect::<Result<_, _>>()?;
@@ -785,8 +788,9 @@ impl KeyedStream {
 
     /// The status and body stored under `key`, once [`KeyedStream::load`] was asked for it.
     fn get(&self, key: &str) -> Option<&(u16, Vec<u8>)> {
-        let n = self.index.get(&index_key(key))?;
-        self.cache.get(n)?.1.get(key)
+        let key = index_key(key);
+        let n = self.index.get(&key)?;
+        self.cache.get(n)?.1.get(&key)
     }
 }
 
@@ -802,7 +806,7 @@ fn decode_segment(
     let mut found = KeyedRecords::with_capacity(entry.records as usize);
     for record in records {
         let record = record.map_err(|e| VoteSourceError(e.to_string()))?;
-        if let Some(key) = key_of(&record) {
+        if let Some(key) = key_of(&record.url, &record.body) {
             found.insert(key, (record.status, record.body));
         }
     }
@@ -836,14 +840,16 @@ struct TxKeyInfo {
 }
 
 /// A detail record's key: the detail URL ends in the nullifier.
-fn detail_key(r: &crate::bundle::Record) -> Option<String> {
-    r.url.rsplit('/').next().map(|s| s.to_ascii_lowercase())
+fn detail_key(url: &str, _body: &[u8]) -> Option<IndexKey> {
+    url.rsplit('/').next().map(index_key)
 }
 
 /// A transaction record's key: `txInfo.hash` of its body.
-fn tx_key(r: &crate::bundle::Record) -> Option<String> {
-    let key: TxKey = serde_json::from_slice(&r.body).ok()?;
-    Some(key.tx_info.hash.to_ascii_lowercase()).filter(|h| !h.is_empty())
+fn tx_key(_url: &str, body: &[u8]) -> Option<IndexKey> {
+    let key: TxKey = serde_json::from_slice(body).ok()?;
+    Some(key.tx_info.hash)
+        .filter(|h| !h.is_empty())
+        .map(|h| index_key(&h))
 }
 
 impl BundleVotes {

@@ -11,7 +11,7 @@ use sha2::{Digest, Sha256};
 
 use super::layout::{self, io_err, MANIFEST};
 use super::manifest::{BundleMeta, FileEntry, Gap, Manifest, SegmentEntry};
-use super::record::{decode_line, Record};
+use super::record::{decode_head, decode_line, Record};
 use super::{BundleError, FileProblem};
 use crate::protocol::hash::{sha256, Hash32};
 
@@ -226,13 +226,68 @@ impl Records {
         })
     }
 
-    fn bad(&mut self, reason: String) -> Option<Result<Record, BundleError>> {
-        self.done = true;
-        Some(Err(BundleError::BadRecord {
+    fn error(&self, reason: String) -> BundleError {
+        BundleError::BadRecord {
             path: self.path.clone(),
             line: self.line,
             reason,
-        }))
+        }
+    }
+
+    /// Reads the next line into `buf` (its `\n` kept): `None` at a clean end of file; an error
+    /// for a short count, an unterminated last line or a read failure.
+    fn read_line(&mut self) -> Option<Result<(), BundleError>> {
+        self.buf.clear();
+        match self.reader.read_line(&mut self.buf) {
+            Ok(0) => match self.expected {
+                Some(n) if n != self.line => Some(Err(self.error(format!(
+                    "segment ends after {} records, manifest says {n}",
+                    self.line
+                )))),
+                _ => None,
+            },
+            Ok(_) => {
+                self.line += 1;
+                if self.buf.ends_with('\n') {
+                    Some(Ok(()))
+                } else {
+                    Some(Err(self.error(
+                        "last line is not terminated (truncated write)".into(),
+                    )))
+                }
+            }
+            Err(e) => {
+                self.line += 1;
+                Some(Err(self.error(e.to_string())))
+            }
+        }
+    }
+
+    /// The line just read, without its `\n`.
+    fn text(&self) -> &str {
+        self.buf.strip_suffix('\n').unwrap_or(&self.buf)
+    }
+
+    /// Calls `visit(url, body)` for every record, in order, without copying, decoding or
+    /// hashing the bodies stored verbatim: what indexing a stream needs. [`Bundle::open`]
+    /// hashed the whole file already, and each record's own sha256 is still checked when it is
+    /// read as a [`Record`]. A base64 body is decoded (and checked) as the iterator would.
+    pub fn visit_heads(mut self, mut visit: impl FnMut(&str, &[u8])) -> Result<(), BundleError> {
+        while let Some(read) = self.read_line() {
+            read?;
+            let text = self.text();
+            match decode_head(text) {
+                Ok(head) => match head.body {
+                    Some(raw) => visit(&head.url, raw.get().as_bytes()),
+                    None => {
+                        let record = decode_line(text).map_err(|r| self.error(r))?;
+                        visit(&record.url, &record.body);
+                    }
+                },
+                Err(reason) => return Err(self.error(reason)),
+            }
+        }
+        Ok(())
     }
 }
 
@@ -243,35 +298,11 @@ impl Iterator for Records {
         if self.done {
             return None;
         }
-        self.buf.clear();
-        match self.reader.read_line(&mut self.buf) {
-            Ok(0) => {
-                self.done = true;
-                match self.expected {
-                    Some(n) if n != self.line => {
-                        let reason = format!(
-                            "segment ends after {} records, manifest says {n}",
-                            self.line
-                        );
-                        self.bad(reason)
-                    }
-                    _ => None,
-                }
-            }
-            Ok(_) => {
-                self.line += 1;
-                let Some(text) = self.buf.strip_suffix('\n') else {
-                    return self.bad("last line is not terminated (truncated write)".into());
-                };
-                match decode_line(text) {
-                    Ok(rec) => Some(Ok(rec)),
-                    Err(reason) => self.bad(reason),
-                }
-            }
-            Err(e) => {
-                self.line += 1;
-                self.bad(e.to_string())
-            }
-        }
+        let item = match self.read_line()? {
+            Ok(()) => decode_line(self.text()).map_err(|reason| self.error(reason)),
+            Err(e) => Err(e),
+        };
+        self.done = item.is_err();
+        Some(item)
     }
 }

@@ -2,6 +2,8 @@
 //! `{"url","fetchedAt","status","sha256","body"|"bodyBase64"}` (see the module doc for when the
 //! body is embedded verbatim and when it is base64).
 
+use std::borrow::Cow;
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine as _;
 use chrono::{DateTime, Utc};
@@ -50,10 +52,20 @@ struct LineIn {
     fetched_at: DateTime<Utc>,
     status: u16,
     sha256: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "present_raw")]
     body: Option<Box<RawValue>>,
     #[serde(default)]
     body_base64: Option<String>,
+}
+
+/// A `body` member that is present is the body, even when it is JSON `null` (a node may answer
+/// exactly that); only an absent member means the body is in `bodyBase64`.
+fn present_raw<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
 }
 
 /// The body as a verbatim JSON value, when that keeps the bytes exact and the line single:
@@ -81,6 +93,31 @@ pub(crate) fn encode_line(c: &Capture<'_>) -> Result<Vec<u8>, serde_json::Error>
     let mut out = serde_json::to_vec(&line)?;
     out.push(b'\n');
     Ok(out)
+}
+
+/// A segment line's url and, when stored verbatim, its body, borrowed from the line.
+pub(crate) struct LineHead<'a> {
+    pub url: Cow<'a, str>,
+    /// `None` when the body is stored as `bodyBase64`.
+    pub body: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct HeadIn<'a> {
+    #[serde(borrow)]
+    url: Cow<'a, str>,
+    #[serde(borrow, default, deserialize_with = "present_raw")]
+    body: Option<&'a RawValue>,
+}
+
+/// Reads a segment line's url and verbatim body without copying or hashing anything (the other
+/// members are skipped): for indexing, where [`decode_line`] would copy and hash every body.
+pub(crate) fn decode_head(line: &str) -> Result<LineHead<'_>, String> {
+    let head: HeadIn<'_> = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    Ok(LineHead {
+        url: head.url,
+        body: head.body,
+    })
 }
 
 /// Decodes one segment line (without its `\n`) and checks the body against its sha256.
@@ -152,6 +189,30 @@ mod tests {
             assert!(std::str::from_utf8(&line).unwrap().contains("bodyBase64"));
             assert_eq!(rec.body, body);
         }
+    }
+
+    #[test]
+    fn a_json_null_body_reads_back_as_null() {
+        let (line, rec) = roundtrip(b"null");
+        assert!(std::str::from_utf8(&line)
+            .unwrap()
+            .contains(r#""body":null"#));
+        assert_eq!(rec.body, b"null");
+    }
+
+    #[rstest::rstest]
+    #[case::verbatim(&br#"{"txInfo":{"hash":"AB"}}"#[..], true)]
+    #[case::null(b"null", true)]
+    #[case::base64(b"not json", false)]
+    fn the_head_borrows_url_and_verbatim_body(#[case] body: &[u8], #[case] verbatim: bool) {
+        let (line, _) = roundtrip(body);
+        let text = std::str::from_utf8(&line).unwrap().trim_end();
+        let head = decode_head(text).unwrap();
+        assert_eq!(head.url, "http://n/v2/votes/ab");
+        assert_eq!(
+            head.body.map(|b| b.get().as_bytes()),
+            verbatim.then_some(body)
+        );
     }
 
     #[test]

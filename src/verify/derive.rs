@@ -555,15 +555,16 @@ fn decode_vote_tx(tx: Option<&TransactionResponse>) -> Result<VoteTx, Step<()>> 
     let decoded = decode_tx_json(&value).map_err(|e| Step::Bad(format!("transaction: {e}")))?;
     let signature =
         hex_bytes::decode("signature", &tx.signature).map_err(|e| Step::Bad(e.to_string()))?;
-    match &decoded.tx.payload {
-        Some(TxPayload::Vote(env)) => Ok(VoteTx {
-            envelope: env.clone(),
-            tx: decoded.tx.clone(),
-            signature,
-            ignored_fields: decoded.ignored_fields,
-        }),
-        _ => Err(Step::Bad("the transaction is not a vote".into())),
-    }
+    let envelope = match &decoded.tx.payload {
+        Some(TxPayload::Vote(env)) => env.clone(),
+        _ => return Err(Step::Bad("the transaction is not a vote".into())),
+    };
+    Ok(VoteTx {
+        envelope,
+        tx: decoded.tx,
+        signature,
+        ignored_fields: decoded.ignored_fields,
+    })
 }
 
 /// Finds the client encoding whose SignedTx hashes to the published txHash (vochain-api.md §5.2a).

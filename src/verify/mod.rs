@@ -71,7 +71,7 @@ use rayon::prelude::*;
 
 use crate::api;
 use crate::bundle::evidence::{
-    AuditInput, ElectionEvidence, GapKind, SaasEvidence, ZkChainEvidence,
+    AuditInput, ElectionEvidence, GapKind, SaasEvidence, VoteEvidence, ZkChainEvidence,
 };
 use crate::verify::aggregate::Aggregate;
 use crate::verify::check::{ElectionCheck, Remarks};
@@ -324,44 +324,40 @@ fn verify_election(
     // Sized once from the listing's total when the node gives one (capped: a hostile total
     // must not reserve memory), so a million-vote ledger is not copied while it grows.
     let mut ballots = Vec::with_capacity(ctx.list_total.unwrap_or(0).min(1 << 22) as usize);
-    while let Some(batch) = votes.next_batch() {
-        let batch = match batch {
-            Ok(b) => b,
-            Err(e) => {
+    // A three-stage pipeline: while one batch is derived and checked (in parallel), the next is
+    // read from the source and the previous one is recorded in order, so reading the bundle and
+    // the in-order tally never leave a thread idle.
+    let mut next = votes.next_batch();
+    let mut checked: Vec<derive::DerivedVote> = Vec::new();
+    loop {
+        let batch = match next.take() {
+            None => break,
+            Some(Ok(b)) => b,
+            Some(Err(e)) => {
                 agg.source_error = Some(e.to_string());
                 break;
             }
         };
-        let mut derived: Vec<_> = batch
-            .into_par_iter()
-            .map(|v| derive::derive(&ctx, v))
-            .collect();
-        derive::check_zk_proofs(&ctx, &mut derived);
-        let batch_remarks = derived
-            .par_iter()
-            .fold(
-                || vec![Remarks::default(); checks.len()],
-                |mut acc, vote| {
-                    for (check, out) in checks.iter().zip(acc.iter_mut()) {
-                        check.per_vote(&ctx, vote, out);
-                    }
-                    acc
-                },
-            )
-            .reduce(
-                || vec![Remarks::default(); checks.len()],
-                |a, b| a.into_iter().zip(b).map(|(x, y)| x.merge(y)).collect(),
-            );
+        let previous = std::mem::take(&mut checked);
+        let ((derived, batch_remarks), (following, ())) = rayon::join(
+            || derive_and_check(&ctx, &checks, batch),
+            || {
+                rayon::join(
+                    || votes.next_batch(),
+                    || record_in_order(&mut agg, &mut ballots, &previous),
+                )
+            },
+        );
         remarks = remarks
             .into_iter()
             .zip(batch_remarks)
             .map(|(x, y)| x.merge(y))
             .collect();
-        for vote in &derived {
-            let outcome = agg.record(vote);
-            ballots.push(vote_record(vote, outcome));
-        }
+        checked = derived;
+        next = following;
     }
+    record_in_order(&mut agg, &mut ballots, &checked);
+    drop(checked);
     let results: Vec<_> = checks
         .iter()
         .zip(remarks)
@@ -467,6 +463,48 @@ fn authentication(ctx: &ElectionContext) -> Authentication {
 }
 
 /// The ledger row of one vote (votes.csv): what derive found and what the tally did with it.
+/// Derives a batch's votes and runs every check's per-vote step over them, in parallel.
+fn derive_and_check(
+    ctx: &ElectionContext,
+    checks: &[&'static dyn ElectionCheck],
+    batch: Vec<VoteEvidence>,
+) -> (Vec<derive::DerivedVote>, Vec<Remarks>) {
+    let mut derived: Vec<_> = batch
+        .into_par_iter()
+        .map(|v| derive::derive(ctx, v))
+        .collect();
+    derive::check_zk_proofs(ctx, &mut derived);
+    let remarks = derived
+        .par_iter()
+        .fold(
+            || vec![Remarks::default(); checks.len()],
+            |mut acc, vote| {
+                for (check, out) in checks.iter().zip(acc.iter_mut()) {
+                    check.per_vote(ctx, vote, out);
+                }
+                acc
+            },
+        )
+        .reduce(
+            || vec![Remarks::default(); checks.len()],
+            |a, b| a.into_iter().zip(b).map(|(x, y)| x.merge(y)).collect(),
+        );
+    (derived, remarks)
+}
+
+/// Records a batch in the aggregate and the vote ledger, in the source's order (the order
+/// decides which of two votes with one nullifier counts).
+fn record_in_order(
+    agg: &mut Aggregate,
+    ballots: &mut Vec<VoteRecord>,
+    derived: &[derive::DerivedVote],
+) {
+    for vote in derived {
+        let outcome = agg.record(vote);
+        ballots.push(vote_record(vote, outcome));
+    }
+}
+
 fn vote_record(vote: &derive::DerivedVote, outcome: VoteOutcome) -> VoteRecord {
     VoteRecord {
         vote_id: HexId::new(vote.location.vote_id.as_deref().unwrap_or_default()),
